@@ -1,0 +1,255 @@
+// Types for every entry of chinaums-open (node, workerd, browser and core share one API).
+
+/** Stable error codes carried by {@link ChinaumsError.code}. */
+export type ChinaumsErrorCode =
+  | 'ERR_FIELD_REQUIRED'
+  | 'ERR_FIELD_LENGTH'
+  | 'ERR_FIELD_FORMAT'
+  | 'ERR_FIELD_TYPE'
+  | 'ERR_FIELD_PREFIX'
+  | 'ERR_UNKNOWN_FIELD'
+  | 'ERR_DUPLICATE_FIELD'
+  | 'ERR_INVALID_JSON'
+  | 'ERR_BODY_ENCODING'
+  | 'ERR_BODY_TOO_LARGE'
+  | 'ERR_AUTH_HEADER'
+  | 'ERR_HEADER_TOO_LARGE'
+  | 'ERR_SIGNATURE_MISMATCH'
+  | 'ERR_TIMESTAMP_SKEW'
+  | 'ERR_INVALID_RESPONSE'
+  | 'ERR_RANDOM_UNAVAILABLE'
+  | 'ERR_NOT_INITIALIZED'
+  | 'ERR_SIGNER_FREED';
+
+/** One problem found in an input. */
+export interface Issue {
+  /** The field concerned, or null for the input as a whole. */
+  readonly field: string | null;
+  readonly code: ChinaumsErrorCode;
+  /** What to fix. */
+  readonly message: string;
+}
+
+/** The only error class the package throws for bad input. Messages never contain keys. */
+export declare class ChinaumsError extends Error {
+  constructor(code: ChinaumsErrorCode, message: string, details?: { field?: string | null; issues?: Issue[] });
+  readonly name: 'ChinaumsError';
+  readonly code: ChinaumsErrorCode;
+  /** The field or argument concerned, or null. */
+  readonly field: string | null;
+  /** Every problem found, for validation failures; empty otherwise. */
+  readonly issues: Issue[];
+}
+
+/** A body: the exact text (sent as UTF-8) or the exact bytes. */
+export type Body = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/** Epoch milliseconds (for example `Date.now()`) or a Date. */
+export type Instant = number | Date;
+
+export interface SignResult {
+  /** The full `Authorization` header value. */
+  readonly authorization: string;
+  /** Base64 HMAC-SHA256. */
+  readonly signature: string;
+  /** Lowercase hex SHA-256 of the body bytes. */
+  readonly bodyDigest: string;
+  /** `yyyyMMddHHmmss`, Beijing time. */
+  readonly timestamp: string;
+  readonly nonce: string;
+}
+
+export interface Credentials {
+  readonly appId: string;
+  /** Server-side only. Used as the UTF-8 bytes of its text. */
+  readonly appKey: string;
+}
+
+export interface HeaderInputs {
+  /** `yyyyMMddHHmmss` Beijing time; the current time when absent. */
+  readonly timestamp?: string;
+  /** The current CSPRNG's 32 lowercase hex characters when absent. */
+  readonly nonce?: string;
+}
+
+export interface SignOpenBodyOptions extends Credentials, HeaderInputs {
+  readonly body: Body;
+}
+
+export declare function signOpenBody(options: SignOpenBodyOptions): SignResult;
+
+/** Signs many bodies for one appId; the key is processed once. */
+export declare class OpenBodySigner {
+  constructor(credentials: Credentials);
+  readonly appId: string;
+  sign(body: Body, options?: HeaderInputs): SignResult;
+  /** Releases the key state now (it is also released at garbage collection). */
+  free(): void;
+  [Symbol.dispose](): void;
+  toJSON(): { appId: string };
+}
+
+export interface VerifyOpenBodyOptions {
+  readonly authorization: string;
+  /** The exact body bytes received (not re-serialized JSON). */
+  readonly body: Body;
+  readonly appKey: string;
+  /** Defaults to `Date.now()`. */
+  readonly now?: Instant;
+  /** Allowed clock skew in seconds, default 300. */
+  readonly toleranceSeconds?: number;
+}
+
+export interface VerifiedHeader {
+  readonly appId: string;
+  readonly timestamp: string;
+  readonly nonce: string;
+}
+
+export declare function verifyOpenBody(options: VerifyOpenBodyOptions): VerifiedHeader;
+
+export interface ParsedAuthorization extends VerifiedHeader {
+  readonly signature: string;
+}
+
+export declare function parseAuthorization(authorization: string): ParsedAuthorization;
+
+/** Stage 1: lowercase hex SHA-256 of the exact body bytes. */
+export declare function bodyDigest(body: Body): string;
+/** Stage 2: appId + timestamp + nonce + bodyDigest. */
+export declare function stringToSign(parts: {
+  readonly appId: string;
+  readonly timestamp: string;
+  readonly nonce: string;
+  readonly bodyDigest: string;
+}): string;
+/** Stage 3: Base64 HMAC-SHA256 keyed by the appKey's UTF-8 bytes. */
+export declare function computeSignature(options: { readonly appKey: string; readonly stringToSign: string }): string;
+/** Stage 4: the Authorization header text. */
+export declare function authorizationHeader(parts: {
+  readonly appId: string;
+  readonly timestamp: string;
+  readonly nonce: string;
+  readonly signature: string;
+}): string;
+
+/** 32 lowercase hex characters from the platform CSPRNG. */
+export declare function createNonce(): string;
+
+export interface BeijingTime {
+  /** `yyyyMMddHHmmss` */
+  readonly compact: string;
+  /** `yyyy-MM-dd HH:mm:ss` */
+  readonly dateTime: string;
+  /** `yyyy-MM-dd` */
+  readonly date: string;
+}
+
+/** Beijing time (UTC+8) of an instant, whatever the host's time zone. */
+export declare function beijingTime(epochMs: Instant): BeijingTime;
+
+/** The preauth-cancel fields, in the platform's order. Every value is a string. */
+export interface PreauthCancelInput {
+  /** `yyyy-MM-dd HH:mm:ss`; filled from the clock by the builder when absent. */
+  requestTimestamp?: string;
+  mid: string;
+  tid: string;
+  /** Defaults to `QRPAYDEFAULT`. */
+  instMid?: string;
+  billNo: string;
+  /** `yyyy-MM-dd` */
+  billDate: string;
+  merOrderId: string;
+  authIdRespCd: string;
+  msgId?: string;
+  srcReserve?: string;
+}
+
+export interface ValidateOptions {
+  /** The 4-character source id; billNo and merOrderId must start with it. */
+  readonly msgSrcId?: string;
+  /** Keep fields the platform added later instead of reporting them. */
+  readonly allowUnknownFields?: boolean;
+  /** Check as the builder will: requestTimestamp and instMid may be absent. */
+  readonly applyDefaults?: boolean;
+}
+
+export interface ValidationResult {
+  readonly ok: boolean;
+  readonly issues: Issue[];
+}
+
+/** Never throws for bad input. `input` may be an object, a JSON string or UTF-8 bytes. */
+export declare function validatePreauthCancel(
+  input: PreauthCancelInput | Record<string, unknown> | string | Uint8Array,
+  options?: ValidateOptions,
+): ValidationResult;
+
+export type Environment = 'test' | 'production';
+
+export interface BuildOptions {
+  /** Required unless `baseUrl` is given. */
+  readonly env?: Environment;
+  /** A custom gateway (for example a local emulator); overrides `env`. */
+  readonly baseUrl?: string;
+  /** The instant for a missing requestTimestamp; `Date.now()` when absent. */
+  readonly now?: Instant;
+  readonly msgSrcId?: string;
+  readonly allowUnknownFields?: boolean;
+}
+
+/** What the host sends: this method, URL, headers and exactly this body. */
+export interface PreparedRequest {
+  readonly method: 'POST';
+  readonly url: string;
+  readonly headers: { readonly 'Content-Type': 'application/json'; readonly Authorization?: string };
+  readonly body: string;
+}
+
+export declare function buildPreauthCancel(
+  input: PreauthCancelInput | Record<string, unknown> | string | Uint8Array,
+  options: BuildOptions,
+): PreparedRequest;
+
+export interface SignRequestOptions extends Credentials, HeaderInputs {}
+
+/** The same request with `headers.Authorization` added; the body is untouched. */
+export declare function signRequest<R extends { readonly body: Body; readonly headers?: Readonly<Record<string, string>> }>(
+  request: R,
+  options: SignRequestOptions,
+): R & { readonly headers: Readonly<Record<string, string>> & { readonly Authorization: string } };
+
+export interface BillPayment {
+  readonly merOrderId?: string;
+  readonly status?: string;
+  /** Integer fen. */
+  readonly totalAmount?: number | null;
+  readonly buyerPayAmount?: number | null;
+  readonly invoiceAmount?: number | null;
+  readonly discountAmount?: number | null;
+  readonly [field: string]: unknown;
+}
+
+export interface PreauthCancelResponse {
+  /** errCode === 'SUCCESS' */
+  readonly ok: boolean;
+  readonly errCode: string;
+  readonly errMsg: string | null;
+  readonly billStatus: string | null;
+  readonly billPayment: BillPayment | null;
+  readonly responseTimestamp?: string;
+  readonly msgId?: string;
+  readonly srcReserve?: string;
+  readonly [field: string]: unknown;
+}
+
+/** Parses a response; amounts become integer fen whether the JSON had numbers or strings. */
+export declare function parsePreauthCancelResponse(text: string | Uint8Array): PreauthCancelResponse;
+
+export declare const PRODUCTION_BASE_URL: 'https://api-mop.chinaums.com';
+export declare const TEST_BASE_URL: 'https://test-api-open.chinaums.com';
+export declare const PREAUTH_CANCEL_PATH: '/v1/netpay/bills/preauth-cancel';
+export declare const DEFAULT_TOLERANCE_SECONDS: 300;
+
+/** Resolves once the wasm module is ready; a no-op where initialization is synchronous. */
+export declare function init(): Promise<void>;

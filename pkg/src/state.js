@@ -1,0 +1,33 @@
+// Initialization state shared by every entry point. The wasm-bindgen glue keeps its instance in
+// module scope; this module only records whether an entry has initialized it, so that calls
+// made too early fail with a clear error instead of "cannot read properties of undefined".
+
+import { initSync } from '../dist/chinaums_open.js';
+import { ChinaumsError } from './errors.js';
+
+let ready = false;
+
+export function isInitialized() {
+  return ready;
+}
+
+export function assertInitialized() {
+  if (!ready) {
+    throw new ChinaumsError(
+      'ERR_NOT_INITIALIZED',
+      'the wasm module is not initialized: await init() first (browser and chinaums-open/core entries)',
+    );
+  }
+}
+
+/** Initializes synchronously from a compiled WebAssembly.Module or the module's bytes. */
+export function initFromModuleSync(moduleOrBytes) {
+  if (!ready) {
+    initSync({ module: moduleOrBytes });
+    ready = true;
+  }
+}
+
+export function markInitialized() {
+  ready = true;
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Sets everything up on a fresh machine and runs every test: Rust (native and wasm), the npm
+# package in Node, and the other hosts. This is the command README.md and .ci/run use.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+scripts/setup.sh --browser
+
+step "Rust: unit and integration tests (native)"
+cargo test --quiet
+
+step "Rust: clippy (no unwrap/expect/panic/indexing outside tests)"
+cargo clippy --quiet --all-targets -- -D warnings
+cargo clippy --quiet --lib --tests --target wasm32-unknown-unknown -- -D warnings
+
+step "Rust: the wasm bindings under wasm-bindgen-test (Node)"
+cargo test --quiet --target wasm32-unknown-unknown --test wasm
+
+step "building the npm package (pkg/dist)"
+scripts/build.sh
+
+step "JavaScript: the built package in Node"
+node --test --test-reporter=spec tests/js/
+
+echo
+echo "all tests passed"

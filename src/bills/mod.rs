@@ -1,0 +1,77 @@
+//! The netpay "bills" API family: field tables, request bodies, and responses.
+
+mod body;
+mod preauth_cancel;
+mod response;
+mod schema;
+
+pub use body::{BillsBody, CheckOptions};
+pub use preauth_cancel::{PreauthCancel, PREAUTH_CANCEL};
+pub use response::BillsResponse;
+pub use schema::{Endpoint, FieldDefault, FieldFormat, FieldSpec};
+
+use crate::error::{Error, ErrorCode, Issue, Result};
+use crate::json;
+
+/// Most issues reported for one input; hostile inputs could otherwise produce megabytes of them.
+pub const MAX_ISSUES: usize = 100;
+
+/// Largest JSON input accepted by validation and building.
+pub const MAX_INPUT_BYTES: usize = 1 << 20;
+
+/// Every problem with a JSON request for `endpoint` (empty when it is valid).
+pub fn validate_json(endpoint: &'static Endpoint, input: &str, options: &CheckOptions) -> Vec<Issue> {
+    match read_body(endpoint, input, options) {
+        Ok(_) => Vec::new(),
+        Err(err) => err.into_issues(),
+    }
+}
+
+/// Reads and checks a JSON request for `endpoint`. Fields with defaults are filled first when
+/// `now_ms` is given (the builder's behaviour); otherwise `options.apply_defaults` decides
+/// whether their absence is an issue.
+pub fn read_body(endpoint: &'static Endpoint, input: &str, options: &CheckOptions) -> Result<BillsBody> {
+    read_body_at(endpoint, input, options, None)
+}
+
+pub(crate) fn read_body_at(
+    endpoint: &'static Endpoint,
+    input: &str,
+    options: &CheckOptions,
+    now_ms: Option<i64>,
+) -> Result<BillsBody> {
+    if input.len() > MAX_INPUT_BYTES {
+        return Err(Error::whole(
+            ErrorCode::BodyTooLarge,
+            format!(
+                "the {} request is {} bytes of JSON; at most {MAX_INPUT_BYTES} are accepted",
+                endpoint.name,
+                input.len()
+            ),
+        ));
+    }
+    let value = json::parse(input)?;
+    let (mut body, mut issues) = BillsBody::from_json(endpoint, &value, options.allow_unknown_fields)?;
+    if let Some(now_ms) = now_ms {
+        body.fill_defaults(now_ms)?;
+    }
+    // A member already reported (wrong type, duplicate) is not reported again as missing.
+    let reported: Vec<Option<String>> = issues.iter().map(|i| i.field.clone()).collect();
+    issues.extend(
+        body.check(options)
+            .into_iter()
+            .filter(|i| i.code != ErrorCode::FieldRequired || !reported.contains(&i.field)),
+    );
+    if issues.is_empty() {
+        return Ok(body);
+    }
+    if issues.len() > MAX_ISSUES {
+        let hidden = issues.len() - (MAX_ISSUES - 1);
+        issues.truncate(MAX_ISSUES - 1);
+        issues.push(Issue::whole(
+            ErrorCode::UnknownField,
+            format!("{hidden} more problems are not listed; fix the ones above first"),
+        ));
+    }
+    Err(Error::from_issues(issues))
+}

@@ -1,0 +1,297 @@
+//! The one error type of the library.
+//!
+//! Every failure carries a stable machine-readable [`ErrorCode`], the field it concerns (when
+//! there is one) and a message that tells the caller what to fix. Messages never contain key
+//! material: the constructors in this crate only ever receive field names and public values.
+
+use core::fmt;
+
+use crate::json;
+
+/// Stable error codes. Their string forms (`ERR_…`) are part of the public contract in every
+/// language binding; new codes may be added, existing ones never change meaning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// A required field or argument is absent or empty.
+    FieldRequired,
+    /// A field is longer than the platform allows.
+    FieldLength,
+    /// A field has the right type but the wrong shape (date, timestamp, URL, …).
+    FieldFormat,
+    /// A field has the wrong JSON/JS type.
+    FieldType,
+    /// `billNo` or `merOrderId` does not start with the configured `msgSrcId`.
+    FieldPrefix,
+    /// A field the endpoint does not define (usually a typo such as `billno`).
+    UnknownField,
+    /// The same field appears twice in one JSON object.
+    DuplicateField,
+    /// The text is not valid JSON.
+    InvalidJson,
+    /// Text that is not valid UTF-8/UTF-16 (for example a lone surrogate).
+    BodyEncoding,
+    /// The body is larger than the configured cap.
+    BodyTooLarge,
+    /// The Authorization header is malformed.
+    AuthHeader,
+    /// The Authorization header is longer than the configured cap.
+    HeaderTooLarge,
+    /// The signature does not match the body and key.
+    SignatureMismatch,
+    /// The signed timestamp is outside the allowed clock skew.
+    TimestampSkew,
+    /// A platform response does not have the expected shape.
+    InvalidResponse,
+    /// The platform CSPRNG could not produce a nonce.
+    RandomUnavailable,
+}
+
+impl ErrorCode {
+    /// The stable `ERR_…` string used in every binding.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::FieldRequired => "ERR_FIELD_REQUIRED",
+            ErrorCode::FieldLength => "ERR_FIELD_LENGTH",
+            ErrorCode::FieldFormat => "ERR_FIELD_FORMAT",
+            ErrorCode::FieldType => "ERR_FIELD_TYPE",
+            ErrorCode::FieldPrefix => "ERR_FIELD_PREFIX",
+            ErrorCode::UnknownField => "ERR_UNKNOWN_FIELD",
+            ErrorCode::DuplicateField => "ERR_DUPLICATE_FIELD",
+            ErrorCode::InvalidJson => "ERR_INVALID_JSON",
+            ErrorCode::BodyEncoding => "ERR_BODY_ENCODING",
+            ErrorCode::BodyTooLarge => "ERR_BODY_TOO_LARGE",
+            ErrorCode::AuthHeader => "ERR_AUTH_HEADER",
+            ErrorCode::HeaderTooLarge => "ERR_HEADER_TOO_LARGE",
+            ErrorCode::SignatureMismatch => "ERR_SIGNATURE_MISMATCH",
+            ErrorCode::TimestampSkew => "ERR_TIMESTAMP_SKEW",
+            ErrorCode::InvalidResponse => "ERR_INVALID_RESPONSE",
+            ErrorCode::RandomUnavailable => "ERR_RANDOM_UNAVAILABLE",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem found while validating an input. Validation reports all of them at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    /// The field concerned (`None` for the input as a whole).
+    pub field: Option<String>,
+    /// What kind of problem it is.
+    pub code: ErrorCode,
+    /// What to fix, in words.
+    pub message: String,
+}
+
+impl Issue {
+    /// An issue about `field`.
+    pub fn new(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Issue { field: Some(field.into()), code, message: message.into() }
+    }
+
+    /// An issue about the input as a whole.
+    pub fn whole(code: ErrorCode, message: impl Into<String>) -> Self {
+        Issue { field: None, code, message: message.into() }
+    }
+}
+
+/// The library's error: a stable code, the field concerned, a message, and for validation
+/// failures every [`Issue`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    code: ErrorCode,
+    field: Option<String>,
+    message: String,
+    issues: Vec<Issue>,
+}
+
+impl Error {
+    /// An error about one field or argument.
+    pub fn new(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error { code, field: Some(field.into()), message: message.into(), issues: Vec::new() }
+    }
+
+    /// An error about the input as a whole.
+    pub fn whole(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error { code, field: None, message: message.into(), issues: Vec::new() }
+    }
+
+    /// A validation failure. The error takes the code and field of the first issue, so that a
+    /// single problem reads the same whether it is inspected through `code` or `issues`.
+    pub fn from_issues(issues: Vec<Issue>) -> Self {
+        let (code, field) = match issues.first() {
+            Some(first) => (first.code, first.field.clone()),
+            None => (ErrorCode::InvalidJson, None),
+        };
+        let message = summarize(&issues);
+        Error { code, field, message, issues }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The field concerned, if any.
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
+    /// What went wrong and what to fix.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Every problem found, for validation failures; empty otherwise.
+    pub fn issues(&self) -> &[Issue] {
+        &self.issues
+    }
+
+    /// Consumes the error, returning its issues (a single-element list for non-validation
+    /// errors, so callers can treat every failure as a list of problems).
+    pub fn into_issues(self) -> Vec<Issue> {
+        if self.issues.is_empty() {
+            vec![Issue { field: self.field, code: self.code, message: self.message }]
+        } else {
+            self.issues
+        }
+    }
+}
+
+impl Issue {
+    /// `{"field":…,"code":…,"message":…}`
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(64 + self.message.len());
+        self.write_json(&mut out);
+        out
+    }
+
+    fn write_json(&self, out: &mut String) {
+        out.push_str("{\"field\":");
+        write_optional(out, self.field.as_deref());
+        out.push_str(",\"code\":\"");
+        out.push_str(self.code.as_str());
+        out.push_str("\",\"message\":");
+        json::write_string(out, &self.message);
+        out.push('}');
+    }
+}
+
+/// A JSON array of issues.
+pub fn issues_to_json(issues: &[Issue]) -> String {
+    let mut out = String::from("[");
+    for (i, issue) in issues.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        issue.write_json(&mut out);
+    }
+    out.push(']');
+    out
+}
+
+fn write_optional(out: &mut String, text: Option<&str>) {
+    match text {
+        Some(text) => json::write_string(out, text),
+        None => out.push_str("null"),
+    }
+}
+
+impl Error {
+    /// `{"code":…,"field":…,"message":…,"issues":[…]}`, the form the JavaScript binding turns
+    /// into a `ChinaumsError`.
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(96 + self.message.len());
+        out.push_str("{\"code\":\"");
+        out.push_str(self.code.as_str());
+        out.push_str("\",\"field\":");
+        write_optional(&mut out, self.field.as_deref());
+        out.push_str(",\"message\":");
+        json::write_string(&mut out, &self.message);
+        out.push_str(",\"issues\":");
+        out.push_str(&issues_to_json(&self.issues));
+        out.push('}');
+        out
+    }
+}
+
+impl From<Issue> for Error {
+    fn from(issue: Issue) -> Self {
+        Error { code: issue.code, field: issue.field, message: issue.message, issues: Vec::new() }
+    }
+}
+
+fn summarize(issues: &[Issue]) -> String {
+    match issues {
+        [] => "the input is invalid".to_owned(),
+        [only] => only.message.clone(),
+        [first, rest @ ..] => {
+            let mut message = format!("{} problems: {}", issues.len(), first.message);
+            for issue in rest {
+                message.push_str("; ");
+                message.push_str(&issue.message);
+            }
+            message
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Result alias used throughout the crate.
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_have_stable_strings() {
+        assert_eq!(ErrorCode::FieldRequired.as_str(), "ERR_FIELD_REQUIRED");
+        assert_eq!(ErrorCode::SignatureMismatch.to_string(), "ERR_SIGNATURE_MISMATCH");
+    }
+
+    #[test]
+    fn validation_error_takes_first_issue_and_lists_all() {
+        let err = Error::from_issues(vec![
+            Issue::new(ErrorCode::FieldRequired, "billNo", "billNo is required"),
+            Issue::new(ErrorCode::FieldFormat, "billDate", "billDate must be yyyy-MM-dd"),
+        ]);
+        assert_eq!(err.code(), ErrorCode::FieldRequired);
+        assert_eq!(err.field(), Some("billNo"));
+        assert_eq!(err.issues().len(), 2);
+        assert!(err.message().starts_with("2 problems: billNo is required; billDate"));
+    }
+
+    #[test]
+    fn errors_serialize_for_javascript() {
+        let err = Error::from_issues(vec![Issue::new(ErrorCode::FieldLength, "mid", "mid is \"too\" long")]);
+        assert_eq!(
+            err.to_json(),
+            r#"{"code":"ERR_FIELD_LENGTH","field":"mid","message":"mid is \"too\" long","issues":[{"field":"mid","code":"ERR_FIELD_LENGTH","message":"mid is \"too\" long"}]}"#
+        );
+        assert_eq!(
+            Error::whole(ErrorCode::InvalidJson, "bad").to_json(),
+            r#"{"code":"ERR_INVALID_JSON","field":null,"message":"bad","issues":[]}"#
+        );
+    }
+
+    #[test]
+    fn single_error_becomes_one_issue() {
+        let issues = Error::new(ErrorCode::AuthHeader, "Nonce", "Nonce is missing").into_issues();
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].field.as_deref(), Some("Nonce"));
+    }
+}

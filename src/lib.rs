@@ -1,0 +1,28 @@
+//! Build, validate and sign requests for the ChinaUMS (银联商务) open platform.
+//!
+//! The pure core of the `chinaums-open` package: everything here works natively, and the
+//! `wasm` module (compiled only for `wasm32`) exposes it to JavaScript hosts.
+//!
+//! * [`open_body_sig`]: the OPEN-BODY-SIG pipeline, body digest → string to sign →
+//!   signature → header, and header parsing and verification.
+//! * [`time`]: Beijing time from an instant; [`nonce`]: fresh nonces.
+//! * [`bills`]: endpoint field tables, validation, exact body serialization, responses.
+//! * [`request`]: environments and the request handed to the host.
+
+pub mod bills;
+mod encoding;
+pub mod error;
+pub mod json;
+pub mod nonce;
+pub mod open_body_sig;
+pub mod preauth_cancel;
+pub mod request;
+pub mod time;
+
+/// The wasm-bindgen surface (public so that the wasm test suite can call it directly; the npm
+/// package wraps it in `pkg/src/api.js`).
+#[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
+pub mod wasm;
+
+pub use error::{Error, ErrorCode, Issue, Result};

@@ -1,0 +1,18 @@
+//! OPEN-BODY-SIG, the platform's signed-JSON authentication, as named stages:
+//!
+//! body bytes → [`body_digest`] → [`string_to_sign`] → [`signature`] → [`authorization_header`]
+//!
+//! and back: [`Authorization::parse`] → [`verify_open_body`]. [`OpenBodySigner`] runs the
+//! forward pipeline with the key's HMAC state computed once.
+
+mod authorization;
+mod params;
+mod signer;
+mod stages;
+mod verify;
+
+pub use authorization::{Authorization, MAX_HEADER_LEN, SCHEME};
+pub use params::{check_app_id, check_nonce, check_timestamp, AppKey};
+pub use signer::{sign_open_body, OpenBodySigner, SignedBody};
+pub use stages::{authorization_header, body_digest, signature, string_to_sign};
+pub use verify::{verify_open_body, Tolerance, DEFAULT_TOLERANCE_SECONDS};

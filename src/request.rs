@@ -1,0 +1,127 @@
+//! Where requests go (PROTOCOL.md rule 11) and what the host is told to send.
+
+use crate::bills::{read_body_at, CheckOptions, Endpoint};
+use crate::error::{Error, ErrorCode, Result};
+
+/// Production gateway.
+pub const PRODUCTION_BASE_URL: &str = "https://api-mop.chinaums.com";
+/// Test gateway.
+pub const TEST_BASE_URL: &str = "https://test-api-open.chinaums.com";
+
+/// A ChinaUMS environment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    /// `https://api-mop.chinaums.com`
+    Production,
+    /// `https://test-api-open.chinaums.com`
+    Test,
+}
+
+impl Environment {
+    /// Reads `"production"` or `"test"`.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "production" => Ok(Environment::Production),
+            "test" => Ok(Environment::Test),
+            other => Err(Error::new(
+                ErrorCode::FieldFormat,
+                "env",
+                format!(
+                    "env must be 'test' or 'production', not {:?}; pass baseUrl for a local gateway",
+                    other.chars().take(40).collect::<String>()
+                ),
+            )),
+        }
+    }
+
+    /// The gateway's base URL.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Environment::Production => PRODUCTION_BASE_URL,
+            Environment::Test => TEST_BASE_URL,
+        }
+    }
+}
+
+/// Checks a custom base URL (for example a local gateway) and removes trailing slashes.
+pub fn normalize_base_url(url: &str) -> Result<String> {
+    let bad = |why: &str| {
+        Error::new(
+            ErrorCode::FieldFormat,
+            "baseUrl",
+            format!("baseUrl {why}; pass something like http://127.0.0.1:8080 or https://gateway.example"),
+        )
+    };
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| bad("must start with http:// or https://"))?;
+    let trimmed = rest.trim_end_matches('/');
+    let host = trimmed.split('/').next().unwrap_or_default();
+    if host.is_empty() {
+        return Err(bad("has no host"));
+    }
+    if !trimmed.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+        return Err(bad("must not contain spaces, control or non-ASCII characters"));
+    }
+    if trimmed.contains(['?', '#']) {
+        return Err(bad("must not contain a query or fragment"));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+/// A request for the host to send: exactly this method, URL, content type and body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// Always `POST` for bills endpoints.
+    pub method: &'static str,
+    /// Base URL plus the endpoint's path.
+    pub url: String,
+    /// `application/json`.
+    pub content_type: &'static str,
+    /// The exact body text; sign and send these UTF-8 bytes unchanged.
+    pub body: String,
+}
+
+/// Options for building a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// The gateway base URL (see [`Environment::base_url`] and [`normalize_base_url`]).
+    pub base_url: String,
+    /// The instant used for `requestTimestamp` when the input has none (epoch ms).
+    pub now_ms: i64,
+    /// Validation options.
+    pub check: CheckOptions,
+}
+
+/// Builds a bills request from JSON input: validates it, fills defaults and serializes the body.
+pub fn build_request(endpoint: &'static Endpoint, input: &str, options: &BuildOptions) -> Result<HttpRequest> {
+    let body = read_body_at(endpoint, input, &options.check, Some(options.now_ms))?;
+    Ok(HttpRequest {
+        method: "POST",
+        url: format!("{}{}", options.base_url, endpoint.path),
+        content_type: "application/json",
+        body: body.to_json(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environments_map_to_the_official_gateways() {
+        assert_eq!(Environment::parse("test").unwrap().base_url(), TEST_BASE_URL);
+        assert_eq!(Environment::parse("production").unwrap().base_url(), PRODUCTION_BASE_URL);
+        assert_eq!(Environment::parse("prod").unwrap_err().field(), Some("env"));
+    }
+
+    #[test]
+    fn base_urls_are_checked_and_trimmed() {
+        assert_eq!(normalize_base_url("http://127.0.0.1:8080/").unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(normalize_base_url("https://gw.example/mock//").unwrap(), "https://gw.example/mock");
+        for bad in ["127.0.0.1:8080", "ftp://x", "http://", "http:///path", "http://a b", "http://x/?q=1", "http://x\n"] {
+            assert_eq!(normalize_base_url(bad).unwrap_err().field(), Some("baseUrl"), "{bad:?}");
+        }
+    }
+}

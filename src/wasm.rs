@@ -1,0 +1,245 @@
+//! The wasm-bindgen surface: thin adapters from JavaScript primitives to the core.
+//!
+//! Conventions, kept deliberately simple so that the boundary is cheap and the JavaScript
+//! wrapper (`pkg/src/api.js`) can stay small:
+//! * arguments are primitives already type-checked by the wrapper; `undefined` options arrive
+//!   as `None`;
+//! * several results come back as one string joined by `\n` (every part is validated to be
+//!   free of control characters), structured results as JSON text;
+//! * errors are thrown as the JSON of [`Error::to_json`], which the wrapper turns into a
+//!   `ChinaumsError`.
+
+use wasm_bindgen::prelude::*;
+
+use crate::bills::{CheckOptions, PREAUTH_CANCEL};
+use crate::error::{issues_to_json, Error, ErrorCode};
+use crate::nonce::fresh_nonce;
+use crate::open_body_sig::{self, AppKey, Authorization, OpenBodySigner, SignedBody, Tolerance};
+use crate::request::{build_request, normalize_base_url, BuildOptions, Environment};
+use crate::time::BeijingTime;
+
+type JsResult<T> = Result<T, JsValue>;
+
+fn thrown(err: Error) -> JsValue {
+    JsValue::from_str(&err.to_json())
+}
+
+/// Epoch milliseconds from a JS number: finite, floored, within years 0001-9999.
+fn epoch_ms(value: f64, field: &str) -> Result<i64, Error> {
+    let bad = || {
+        Error::new(
+            ErrorCode::FieldFormat,
+            field,
+            format!("{field} must be a finite number of epoch milliseconds (for example Date.now())"),
+        )
+    };
+    if !value.is_finite() {
+        return Err(bad());
+    }
+    let floored = value.floor();
+    if !(crate::time::MIN_EPOCH_MS as f64..=crate::time::MAX_EPOCH_MS as f64).contains(&floored) {
+        return Err(bad());
+    }
+    // In range, so the conversion is exact.
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(floored as i64)
+}
+
+fn joined(parts: &[&str]) -> String {
+    parts.join("\n")
+}
+
+fn signed_parts(signed: &SignedBody) -> String {
+    joined(&[&signed.authorization, &signed.signature, &signed.body_digest, &signed.timestamp, &signed.nonce])
+}
+
+/// Timestamp and nonce to sign with: the caller's, or the clock's and the CSPRNG's.
+fn header_inputs(timestamp: Option<String>, nonce: Option<String>, now_ms: f64) -> Result<(String, String), Error> {
+    let timestamp = match timestamp {
+        Some(ts) => ts,
+        None => BeijingTime::from_epoch_ms(epoch_ms(now_ms, "now")?)?.compact(),
+    };
+    let nonce = match nonce {
+        Some(n) => n,
+        None => fresh_nonce()?,
+    };
+    Ok((timestamp, nonce))
+}
+
+/// Signs for one appId with the key state computed once.
+#[wasm_bindgen]
+pub struct WasmSigner {
+    inner: OpenBodySigner,
+}
+
+#[wasm_bindgen]
+impl WasmSigner {
+    /// Binds the credentials.
+    #[wasm_bindgen(constructor)]
+    pub fn new(app_id: &str, app_key: &str) -> JsResult<WasmSigner> {
+        let key = AppKey::new(app_key).map_err(thrown)?;
+        let inner = OpenBodySigner::new(app_id, &key).map_err(thrown)?;
+        Ok(WasmSigner { inner })
+    }
+
+    /// `authorization\nsignature\nbodyDigest\ntimestamp\nnonce`
+    pub fn sign(&self, body: &[u8], timestamp: Option<String>, nonce: Option<String>, now_ms: f64) -> JsResult<String> {
+        let (timestamp, nonce) = header_inputs(timestamp, nonce, now_ms).map_err(thrown)?;
+        let signed = self.inner.sign(body, &timestamp, &nonce).map_err(thrown)?;
+        Ok(signed_parts(&signed))
+    }
+}
+
+/// One-shot signing; same result as `WasmSigner::sign`.
+#[wasm_bindgen]
+pub fn sign_open_body(
+    app_id: &str,
+    app_key: &str,
+    body: &[u8],
+    timestamp: Option<String>,
+    nonce: Option<String>,
+    now_ms: f64,
+) -> JsResult<String> {
+    WasmSigner::new(app_id, app_key)?.sign(body, timestamp, nonce, now_ms)
+}
+
+/// `appId\ntimestamp\nnonce` of a header that verifies.
+#[wasm_bindgen]
+pub fn verify_open_body(
+    authorization: &str,
+    body: &[u8],
+    app_key: &str,
+    now_ms: f64,
+    tolerance_seconds: f64,
+) -> JsResult<String> {
+    let key = AppKey::new(app_key).map_err(thrown)?;
+    let now = epoch_ms(now_ms, "now").map_err(thrown)?;
+    if !(tolerance_seconds.is_finite() && tolerance_seconds >= 0.0) {
+        return Err(thrown(Error::new(
+            ErrorCode::FieldFormat,
+            "toleranceSeconds",
+            "toleranceSeconds must be a finite number of seconds, 0 or more (default 300)",
+        )));
+    }
+    // Clamped to a century, far beyond any meaningful skew, so the cast cannot overflow.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let tolerance = Tolerance::millis((tolerance_seconds.min(3.2e9) * 1000.0).round() as u64);
+    let auth = open_body_sig::verify_open_body(authorization, body, &key, now, tolerance).map_err(thrown)?;
+    Ok(joined(&[&auth.app_id, &auth.timestamp, &auth.nonce]))
+}
+
+/// `appId\ntimestamp\nnonce\nsignature` of a well-formed header.
+#[wasm_bindgen]
+pub fn parse_authorization(authorization: &str) -> JsResult<String> {
+    let auth = Authorization::parse(authorization).map_err(thrown)?;
+    Ok(joined(&[&auth.app_id, &auth.timestamp, &auth.nonce, &auth.signature]))
+}
+
+/// Stage 1.
+#[wasm_bindgen]
+pub fn body_digest(body: &[u8]) -> String {
+    open_body_sig::body_digest(body)
+}
+
+/// Stage 2, with the header parameters checked as the signer checks them.
+#[wasm_bindgen]
+pub fn string_to_sign(app_id: &str, timestamp: &str, nonce: &str, body_digest: &str) -> JsResult<String> {
+    open_body_sig::check_app_id(app_id).map_err(thrown)?;
+    open_body_sig::check_timestamp(timestamp).map_err(thrown)?;
+    open_body_sig::check_nonce(nonce).map_err(thrown)?;
+    let digest_ok = body_digest.len() == 64 && body_digest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if !digest_ok {
+        return Err(thrown(Error::new(
+            ErrorCode::FieldFormat,
+            "bodyDigest",
+            "bodyDigest must be the 64-character lowercase hex SHA-256 of the body",
+        )));
+    }
+    Ok(open_body_sig::string_to_sign(app_id, timestamp, nonce, body_digest))
+}
+
+/// Stage 3.
+#[wasm_bindgen]
+pub fn signature(app_key: &str, string_to_sign: &str) -> JsResult<String> {
+    let key = AppKey::new(app_key).map_err(thrown)?;
+    Ok(open_body_sig::signature(&key, string_to_sign))
+}
+
+/// Stage 4, with every parameter checked so that no value can break out of its quotes.
+#[wasm_bindgen]
+pub fn authorization_header(app_id: &str, timestamp: &str, nonce: &str, signature: &str) -> JsResult<String> {
+    open_body_sig::check_app_id(app_id).map_err(thrown)?;
+    open_body_sig::check_timestamp(timestamp).map_err(thrown)?;
+    open_body_sig::check_nonce(nonce).map_err(thrown)?;
+    if crate::encoding::decode_base64_mac(signature).is_none() {
+        return Err(thrown(Error::new(
+            ErrorCode::FieldFormat,
+            "signature",
+            "signature must be the 44-character padded Base64 of an HMAC-SHA256",
+        )));
+    }
+    Ok(open_body_sig::authorization_header(app_id, timestamp, nonce, signature))
+}
+
+/// A fresh 32-character lowercase hex nonce.
+#[wasm_bindgen]
+pub fn nonce() -> JsResult<String> {
+    fresh_nonce().map_err(thrown)
+}
+
+/// `compact\ndateTime\ndate`
+#[wasm_bindgen]
+pub fn beijing_time(epoch: f64) -> JsResult<String> {
+    let ms = epoch_ms(epoch, "epochMs").map_err(thrown)?;
+    let t = BeijingTime::from_epoch_ms(ms).map_err(thrown)?;
+    Ok(joined(&[&t.compact(), &t.date_time(), &t.date()]))
+}
+
+/// The issues of a preauth-cancel request, as a JSON array (empty when valid). Never throws.
+#[wasm_bindgen]
+pub fn validate_preauth_cancel(
+    input_json: &str,
+    msg_src_id: Option<String>,
+    allow_unknown_fields: bool,
+    apply_defaults: bool,
+) -> String {
+    let options = CheckOptions { msg_src_id, allow_unknown_fields, apply_defaults };
+    issues_to_json(&crate::bills::validate_json(&PREAUTH_CANCEL, input_json, &options))
+}
+
+/// `url\nbody` of a valid preauth-cancel request.
+#[wasm_bindgen]
+pub fn build_preauth_cancel(
+    input_json: &str,
+    env: Option<String>,
+    base_url: Option<String>,
+    now_ms: f64,
+    msg_src_id: Option<String>,
+    allow_unknown_fields: bool,
+) -> JsResult<String> {
+    let env = env.map(|name| Environment::parse(&name)).transpose().map_err(thrown)?;
+    let base_url = match (base_url, env) {
+        (Some(url), _) => normalize_base_url(&url).map_err(thrown)?,
+        (None, Some(env)) => env.base_url().to_owned(),
+        (None, None) => {
+            return Err(thrown(Error::new(
+                ErrorCode::FieldRequired,
+                "env",
+                "choose where the request goes: env 'test' or 'production', or a baseUrl",
+            )))
+        }
+    };
+    let options = BuildOptions {
+        base_url,
+        now_ms: epoch_ms(now_ms, "now").map_err(thrown)?,
+        check: CheckOptions { msg_src_id, allow_unknown_fields, apply_defaults: false },
+    };
+    let request = build_request(&PREAUTH_CANCEL, input_json, &options).map_err(thrown)?;
+    Ok(joined(&[&request.url, &request.body]))
+}
+
+/// The normalized JSON of a preauth-cancel response.
+#[wasm_bindgen]
+pub fn parse_preauth_cancel_response(text: &str) -> JsResult<String> {
+    crate::bills::BillsResponse::parse(text).map(|r| r.to_json()).map_err(thrown)
+}
