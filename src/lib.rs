@@ -13,6 +13,7 @@ pub mod bills;
 mod encoding;
 pub mod error;
 pub mod json;
+pub mod limits;
 pub mod nonce;
 pub mod open_body_sig;
 pub mod preauth_cancel;

@@ -96,13 +96,12 @@ pub struct BuildOptions {
 
 /// Builds a bills request from JSON input: validates it, fills defaults and serializes the body.
 pub fn build_request(endpoint: &'static Endpoint, input: &str, options: &BuildOptions) -> Result<HttpRequest> {
-    let body = read_body_at(endpoint, input, &options.check, Some(options.now_ms))?;
-    Ok(HttpRequest {
-        method: "POST",
-        url: format!("{}{}", options.base_url, endpoint.path),
-        content_type: "application/json",
-        body: body.to_json(),
-    })
+    let body = read_body_at(endpoint, input, &options.check, Some(options.now_ms))?.to_json();
+    // Defaults can make the body a little longer than the input; what is built must also be
+    // signable under the same cap.
+    let max_body_bytes = options.check.max_body_bytes.unwrap_or(crate::limits::DEFAULT_MAX_BODY_BYTES);
+    crate::limits::check_body_size("body", body.len(), max_body_bytes)?;
+    Ok(HttpRequest { method: "POST", url: format!("{}{}", options.base_url, endpoint.path), content_type: "application/json", body })
 }
 
 #[cfg(test)]

@@ -7,14 +7,18 @@
 //! * several results come back as one string joined by `\n` (every part is validated to be
 //!   free of control characters), structured results as JSON text;
 //! * errors are thrown as the JSON of [`Error::to_json`], which the wrapper turns into a
-//!   `ChinaumsError`.
+//!   `ChinaumsError`;
+//! * the appKey arrives as an owned `String` (not `&str`) so that its copy in wasm memory is
+//!   wiped before it is freed (SECURITY.md).
 
 use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
 
 use crate::bills::{CheckOptions, PREAUTH_CANCEL};
 use crate::error::{issues_to_json, Error, ErrorCode};
+use crate::limits::{check_body_size, check_max_body_bytes, DEFAULT_MAX_BODY_BYTES};
 use crate::nonce::fresh_nonce;
-use crate::open_body_sig::{self, AppKey, Authorization, OpenBodySigner, SignedBody, Tolerance};
+use crate::open_body_sig::{self, AppKey, Authorization, OpenBodySigner, SignedBody, Tolerance, VerifyOptions};
 use crate::request::{build_request, normalize_base_url, BuildOptions, Environment};
 use crate::time::BeijingTime;
 
@@ -43,6 +47,28 @@ fn epoch_ms(value: f64, field: &str) -> Result<i64, Error> {
     // In range, so the conversion is exact.
     #[allow(clippy::cast_possible_truncation)]
     Ok(floored as i64)
+}
+
+/// A body cap from a JS number: absent means the default; otherwise a whole number of bytes
+/// from 0 to 1 GiB.
+fn body_limit(value: Option<f64>) -> Result<usize, Error> {
+    let Some(value) = value else { return Ok(DEFAULT_MAX_BODY_BYTES) };
+    if !(value.is_finite() && value >= 0.0 && value.fract() == 0.0) {
+        return Err(Error::new(
+            ErrorCode::FieldFormat,
+            "maxBodyBytes",
+            format!("maxBodyBytes must be a whole number of bytes, 0 or more (default {DEFAULT_MAX_BODY_BYTES})"),
+        ));
+    }
+    // Whole and non-negative; values past the ceiling saturate and are refused just below.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    check_max_body_bytes(value.min(u32::MAX as f64) as usize)
+}
+
+/// The key text as an `AppKey`, wiping the argument's copy in wasm memory on return.
+fn app_key(text: String) -> Result<AppKey, Error> {
+    let text = Zeroizing::new(text);
+    AppKey::new(&text)
 }
 
 fn joined(parts: &[&str]) -> String {
@@ -74,11 +100,14 @@ pub struct WasmSigner {
 
 #[wasm_bindgen]
 impl WasmSigner {
-    /// Binds the credentials.
+    /// Binds the credentials and the body cap (`None`: 1 MiB).
     #[wasm_bindgen(constructor)]
-    pub fn new(app_id: &str, app_key: &str) -> JsResult<WasmSigner> {
-        let key = AppKey::new(app_key).map_err(thrown)?;
-        let inner = OpenBodySigner::new(app_id, &key).map_err(thrown)?;
+    pub fn new(app_id: &str, app_key: String, max_body_bytes: Option<f64>) -> JsResult<WasmSigner> {
+        let key = self::app_key(app_key).map_err(thrown)?;
+        let max_body_bytes = body_limit(max_body_bytes).map_err(thrown)?;
+        let inner = OpenBodySigner::new(app_id, &key)
+            .and_then(|signer| signer.with_max_body_bytes(max_body_bytes))
+            .map_err(thrown)?;
         Ok(WasmSigner { inner })
     }
 
@@ -94,13 +123,14 @@ impl WasmSigner {
 #[wasm_bindgen]
 pub fn sign_open_body(
     app_id: &str,
-    app_key: &str,
+    app_key: String,
     body: &[u8],
     timestamp: Option<String>,
     nonce: Option<String>,
     now_ms: f64,
+    max_body_bytes: Option<f64>,
 ) -> JsResult<String> {
-    WasmSigner::new(app_id, app_key)?.sign(body, timestamp, nonce, now_ms)
+    WasmSigner::new(app_id, app_key, max_body_bytes)?.sign(body, timestamp, nonce, now_ms)
 }
 
 /// `appId\ntimestamp\nnonce` of a header that verifies.
@@ -108,11 +138,13 @@ pub fn sign_open_body(
 pub fn verify_open_body(
     authorization: &str,
     body: &[u8],
-    app_key: &str,
+    app_key: String,
     now_ms: f64,
     tolerance_seconds: f64,
+    max_body_bytes: Option<f64>,
 ) -> JsResult<String> {
-    let key = AppKey::new(app_key).map_err(thrown)?;
+    let key = self::app_key(app_key).map_err(thrown)?;
+    let max_body_bytes = body_limit(max_body_bytes).map_err(thrown)?;
     let now = epoch_ms(now_ms, "now").map_err(thrown)?;
     if !(tolerance_seconds.is_finite() && tolerance_seconds >= 0.0) {
         return Err(thrown(Error::new(
@@ -124,7 +156,8 @@ pub fn verify_open_body(
     // Clamped to a century, far beyond any meaningful skew, so the cast cannot overflow.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let tolerance = Tolerance::millis((tolerance_seconds.min(3.2e9) * 1000.0).round() as u64);
-    let auth = open_body_sig::verify_open_body(authorization, body, &key, now, tolerance).map_err(thrown)?;
+    let options = VerifyOptions { tolerance, max_body_bytes };
+    let auth = open_body_sig::verify_open_body_with(authorization, body, &key, now, &options).map_err(thrown)?;
     Ok(joined(&[&auth.app_id, &auth.timestamp, &auth.nonce]))
 }
 
@@ -160,8 +193,8 @@ pub fn string_to_sign(app_id: &str, timestamp: &str, nonce: &str, body_digest: &
 
 /// Stage 3.
 #[wasm_bindgen]
-pub fn signature(app_key: &str, string_to_sign: &str) -> JsResult<String> {
-    let key = AppKey::new(app_key).map_err(thrown)?;
+pub fn signature(app_key: String, string_to_sign: &str) -> JsResult<String> {
+    let key = self::app_key(app_key).map_err(thrown)?;
     Ok(open_body_sig::signature(&key, string_to_sign))
 }
 
@@ -202,8 +235,13 @@ pub fn validate_preauth_cancel(
     msg_src_id: Option<String>,
     allow_unknown_fields: bool,
     apply_defaults: bool,
+    max_body_bytes: Option<f64>,
 ) -> String {
-    let options = CheckOptions { msg_src_id, allow_unknown_fields, apply_defaults };
+    let max_body_bytes = match body_limit(max_body_bytes) {
+        Ok(max) => Some(max),
+        Err(err) => return issues_to_json(&err.into_issues()),
+    };
+    let options = CheckOptions { msg_src_id, allow_unknown_fields, apply_defaults, max_body_bytes };
     issues_to_json(&crate::bills::validate_json(&PREAUTH_CANCEL, input_json, &options))
 }
 
@@ -216,7 +254,9 @@ pub fn build_preauth_cancel(
     now_ms: f64,
     msg_src_id: Option<String>,
     allow_unknown_fields: bool,
+    max_body_bytes: Option<f64>,
 ) -> JsResult<String> {
+    let max_body_bytes = Some(body_limit(max_body_bytes).map_err(thrown)?);
     let env = env.map(|name| Environment::parse(&name)).transpose().map_err(thrown)?;
     let base_url = match (base_url, env) {
         (Some(url), _) => normalize_base_url(&url).map_err(thrown)?,
@@ -232,7 +272,7 @@ pub fn build_preauth_cancel(
     let options = BuildOptions {
         base_url,
         now_ms: epoch_ms(now_ms, "now").map_err(thrown)?,
-        check: CheckOptions { msg_src_id, allow_unknown_fields, apply_defaults: false },
+        check: CheckOptions { msg_src_id, allow_unknown_fields, apply_defaults: false, max_body_bytes },
     };
     let request = build_request(&PREAUTH_CANCEL, input_json, &options).map_err(thrown)?;
     Ok(joined(&[&request.url, &request.body]))
@@ -240,6 +280,24 @@ pub fn build_preauth_cancel(
 
 /// The normalized JSON of a preauth-cancel response.
 #[wasm_bindgen]
-pub fn parse_preauth_cancel_response(text: &str) -> JsResult<String> {
-    crate::bills::BillsResponse::parse(text).map(|r| r.to_json()).map_err(thrown)
+pub fn parse_preauth_cancel_response(text: &str, max_body_bytes: Option<f64>) -> JsResult<String> {
+    let max_body_bytes = body_limit(max_body_bytes).map_err(thrown)?;
+    crate::bills::BillsResponse::parse_with_limit(text, max_body_bytes).map(|r| r.to_json()).map_err(thrown)
+}
+
+/// The size check of an input the wrapper has measured but not copied into wasm memory (which
+/// would grow for good): the `authorization` header against its fixed cap, anything else
+/// against `max_body_bytes`. The wrapper calls this only for inputs it found too large, so
+/// that the rule and the message stay here.
+#[wasm_bindgen]
+pub fn check_input_size(field: &str, len: f64, max_body_bytes: Option<f64>) -> JsResult<()> {
+    // A JS length is a non-negative integer below 2^53; saturating keeps any value total.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let len = len.max(0.0).min(usize::MAX as f64) as usize;
+    let checked = if field == "authorization" {
+        open_body_sig::check_header_size(len)
+    } else {
+        body_limit(max_body_bytes).and_then(|max| check_body_size(field, len, max))
+    };
+    checked.map_err(thrown)
 }

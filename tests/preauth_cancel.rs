@@ -251,7 +251,23 @@ fn inputs_that_are_not_json_objects() {
     assert_eq!(only_issue("{\"mid\":"), (ErrorCode::InvalidJson, None));
     assert_eq!(only_issue(r#"{"mid":"\ud800"}"#), (ErrorCode::BodyEncoding, None));
     let huge = format!("{{\"srcReserve\":\"{}\"}}", "a".repeat(1 << 20));
-    assert_eq!(only_issue(&huge), (ErrorCode::BodyTooLarge, None));
+    assert_eq!(only_issue(&huge), (ErrorCode::BodyTooLarge, Some("input".to_owned())));
+}
+
+#[test]
+fn the_input_cap_is_configurable_and_applies_to_the_built_body_too() {
+    let capped = |max: usize| CheckOptions { max_body_bytes: Some(max), ..CheckOptions::default() };
+    assert!(validate(V1_BODY, &capped(V1_BODY.len())).is_empty());
+    let found = validate(V1_BODY, &capped(V1_BODY.len() - 1));
+    assert_eq!((found[0].code, found[0].field.as_deref()), (ErrorCode::BodyTooLarge, Some("input")));
+    // Without requestTimestamp and instMid the input fits, but the body the builder fills in
+    // does not: that is reported on `body`, so it is never built unsignable under the same cap.
+    let short = without("requestTimestamp");
+    let options = BuildOptions { check: capped(short.len()), ..build_options() };
+    let err = build(&short, &options).unwrap_err();
+    assert_eq!((err.code(), err.field()), (ErrorCode::BodyTooLarge, Some("body")));
+    let err = build(V1_BODY, &BuildOptions { check: capped(usize::MAX), ..build_options() }).unwrap_err();
+    assert_eq!((err.code(), err.field()), (ErrorCode::FieldFormat, Some("maxBodyBytes")));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 import * as core from '../dist/chinaums_open.js';
 import { argumentError, ChinaumsError, fromWasm } from './errors.js';
-import { assertInitialized } from './state.js';
+import { assertInitialized, wasmMemoryBytes } from './state.js';
 
 export { ChinaumsError } from './errors.js';
 
@@ -12,9 +12,17 @@ export const PRODUCTION_BASE_URL = 'https://api-mop.chinaums.com';
 export const TEST_BASE_URL = 'https://test-api-open.chinaums.com';
 export const PREAUTH_CANCEL_PATH = '/v1/netpay/bills/preauth-cancel';
 export const DEFAULT_TOLERANCE_SECONDS = 300;
+/** Default cap on a body, JSON input or response text, in bytes (1 MiB); see `maxBodyBytes`. */
+export const DEFAULT_MAX_BODY_BYTES = 1048576;
+/** Longest Authorization header accepted, in bytes. */
+export const MAX_HEADER_BYTES = 4096;
+
+export { wasmMemoryBytes };
 
 const encoder = new TextEncoder();
-const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading byte-order mark, so that the core reports it instead of the
+// decoder silently dropping bytes that were signed.
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 // ---------------------------------------------------------------------------------------------
 // Argument shapes
@@ -75,6 +83,40 @@ function optionalBoolean(value, field) {
   return value;
 }
 
+function optionalNumber(value, field) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number') {
+    throw argumentError('ERR_FIELD_TYPE', field, `${field} must be a number, not ${describe(value)}`);
+  }
+  return value;
+}
+
+/** UTF-8 length of a well-formed string, without encoding it. */
+function utf8Length(s) {
+  let bytes = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const unit = s.charCodeAt(i);
+    // 2 bytes below U+0800; 3 above; a surrogate pair is 4 bytes for 2 units.
+    if (unit >= 0x80) bytes += unit < 0x800 || (unit >= 0xd800 && unit <= 0xdfff) ? 1 : 2;
+  }
+  return bytes;
+}
+
+/**
+ * Refuses an input over its cap *before* it is copied into wasm memory, which grows to fit
+ * and never shrinks (one 100 MB body would cost a Worker 100 MB for its lifetime). The core
+ * owns the rule and the message; this only avoids the copy. The core checks again anyway.
+ */
+function guardSize(field, value, maxBodyBytes) {
+  const cap = field === 'authorization' ? MAX_HEADER_BYTES : maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  // A string's UTF-8 length is at least its length in UTF-16 units: measure only when over.
+  if (value.length > cap) {
+    const size = typeof value === 'string' ? utf8Length(value) : value.length;
+    call(() => core.check_input_size(field, size, maxBodyBytes));
+  }
+  return value;
+}
+
 /** Epoch milliseconds from a number or a Date; `Date.now()` when absent (taken now, per call). */
 function instant(value, field) {
   if (value === undefined || value === null) return Date.now();
@@ -106,16 +148,29 @@ function bodyBytes(body, field = 'body') {
   );
 }
 
-/** Text from a string or UTF-8 bytes; bytes that are not UTF-8 are an encoding error. */
-function text(value, field) {
-  if (value instanceof Uint8Array || value instanceof ArrayBuffer) {
+function isBytes(value) {
+  return value instanceof ArrayBuffer || ArrayBuffer.isView(value);
+}
+
+/**
+ * Text from a string or UTF-8 bytes, within the size cap; bytes that are not UTF-8 are an
+ * encoding error (never replaced by U+FFFD).
+ */
+function text(value, field, maxBodyBytes) {
+  if (isBytes(value)) {
+    const bytes = bodyBytes(value, field);
+    guardSize(field, bytes, maxBodyBytes);
     try {
-      return strictDecoder.decode(value);
+      return strictDecoder.decode(bytes);
     } catch {
-      throw argumentError('ERR_BODY_ENCODING', field, `${field} is not valid UTF-8`);
+      throw argumentError(
+        'ERR_BODY_ENCODING',
+        field,
+        `${field} is not valid UTF-8; JSON must be sent as UTF-8 text (the bytes are not replaced or guessed)`,
+      );
     }
   }
-  return requireString(value, field);
+  return guardSize(field, requireString(value, field), maxBodyBytes);
 }
 
 /**
@@ -123,9 +178,9 @@ function text(value, field) {
  * top-level string fields that cannot be encoded (lone surrogates). Those fields are left out of
  * the JSON so that the core still reports every other problem.
  */
-function jsonInput(input) {
-  if (typeof input === 'string' || input instanceof Uint8Array || input instanceof ArrayBuffer) {
-    return { json: text(input, 'input'), encodingIssues: [] };
+function jsonInput(input, maxBodyBytes) {
+  if (typeof input === 'string' || isBytes(input)) {
+    return { json: text(input, 'input', maxBodyBytes), encodingIssues: [] };
   }
   const encodingIssues = [];
   let value = input;
@@ -152,7 +207,7 @@ function jsonInput(input) {
     );
   }
   // undefined, functions and symbols have no JSON form: the core reports "not an object".
-  return { json: json ?? 'null', encodingIssues };
+  return { json: guardSize('input', json ?? 'null', maxBodyBytes), encodingIssues };
 }
 
 /** Merges JavaScript-side encoding issues with the core's, which then cannot say "missing". */
@@ -187,24 +242,30 @@ export function signOpenBody(options) {
   requireObject(options, null, 'signOpenBody options');
   const appId = requireString(options.appId, 'appId');
   const appKey = requireString(options.appKey, 'appKey');
-  const body = bodyBytes(options.body);
+  const maxBodyBytes = optionalNumber(options.maxBodyBytes, 'maxBodyBytes');
+  const body = guardSize('body', bodyBytes(options.body), maxBodyBytes);
   const timestamp = optionalString(options.timestamp, 'timestamp');
   const nonce = optionalString(options.nonce, 'nonce');
   const now = Date.now();
-  return call(() => signedResult(core.sign_open_body(appId, appKey, body, timestamp, nonce, now)));
+  return call(() => signedResult(core.sign_open_body(appId, appKey, body, timestamp, nonce, now, maxBodyBytes)));
 }
 
 /** Signs many bodies for one appId; the key is processed once, in the constructor. */
 export class OpenBodySigner {
   #inner;
   #appId;
+  #maxBodyBytes;
 
   constructor(credentials) {
     requireObject(credentials, null, 'OpenBodySigner credentials');
     const appId = requireString(credentials.appId, 'appId');
     const appKey = requireString(credentials.appKey, 'appKey');
-    this.#inner = call(() => new core.WasmSigner(appId, appKey));
+    const maxBodyBytes = optionalNumber(credentials.maxBodyBytes, 'maxBodyBytes');
+    // The key state lives in wasm memory: free() wipes and releases it now; otherwise the
+    // glue's FinalizationRegistry does when this object is garbage-collected.
+    this.#inner = call(() => new core.WasmSigner(appId, appKey, maxBodyBytes));
     this.#appId = appId;
+    this.#maxBodyBytes = maxBodyBytes;
   }
 
   get appId() {
@@ -216,7 +277,7 @@ export class OpenBodySigner {
     if (inner === undefined) {
       throw new ChinaumsError('ERR_SIGNER_FREED', 'this OpenBodySigner was freed; create a new one');
     }
-    const bytes = bodyBytes(body);
+    const bytes = guardSize('body', bodyBytes(body), this.#maxBodyBytes);
     let timestamp;
     let nonce;
     if (options !== undefined && options !== null) {
@@ -228,7 +289,7 @@ export class OpenBodySigner {
     return call(() => signedResult(inner.sign(bytes, timestamp, nonce, now)));
   }
 
-  /** Releases the key state in wasm memory now rather than at garbage collection. */
+  /** Wipes and releases the key state in wasm memory now rather than at garbage collection. Idempotent. */
   free() {
     const inner = this.#inner;
     this.#inner = undefined;
@@ -250,8 +311,9 @@ export class OpenBodySigner {
  */
 export function verifyOpenBody(options) {
   requireObject(options, null, 'verifyOpenBody options');
-  const authorization = requireString(options.authorization, 'authorization');
-  const body = bodyBytes(options.body);
+  const authorization = guardSize('authorization', requireString(options.authorization, 'authorization'));
+  const maxBodyBytes = optionalNumber(options.maxBodyBytes, 'maxBodyBytes');
+  const body = guardSize('body', bodyBytes(options.body), maxBodyBytes);
   const appKey = requireString(options.appKey, 'appKey');
   const now = instant(options.now, 'now');
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
@@ -259,14 +321,14 @@ export function verifyOpenBody(options) {
     throw argumentError('ERR_FIELD_TYPE', 'toleranceSeconds', `toleranceSeconds must be a number, not ${describe(tolerance)}`);
   }
   return call(() => {
-    const [appId, timestamp, nonce] = core.verify_open_body(authorization, body, appKey, now, tolerance).split('\n');
+    const [appId, timestamp, nonce] = core.verify_open_body(authorization, body, appKey, now, tolerance, maxBodyBytes).split('\n');
     return { appId, timestamp, nonce };
   });
 }
 
 /** Reads an Authorization header without verifying it: `{ appId, timestamp, nonce, signature }`. */
 export function parseAuthorization(authorization) {
-  const header = requireString(authorization, 'authorization');
+  const header = guardSize('authorization', requireString(authorization, 'authorization'));
   return call(() => {
     const [appId, timestamp, nonce, signature] = core.parse_authorization(header).split('\n');
     return { appId, timestamp, nonce, signature };
@@ -340,18 +402,22 @@ export function validatePreauthCancel(input, options) {
   let msgSrcId;
   let allowUnknown;
   let applyDefaults;
+  let maxBodyBytes;
+  assertInitialized();
   try {
-    prepared = jsonInput(input);
     const opts = options === undefined || options === null ? {} : requireObject(options, null, 'options');
     msgSrcId = optionalString(opts.msgSrcId, 'msgSrcId');
     allowUnknown = optionalBoolean(opts.allowUnknownFields, 'allowUnknownFields');
     applyDefaults = optionalBoolean(opts.applyDefaults, 'applyDefaults');
+    maxBodyBytes = optionalNumber(opts.maxBodyBytes, 'maxBodyBytes');
+    prepared = jsonInput(input, maxBodyBytes);
   } catch (error) {
     const issues = asIssue(error);
     return { ok: false, issues };
   }
-  assertInitialized();
-  const coreIssues = JSON.parse(core.validate_preauth_cancel(prepared.json, msgSrcId, allowUnknown, applyDefaults));
+  const coreIssues = JSON.parse(
+    core.validate_preauth_cancel(prepared.json, msgSrcId, allowUnknown, applyDefaults, maxBodyBytes),
+  );
   const issues = withEncodingIssues(prepared.encodingIssues, coreIssues);
   return { ok: issues.length === 0, issues };
 }
@@ -362,8 +428,9 @@ export function validatePreauthCancel(input, options) {
  * Sign and send `body` exactly as returned.
  */
 export function buildPreauthCancel(input, options) {
-  const { json, encodingIssues } = jsonInput(input);
   const opts = requireObject(options ?? {}, null, 'buildPreauthCancel options');
+  const maxBodyBytes = optionalNumber(opts.maxBodyBytes, 'maxBodyBytes');
+  const { json, encodingIssues } = jsonInput(input, maxBodyBytes);
   const env = optionalString(opts.env, 'env');
   const baseUrl = optionalString(opts.baseUrl, 'baseUrl');
   const now = instant(opts.now, 'now');
@@ -376,7 +443,7 @@ export function buildPreauthCancel(input, options) {
     throw new ChinaumsError(first.code, first.message + more, { field: first.field, issues: encodingIssues });
   }
   return call(() => {
-    const out = core.build_preauth_cancel(json, env, baseUrl, now, msgSrcId, allowUnknown);
+    const out = core.build_preauth_cancel(json, env, baseUrl, now, msgSrcId, allowUnknown, maxBodyBytes);
     const split = out.indexOf('\n');
     return {
       method: 'POST',
@@ -398,6 +465,7 @@ export function signRequest(request, credentials) {
     body: request.body,
     timestamp: credentials.timestamp,
     nonce: credentials.nonce,
+    maxBodyBytes: credentials.maxBodyBytes,
   });
   return { ...request, headers: { ...headers, Authorization: signed.authorization } };
 }
@@ -406,7 +474,9 @@ export function signRequest(request, credentials) {
  * Parses a preauth-cancel response: `{ ok, errCode, errMsg, billStatus, billPayment, … }`,
  * amounts as integer fen. `ok` is false for platform and business errors (read errCode).
  */
-export function parsePreauthCancelResponse(responseText) {
-  const body = text(responseText, 'text');
-  return call(() => JSON.parse(core.parse_preauth_cancel_response(body)));
+export function parsePreauthCancelResponse(responseText, options) {
+  const opts = requireObject(options ?? {}, null, 'parsePreauthCancelResponse options');
+  const maxBodyBytes = optionalNumber(opts.maxBodyBytes, 'maxBodyBytes');
+  const body = text(responseText, 'text', maxBodyBytes);
+  return call(() => JSON.parse(core.parse_preauth_cancel_response(body, maxBodyBytes)));
 }

@@ -31,3 +31,13 @@ export function initFromModuleSync(moduleOrBytes) {
 export function markInitialized() {
   ready = true;
 }
+
+/**
+ * Size of the wasm linear memory in bytes. A diagnostic for hosts and leak tests: the memory
+ * grows in 64 KiB pages as needed and never shrinks, so a steady value under load means no leak.
+ */
+export function wasmMemoryBytes() {
+  assertInitialized();
+  // Once an instance exists, the glue's initSync returns its exports without re-initializing.
+  return initSync().memory.buffer.byteLength;
+}

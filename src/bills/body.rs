@@ -18,6 +18,9 @@ pub struct CheckOptions {
     /// Check the input as the builder will use it: fields that have a default
     /// (`requestTimestamp`, `instMid`) may be absent.
     pub apply_defaults: bool,
+    /// Largest JSON input (and built body) accepted, in bytes; `None` means
+    /// [`DEFAULT_MAX_BODY_BYTES`](crate::limits::DEFAULT_MAX_BODY_BYTES) (1 MiB).
+    pub max_body_bytes: Option<usize>,
 }
 
 /// The body of one bills request.

@@ -16,8 +16,9 @@ use crate::json;
 /// Most issues reported for one input; hostile inputs could otherwise produce megabytes of them.
 pub const MAX_ISSUES: usize = 100;
 
-/// Largest JSON input accepted by validation and building.
-pub const MAX_INPUT_BYTES: usize = 1 << 20;
+/// Largest JSON input accepted by validation and building unless
+/// [`CheckOptions::max_body_bytes`] says otherwise.
+pub const MAX_INPUT_BYTES: usize = crate::limits::DEFAULT_MAX_BODY_BYTES;
 
 /// Every problem with a JSON request for `endpoint` (empty when it is valid).
 pub fn validate_json(endpoint: &'static Endpoint, input: &str, options: &CheckOptions) -> Vec<Issue> {
@@ -40,16 +41,8 @@ pub(crate) fn read_body_at(
     options: &CheckOptions,
     now_ms: Option<i64>,
 ) -> Result<BillsBody> {
-    if input.len() > MAX_INPUT_BYTES {
-        return Err(Error::whole(
-            ErrorCode::BodyTooLarge,
-            format!(
-                "the {} request is {} bytes of JSON; at most {MAX_INPUT_BYTES} are accepted",
-                endpoint.name,
-                input.len()
-            ),
-        ));
-    }
+    let max_body_bytes = crate::limits::check_max_body_bytes(options.max_body_bytes.unwrap_or(MAX_INPUT_BYTES))?;
+    crate::limits::check_body_size("input", input.len(), max_body_bytes)?;
     let value = json::parse(input)?;
     let (mut body, mut issues) = BillsBody::from_json(endpoint, &value, options.allow_unknown_fields)?;
     if let Some(now_ms) = now_ms {

@@ -30,8 +30,16 @@ fn invalid(field: &str, message: impl Into<String>) -> Error {
 }
 
 impl BillsResponse {
-    /// Parses a response body.
+    /// Parses a response body of at most
+    /// [`DEFAULT_MAX_BODY_BYTES`](crate::limits::DEFAULT_MAX_BODY_BYTES) (1 MiB).
     pub fn parse(text: &str) -> Result<Self> {
+        Self::parse_with_limit(text, crate::limits::DEFAULT_MAX_BODY_BYTES)
+    }
+
+    /// Parses a response body of at most `max_body_bytes` bytes (at most 1 GiB).
+    pub fn parse_with_limit(text: &str, max_body_bytes: usize) -> Result<Self> {
+        let max_body_bytes = crate::limits::check_max_body_bytes(max_body_bytes)?;
+        crate::limits::check_body_size("text", text.len(), max_body_bytes)?;
         let root = json::parse(text).map_err(|e| match e.code() {
             ErrorCode::InvalidJson => Error::whole(
                 ErrorCode::InvalidJson,

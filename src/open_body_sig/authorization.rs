@@ -32,20 +32,25 @@ fn header_error(message: impl Into<String>) -> Error {
     Error::new(ErrorCode::AuthHeader, "authorization", message)
 }
 
+/// Checks that a header of `len` bytes is within [`MAX_HEADER_LEN`].
+pub fn check_header_size(len: usize) -> Result<()> {
+    if len > MAX_HEADER_LEN {
+        return Err(Error::new(
+            ErrorCode::HeaderTooLarge,
+            "authorization",
+            format!(
+                "the Authorization header is {len} bytes; an OPEN-BODY-SIG header is at most \
+                 {MAX_HEADER_LEN} (a real one is about 190): pass only the header's value"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 impl Authorization {
-    /// Parses a header value.
+    /// Parses a header value of at most [`MAX_HEADER_LEN`] bytes.
     pub fn parse(header: &str) -> Result<Self> {
-        if header.len() > MAX_HEADER_LEN {
-            return Err(Error::new(
-                ErrorCode::HeaderTooLarge,
-                "authorization",
-                format!(
-                    "the Authorization header is {} bytes; an OPEN-BODY-SIG header is at most \
-                     {MAX_HEADER_LEN}",
-                    header.len()
-                ),
-            ));
-        }
+        check_header_size(header.len())?;
         let header = header.trim_matches(is_ows);
         let scheme_end = header.find(is_ows).unwrap_or(header.len());
         let (scheme, params) = header.split_at(scheme_end);

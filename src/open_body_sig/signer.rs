@@ -8,6 +8,7 @@ use crate::encoding::base64_mac;
 use super::verify::{verify_with, Tolerance};
 use super::Authorization;
 use crate::error::{Error, ErrorCode, Result};
+use crate::limits::{check_body_size, check_max_body_bytes, DEFAULT_MAX_BODY_BYTES};
 
 /// Everything a host needs to send a signed request: the header, and the intermediate values
 /// for logging or comparison (none of them secret).
@@ -26,18 +27,32 @@ pub struct SignedBody {
 }
 
 /// Signs bodies for one appId. The key's HMAC state is computed once, here, and the key bytes
-/// themselves are not kept; the state is wiped when the signer is dropped.
+/// themselves are not kept; the state is wiped when the signer is dropped (see
+/// [`KeyedMac`](super::stages) and SECURITY.md).
 #[derive(Clone)]
 pub struct OpenBodySigner {
     app_id: String,
     keyed: KeyedMac,
+    max_body_bytes: usize,
 }
 
 impl OpenBodySigner {
-    /// Binds an appId and its key.
+    /// Binds an appId and its key. Bodies are capped at
+    /// [`DEFAULT_MAX_BODY_BYTES`](crate::limits::DEFAULT_MAX_BODY_BYTES) (see
+    /// [`with_max_body_bytes`](Self::with_max_body_bytes)).
     pub fn new(app_id: &str, app_key: &AppKey) -> Result<Self> {
         check_app_id(app_id)?;
-        Ok(OpenBodySigner { app_id: app_id.to_owned(), keyed: keyed_mac(app_key) })
+        Ok(OpenBodySigner {
+            app_id: app_id.to_owned(),
+            keyed: keyed_mac(app_key),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        })
+    }
+
+    /// The same signer with another body cap, in bytes (at most 1 GiB).
+    pub fn with_max_body_bytes(mut self, max_body_bytes: usize) -> Result<Self> {
+        self.max_body_bytes = check_max_body_bytes(max_body_bytes)?;
+        Ok(self)
     }
 
     /// The appId this signer signs for.
@@ -45,9 +60,15 @@ impl OpenBodySigner {
         &self.app_id
     }
 
+    /// The largest body this signer signs or verifies, in bytes.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
+    }
+
     /// Signs the exact body bytes with a given timestamp (`yyyyMMddHHmmss`, Beijing) and nonce.
     /// The host must send these same bytes.
     pub fn sign(&self, body: &[u8], timestamp: &str, nonce: &str) -> Result<SignedBody> {
+        check_body_size("body", body.len(), self.max_body_bytes)?;
         check_timestamp(timestamp)?;
         check_nonce(nonce)?;
         Ok(self.sign_checked(body, timestamp, nonce))
@@ -56,6 +77,7 @@ impl OpenBodySigner {
     /// Signs with the current system time and a fresh CSPRNG nonce.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn sign_now(&self, body: &[u8]) -> Result<SignedBody> {
+        check_body_size("body", body.len(), self.max_body_bytes)?;
         let timestamp = crate::time::BeijingTime::from_epoch_ms(crate::time::system_now_ms())?;
         let nonce = crate::nonce::fresh_nonce()?;
         Ok(self.sign_checked(body, &timestamp.compact(), &nonce))
@@ -80,7 +102,7 @@ impl OpenBodySigner {
     /// Verifies a header received for this signer's appId, reusing the precomputed key state
     /// (see [`verify_open_body`](super::verify_open_body)).
     pub fn verify(&self, header: &str, body: &[u8], now_ms: i64, tolerance: Tolerance) -> Result<Authorization> {
-        let auth = verify_with(&self.keyed, header, body, now_ms, tolerance)?;
+        let auth = verify_with(&self.keyed, header, body, now_ms, tolerance, self.max_body_bytes)?;
         if auth.app_id != self.app_id {
             return Err(Error::new(
                 ErrorCode::AuthHeader,

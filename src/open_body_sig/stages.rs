@@ -53,11 +53,54 @@ pub(crate) fn body_digest_hex(body: &[u8]) -> [u8; 64] {
 }
 
 /// The HMAC state after absorbing the key, reusable for any number of messages.
+///
+/// Key hygiene (SECURITY.md): the returned state is wiped when dropped (checked at compile time
+/// below). Deriving it leaves key material in stack frames that no destructor owns: `hmac`
+/// builds the padded key block (key XOR ipad, then XOR opad, i.e. the key itself) in a local
+/// it does not wipe. The derivation therefore runs in its own frame, which is overwritten with
+/// zeros as soon as it returns.
 pub(crate) fn keyed_mac(app_key: &AppKey) -> KeyedMac {
+    let keyed = derive_keyed_mac(app_key.bytes());
+    scrub_stack_below();
+    keyed
+}
+
+#[inline(never)]
+fn derive_keyed_mac(key: &[u8]) -> KeyedMac {
     // HMAC accepts keys of any length, so this never fails; an empty fallback key would only
     // be reachable if that changed, and AppKey refuses empty keys anyway.
-    KeyedMac::new_from_slice(app_key.bytes()).unwrap_or_else(|_| KeyedMac::new(&Default::default()))
+    KeyedMac::new_from_slice(key).unwrap_or_else(|_| KeyedMac::new(&Default::default()))
 }
+
+/// Bytes of stack below the caller that [`scrub_stack_below`] overwrites. `derive_keyed_mac`
+/// and what it calls (hmac key setup, one SHA-256 compression per pad) use well under 1 KiB.
+const SCRUBBED_STACK_BYTES: usize = 4096;
+
+/// Overwrites the stack region just below the caller's frame, where the frames of the calls it
+/// just made lived, with zeros. The writes are volatile (`zeroize`), so they are not optimized
+/// away; `inline(never)` keeps this frame below the caller's.
+#[inline(never)]
+fn scrub_stack_below() {
+    use zeroize::Zeroize as _;
+    let mut area = [0u64; SCRUBBED_STACK_BYTES / 8];
+    area.zeroize();
+    core::hint::black_box(&area);
+}
+
+// The keyed state is an `Hmac<Sha256>`: two SHA-256 cores (the ipad and opad states, each
+// equivalent to the key for forging MACs) and a block buffer. `HmacCore` has no destructor of
+// its own, so its fields' destructors run, and these assertions make the build fail if a
+// dependency feature that makes them wipe (`sha2/zeroize`, `hmac/zeroize` →
+// `block-buffer/zeroize`) is ever switched off.
+const _: () = {
+    fn wiped_on_drop<T: zeroize::ZeroizeOnDrop + ?Sized>() {}
+    #[allow(dead_code)]
+    fn keyed_state_parts_are_wiped_on_drop() {
+        wiped_on_drop::<<Sha256 as hmac::EagerHash>::Core>();
+        wiped_on_drop::<hmac::digest::block_api::Buffer<hmac::block_api::HmacCore<Sha256>>>();
+        wiped_on_drop::<Sha256>();
+    }
+};
 
 /// HMAC of the concatenation of `parts`, from a keyed state.
 pub(crate) fn mac_of(keyed: &KeyedMac, parts: &[&[u8]]) -> [u8; 32] {

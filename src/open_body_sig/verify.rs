@@ -5,6 +5,7 @@ use super::params::AppKey;
 use super::stages::{body_digest_hex, keyed_mac, KeyedMac};
 use crate::encoding::decode_base64_mac;
 use crate::error::{Error, ErrorCode, Result};
+use crate::limits::{check_body_size, check_max_body_bytes, DEFAULT_MAX_BODY_BYTES};
 use crate::time::BeijingTime;
 
 /// PROTOCOL.md part 0 rule 10.
@@ -34,8 +35,24 @@ impl Default for Tolerance {
     }
 }
 
+/// How [`verify_open_body_with`] checks a header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifyOptions {
+    /// Allowed clock skew, default 300 s.
+    pub tolerance: Tolerance,
+    /// Largest body accepted, default [`DEFAULT_MAX_BODY_BYTES`] (1 MiB), at most 1 GiB.
+    pub max_body_bytes: usize,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions { tolerance: Tolerance::default(), max_body_bytes: DEFAULT_MAX_BODY_BYTES }
+    }
+}
+
 /// Verifies `header` against the exact `body` bytes received, the appKey, the current instant
-/// (epoch ms) and a tolerance. On success returns the header's parameters.
+/// (epoch ms) and a tolerance. On success returns the header's parameters. Bodies over
+/// [`DEFAULT_MAX_BODY_BYTES`] are refused (see [`verify_open_body_with`]).
 ///
 /// The signature is compared in constant time, and checked before the timestamp, so that an
 /// unauthenticated header learns nothing about the clock.
@@ -46,7 +63,19 @@ pub fn verify_open_body(
     now_ms: i64,
     tolerance: Tolerance,
 ) -> Result<Authorization> {
-    verify_with(&keyed_mac(app_key), header, body, now_ms, tolerance)
+    verify_open_body_with(header, body, app_key, now_ms, &VerifyOptions { tolerance, ..VerifyOptions::default() })
+}
+
+/// [`verify_open_body`] with every option.
+pub fn verify_open_body_with(
+    header: &str,
+    body: &[u8],
+    app_key: &AppKey,
+    now_ms: i64,
+    options: &VerifyOptions,
+) -> Result<Authorization> {
+    let max_body_bytes = check_max_body_bytes(options.max_body_bytes)?;
+    verify_with(&keyed_mac(app_key), header, body, now_ms, options.tolerance, max_body_bytes)
 }
 
 pub(crate) fn verify_with(
@@ -55,10 +84,12 @@ pub(crate) fn verify_with(
     body: &[u8],
     now_ms: i64,
     tolerance: Tolerance,
+    max_body_bytes: usize,
 ) -> Result<Authorization> {
     use hmac::Mac as _;
 
     let auth = Authorization::parse(header)?;
+    check_body_size("body", body.len(), max_body_bytes)?;
     let claimed = decode_base64_mac(&auth.signature).ok_or_else(|| {
         Error::new(
             ErrorCode::AuthHeader,
