@@ -65,6 +65,15 @@ export interface Credentials {
   readonly appKey: string;
 }
 
+export interface BodyLimit {
+  /**
+   * Largest body accepted, in bytes: a whole number from 0 to 2^30, default
+   * {@link DEFAULT_MAX_BODY_BYTES} (1 MiB). Larger bodies fail with `ERR_BODY_TOO_LARGE`
+   * before they are copied into wasm memory.
+   */
+  readonly maxBodyBytes?: number;
+}
+
 export interface HeaderInputs {
   /** `yyyyMMddHHmmss` Beijing time; the current time when absent. */
   readonly timestamp?: string;
@@ -72,24 +81,31 @@ export interface HeaderInputs {
   readonly nonce?: string;
 }
 
-export interface SignOpenBodyOptions extends Credentials, HeaderInputs {
+export interface SignOpenBodyOptions extends Credentials, HeaderInputs, BodyLimit {
   readonly body: Body;
 }
 
 export declare function signOpenBody(options: SignOpenBodyOptions): SignResult;
 
-/** Signs many bodies for one appId; the key is processed once. */
+/**
+ * Signs many bodies for one appId; the key is processed once. The key state lives in wasm
+ * memory until {@link OpenBodySigner.free} (or, failing that, garbage collection) wipes it.
+ */
 export declare class OpenBodySigner {
-  constructor(credentials: Credentials);
+  constructor(credentials: Credentials & BodyLimit);
   readonly appId: string;
+  /** Throws `ERR_SIGNER_FREED` after {@link OpenBodySigner.free}. */
   sign(body: Body, options?: HeaderInputs): SignResult;
-  /** Releases the key state now (it is also released at garbage collection). */
+  /**
+   * Wipes and releases the key state now. Idempotent. Without it, a FinalizationRegistry does
+   * the same when the signer is garbage-collected, at a time the host decides.
+   */
   free(): void;
   [Symbol.dispose](): void;
   toJSON(): { appId: string };
 }
 
-export interface VerifyOpenBodyOptions {
+export interface VerifyOpenBodyOptions extends BodyLimit {
   readonly authorization: string;
   /** The exact body bytes received (not re-serialized JSON). */
   readonly body: Body;
@@ -165,7 +181,7 @@ export interface PreauthCancelInput {
   srcReserve?: string;
 }
 
-export interface ValidateOptions {
+export interface ValidateOptions extends BodyLimit {
   /** The 4-character source id; billNo and merOrderId must start with it. */
   readonly msgSrcId?: string;
   /** Keep fields the platform added later instead of reporting them. */
@@ -181,13 +197,13 @@ export interface ValidationResult {
 
 /** Never throws for bad input. `input` may be an object, a JSON string or UTF-8 bytes. */
 export declare function validatePreauthCancel(
-  input: PreauthCancelInput | Record<string, unknown> | string | Uint8Array,
+  input: PreauthCancelInput | Record<string, unknown> | string | Uint8Array | ArrayBuffer | ArrayBufferView,
   options?: ValidateOptions,
 ): ValidationResult;
 
 export type Environment = 'test' | 'production';
 
-export interface BuildOptions {
+export interface BuildOptions extends BodyLimit {
   /** Required unless `baseUrl` is given. */
   readonly env?: Environment;
   /** A custom gateway (for example a local emulator); overrides `env`. */
@@ -207,11 +223,11 @@ export interface PreparedRequest {
 }
 
 export declare function buildPreauthCancel(
-  input: PreauthCancelInput | Record<string, unknown> | string | Uint8Array,
+  input: PreauthCancelInput | Record<string, unknown> | string | Uint8Array | ArrayBuffer | ArrayBufferView,
   options: BuildOptions,
 ): PreparedRequest;
 
-export interface SignRequestOptions extends Credentials, HeaderInputs {}
+export interface SignRequestOptions extends Credentials, HeaderInputs, BodyLimit {}
 
 /** The same request with `headers.Authorization` added; the body is untouched. */
 export declare function signRequest<R extends { readonly body: Body; readonly headers?: Readonly<Record<string, string>> }>(
@@ -244,12 +260,26 @@ export interface PreauthCancelResponse {
 }
 
 /** Parses a response; amounts become integer fen whether the JSON had numbers or strings. */
-export declare function parsePreauthCancelResponse(text: string | Uint8Array): PreauthCancelResponse;
+export declare function parsePreauthCancelResponse(
+  text: string | Uint8Array | ArrayBuffer | ArrayBufferView,
+  options?: BodyLimit,
+): PreauthCancelResponse;
 
 export declare const PRODUCTION_BASE_URL: 'https://api-mop.chinaums.com';
 export declare const TEST_BASE_URL: 'https://test-api-open.chinaums.com';
 export declare const PREAUTH_CANCEL_PATH: '/v1/netpay/bills/preauth-cancel';
 export declare const DEFAULT_TOLERANCE_SECONDS: 300;
+/** The default of every `maxBodyBytes`: 1 MiB. */
+export declare const DEFAULT_MAX_BODY_BYTES: 1048576;
+/** Longest Authorization header accepted, in bytes (`ERR_HEADER_TOO_LARGE` beyond). */
+export declare const MAX_HEADER_BYTES: 4096;
+
+/**
+ * Size of the wasm linear memory, in bytes. A diagnostic: the memory grows in 64 KiB pages as
+ * needed and never shrinks, so a value that keeps rising under a steady load means a leak
+ * (for example signers that are neither freed nor collected).
+ */
+export declare function wasmMemoryBytes(): number;
 
 /** Resolves once the wasm module is ready; a no-op where initialization is synchronous. */
 export declare function init(): Promise<void>;

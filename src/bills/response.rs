@@ -110,7 +110,11 @@ impl BillsResponse {
             ("billStatus".to_owned(), text_or_null(&self.bill_status)),
             ("billPayment".to_owned(), self.bill_payment.clone().unwrap_or(Value::Null)),
         ];
-        members.extend(self.other.iter().cloned());
+        // A member of the response named like one computed here (`ok`) would follow it and, as
+        // JSON.parse keeps the last of repeated names, replace the library's verdict in
+        // JavaScript (`{"errCode":"FAIL","ok":true}` would read as a success). The verdict
+        // wins; the raw member stays readable through `get`.
+        members.extend(self.other.iter().filter(|(name, _)| name != "ok").cloned());
         let mut out = String::with_capacity(512);
         json::write_value(&mut out, &Value::Object(members));
         out
@@ -290,6 +294,14 @@ mod tests {
   "billStatus":"CLOSED",
   "cardAttr":"CREDIT_CARD"
 }"#;
+
+    #[test]
+    fn a_member_named_ok_cannot_override_the_verdict() {
+        let r = BillsResponse::parse(r#"{"errCode":"FAIL","ok":true}"#).unwrap();
+        assert!(!r.ok);
+        assert_eq!(r.get("ok"), Some(&Value::Bool(true)));
+        assert_eq!(r.to_json(), r#"{"ok":false,"errCode":"FAIL","errMsg":null,"billStatus":null,"billPayment":null}"#);
+    }
 
     #[test]
     fn parses_the_seed_sample_response() {

@@ -90,11 +90,13 @@ pub fn check_nonce(nonce: &str) -> Result<()> {
 /// Checks a caller-supplied header timestamp: `yyyyMMddHHmmss`, a real Beijing date-time.
 pub fn check_timestamp(timestamp: &str) -> Result<BeijingTime> {
     BeijingTime::parse_compact(timestamp).ok_or_else(|| {
+        // Quoted so that the caller sees what was wrong, but cut short: the value may be huge.
+        let shown: String = timestamp.chars().take(40).collect();
         Error::new(
             ErrorCode::FieldFormat,
             "timestamp",
             format!(
-                "timestamp {timestamp:?} is not a real Beijing date-time in the form \
+                "timestamp {shown:?} is not a real Beijing date-time in the form \
                  yyyyMMddHHmmss (14 digits, for example 20250102030405); omit it to use the clock"
             ),
         )
@@ -108,9 +110,17 @@ mod tests {
     #[test]
     fn key_debug_is_redacted() {
         let key = AppKey::new("super-secret-key-123").unwrap();
-        let shown = format!("{key:?}");
-        assert!(!shown.contains("secret"), "{shown}");
+        for shown in [format!("{key:?}"), format!("{key:#?}"), format!("{:?}", Some(key.clone())), format!("{:?}", vec![key])] {
+            assert!(!shown.contains("secret"), "{shown}");
+            assert!(shown.contains("redacted"), "{shown}");
+        }
         assert_eq!(AppKey::new("").unwrap_err().code(), ErrorCode::FieldRequired);
+    }
+
+    #[test]
+    fn a_huge_timestamp_is_quoted_only_in_part() {
+        let err = check_timestamp(&"9".repeat(100_000)).unwrap_err();
+        assert!(err.message().len() < 300, "{}", err.message().len());
     }
 
     #[test]

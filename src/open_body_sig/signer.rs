@@ -176,8 +176,34 @@ mod tests {
     }
 
     #[test]
-    fn debug_does_not_show_the_key() {
+    fn debug_does_not_show_the_key_or_the_key_state() {
         let signer = OpenBodySigner::new("app", &AppKey::new("topsecretvalue").unwrap()).unwrap();
-        assert!(!format!("{signer:?}").contains("topsecret"));
+        for shown in [format!("{signer:?}"), format!("{signer:#?}"), format!("{:?}", signer.clone())] {
+            assert!(!shown.contains("topsecret"), "{shown}");
+            assert!(shown.contains("redacted") && shown.contains("app"), "{shown}");
+            // Nothing derived from the key either (the HMAC state would print as numbers).
+            assert!(!shown.bytes().any(|b| b.is_ascii_digit()), "{shown}");
+        }
+    }
+
+    #[test]
+    fn bodies_over_the_cap_are_refused_before_hashing() {
+        let key = AppKey::new("k").unwrap();
+        let signer = OpenBodySigner::new("app", &key).unwrap().with_max_body_bytes(4).unwrap();
+        assert_eq!(signer.max_body_bytes(), 4);
+        assert!(signer.sign(b"1234", "20250102030405", "n").is_ok());
+        let err = signer.sign(b"12345", "20250102030405", "n").unwrap_err();
+        assert_eq!((err.code(), err.field()), (ErrorCode::BodyTooLarge, Some("body")));
+        let header = signer.sign(b"1234", "20250102030405", "n").unwrap().authorization;
+        let err = signer.verify(&header, b"12345", 1_735_758_245_000, Tolerance::default()).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::BodyTooLarge);
+        let default = OpenBodySigner::new("app", &key).unwrap();
+        assert_eq!(default.max_body_bytes(), crate::limits::DEFAULT_MAX_BODY_BYTES);
+        assert!(default.sign(&vec![b'x'; crate::limits::DEFAULT_MAX_BODY_BYTES], "20250102030405", "n").is_ok());
+        assert_eq!(
+            default.sign(&vec![b'x'; crate::limits::DEFAULT_MAX_BODY_BYTES + 1], "20250102030405", "n").unwrap_err().code(),
+            ErrorCode::BodyTooLarge
+        );
+        assert!(OpenBodySigner::new("app", &key).unwrap().with_max_body_bytes(usize::MAX).is_err());
     }
 }

@@ -195,6 +195,20 @@ mod tests {
     }
 
     #[test]
+    fn the_body_cap_is_an_option_and_the_header_cap_is_fixed() {
+        let h = header(b"{}");
+        let capped = |max| VerifyOptions { max_body_bytes: max, ..VerifyOptions::default() };
+        assert!(verify_open_body_with(&h, b"{}", &key(), TS_MS, &capped(2)).is_ok());
+        let err = verify_open_body_with(&h, b"{} ", &key(), TS_MS, &capped(2)).unwrap_err();
+        assert_eq!((err.code(), err.field()), (ErrorCode::BodyTooLarge, Some("body")));
+        let err = verify_open_body_with(&h, b"{}", &key(), TS_MS, &capped(usize::MAX)).unwrap_err();
+        assert_eq!((err.code(), err.field()), (ErrorCode::FieldFormat, Some("maxBodyBytes")));
+        let long = format!("{h}{}", " ".repeat(crate::open_body_sig::MAX_HEADER_LEN));
+        let err = verify_open_body(&long, b"{}", &key(), TS_MS, Tolerance::default()).unwrap_err();
+        assert_eq!((err.code(), err.field()), (ErrorCode::HeaderTooLarge, Some("authorization")));
+    }
+
+    #[test]
     fn mismatch_message_names_the_app_id_but_never_the_key() {
         let h = header(b"{}");
         let err = verify_open_body(&h, b"x", &key(), TS_MS, Tolerance::default()).unwrap_err();

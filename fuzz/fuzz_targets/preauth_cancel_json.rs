@@ -1,0 +1,58 @@
+//! preauth-cancel validation and building from arbitrary bytes.
+//!
+//! Beyond "never panics", it checks, for several option sets:
+//! * validation reports at most `MAX_ISSUES` issues, each with a message;
+//! * building succeeds exactly when validation "as the builder will use it"
+//!   (`apply_defaults`) finds nothing;
+//! * a built body is valid JSON (serde_json agrees), validates cleanly, and building it again
+//!   gives the same bytes (the serialization is a fixed point);
+//! * bytes that are not UTF-8 are an encoding error, not a JSON error.
+#![no_main]
+
+use chinaums_open::bills::{CheckOptions, MAX_ISSUES};
+use chinaums_open::preauth_cancel::{build, validate};
+use chinaums_open::request::{BuildOptions, TEST_BASE_URL};
+use chinaums_open::{json, ErrorCode};
+use libfuzzer_sys::fuzz_target;
+
+/// 2025-01-02 03:04:05 Beijing.
+const NOW_MS: i64 = 1_735_758_245_000;
+
+fn option_sets() -> [CheckOptions; 4] {
+    [
+        CheckOptions::default(),
+        CheckOptions { allow_unknown_fields: true, ..CheckOptions::default() },
+        CheckOptions { msg_src_id: Some("3194".to_owned()), ..CheckOptions::default() },
+        CheckOptions { msg_src_id: Some("bad id".to_owned()), allow_unknown_fields: true, ..CheckOptions::default() },
+    ]
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(input) = core::str::from_utf8(data) else {
+        assert_eq!(json::parse_bytes(data).expect_err("not UTF-8").code(), ErrorCode::BodyEncoding);
+        return;
+    };
+    for check in option_sets() {
+        let strict = validate(input, &check);
+        assert!(strict.len() <= MAX_ISSUES);
+        assert!(strict.iter().all(|issue| !issue.message.is_empty()));
+
+        let as_built = CheckOptions { apply_defaults: true, ..check.clone() };
+        let issues = validate(input, &as_built);
+        let options = BuildOptions { base_url: TEST_BASE_URL.to_owned(), now_ms: NOW_MS, check: check.clone() };
+        match build(input, &options) {
+            Ok(request) => {
+                assert!(issues.is_empty(), "built, but validation found {issues:?}");
+                serde_json::from_str::<serde_json::Value>(&request.body).expect("the body is JSON");
+                assert!(validate(&request.body, &check).is_empty(), "the built body does not validate");
+                let again = build(&request.body, &options).expect("the built body builds");
+                assert_eq!(again.body, request.body, "building is not a fixed point");
+            }
+            Err(err) => {
+                assert!(!issues.is_empty(), "build failed ({err:?}) but validation found nothing");
+                assert!(!err.message().is_empty());
+                assert_eq!(err.code(), issues.first().map(|i| i.code).unwrap_or(err.code()));
+            }
+        }
+    }
+});

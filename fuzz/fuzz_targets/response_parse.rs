@@ -1,0 +1,61 @@
+//! preauth-cancel (bills) response parsing from arbitrary bytes.
+//!
+//! Beyond "never panics", it checks that a parsed response's normalized JSON is valid JSON
+//! (serde_json agrees) with unique top-level names, that `ok` there means `errCode ==
+//! "SUCCESS"`, that amounts come out as integers, and that parsing the normalized JSON again
+//! gives the same response fields.
+#![no_main]
+
+use chinaums_open::bills::BillsResponse;
+use chinaums_open::json::{self, Value};
+use chinaums_open::ErrorCode;
+use libfuzzer_sys::fuzz_target;
+
+fn is_amount(name: &str) -> bool {
+    name.ends_with("Amount") || name.ends_with("Amt")
+}
+
+/// Every amount-named member at any depth is an integer or null.
+fn amounts_are_integers(value: &Value, name: &str) {
+    match value {
+        Value::Object(members) => members.iter().for_each(|(k, v)| amounts_are_integers(v, k)),
+        Value::Array(items) => items.iter().for_each(|v| amounts_are_integers(v, name)),
+        Value::Number(text) if is_amount(name) => {
+            assert!(text.parse::<i64>().is_ok(), "{name} = {text} is not an integer")
+        }
+        Value::String(text) if is_amount(name) => panic!("{name} = {text:?} left as a string"),
+        _ => {}
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = core::str::from_utf8(data) else { return };
+    match BillsResponse::parse(text) {
+        Ok(response) => {
+            let normalized = response.to_json();
+            serde_json::from_str::<serde_json::Value>(&normalized).expect("normalized JSON is JSON");
+            let Value::Object(members) = json::parse(&normalized).expect("our parser reads our output") else {
+                panic!("normalized JSON is not an object")
+            };
+            let mut names: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
+            names.sort_unstable();
+            let count = names.len();
+            names.dedup();
+            assert_eq!(names.len(), count, "duplicate top-level names in {normalized}");
+            let ok = members.iter().find(|(k, _)| k == "ok").map(|(_, v)| v.clone());
+            assert_eq!(ok, Some(Value::Bool(response.err_code == "SUCCESS")));
+            if let Some(payment) = &response.bill_payment {
+                amounts_are_integers(payment, "billPayment");
+            }
+            let again = BillsResponse::parse(&normalized).expect("normalized JSON parses");
+            assert_eq!(
+                (&again.err_code, &again.err_msg, &again.bill_status, &again.bill_payment, again.ok),
+                (&response.err_code, &response.err_msg, &response.bill_status, &response.bill_payment, response.ok)
+            );
+        }
+        Err(err) => assert!(
+            matches!(err.code(), ErrorCode::InvalidJson | ErrorCode::InvalidResponse | ErrorCode::BodyEncoding),
+            "{err:?}"
+        ),
+    }
+});
