@@ -185,7 +185,12 @@ fn amount_fen(path: &str, value: Value) -> Result<Value> {
         Value::Number(n) => (n.as_str(), false),
         _ => return Ok(value),
     };
-    let fen = integer_value(text).filter(|v| v.unsigned_abs() <= MAX_SAFE_INTEGER.unsigned_abs());
+    // A string amount with a decimal point is most likely yuan ("21.00"), so only digits are
+    // accepted there; a JSON number only needs an integral value (2100.0 is 2100).
+    let digits_only = text.strip_prefix('-').unwrap_or(text).bytes().all(|b| b.is_ascii_digit());
+    let fen = integer_value(text)
+        .filter(|_| !raw || digits_only)
+        .filter(|v| v.unsigned_abs() <= MAX_SAFE_INTEGER.unsigned_abs());
     match fen {
         Some(fen) => Ok(Value::Number(fen.to_string())),
         None => Err(invalid(
@@ -319,6 +324,8 @@ mod tests {
     fn fractional_or_huge_amounts_are_errors_not_silent_rounding() {
         for body in [
             r#"{"errCode":"SUCCESS","totalAmount":"21.50"}"#,
+            r#"{"errCode":"SUCCESS","totalAmount":"21.00"}"#,
+            r#"{"errCode":"SUCCESS","totalAmount":"2.1e3"}"#,
             r#"{"errCode":"SUCCESS","totalAmount":"abc"}"#,
             r#"{"errCode":"SUCCESS","totalAmount":1e300}"#,
             r#"{"errCode":"SUCCESS","totalAmount":9007199254740993}"#,
