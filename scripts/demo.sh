@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
-exec node examples/sign-preauth-cancel.mjs
+exec node examples/node-preauth-cancel.mjs
