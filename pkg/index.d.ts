@@ -78,6 +78,16 @@ export interface SignOpenBodyOptions extends Credentials, HeaderInputs {
 
 export declare function signOpenBody(options: SignOpenBodyOptions): SignResult;
 
+declare global {
+  interface SymbolConstructor {
+    /**
+     * Declared here as well (as @types/node does) so that these types compile in projects whose
+     * `lib` lacks `esnext.disposable`; identical to the standard declaration where it has it.
+     */
+    readonly dispose: unique symbol;
+  }
+}
+
 /** Signs many bodies for one appId; the key is processed once. */
 export declare class OpenBodySigner {
   constructor(credentials: Credentials);
@@ -251,5 +261,24 @@ export declare const TEST_BASE_URL: 'https://test-api-open.chinaums.com';
 export declare const PREAUTH_CANCEL_PATH: '/v1/netpay/bills/preauth-cancel';
 export declare const DEFAULT_TOLERANCE_SECONDS: 300;
 
-/** Resolves once the wasm module is ready; a no-op where initialization is synchronous. */
-export declare function init(): Promise<void>;
+/**
+ * Where the `.wasm` comes from: a compiled `WebAssembly.Module` (the only choice in workerd,
+ * which forbids compiling from bytes), its bytes (an `ArrayBuffer` or a typed array), a URL or
+ * string to fetch, a `Request`, a `Response`, or a promise of a `Response`. Spelled
+ * `object | string` so that these types need no DOM or WebAssembly lib: Node projects often have
+ * neither, and TypeScript's `WebAssembly.Module` is an empty interface that any object matches.
+ */
+export type InitSource = object | string;
+
+/**
+ * Resolves once the wasm module is ready. Idempotent: later and concurrent calls share one
+ * promise.
+ * - `chinaums-open` in Node and workerd: already initialized at import; a no-op.
+ * - `chinaums-open` in browsers: loads the `.wasm` next to the module unless `source` says
+ *   otherwise.
+ * - `chinaums-open/core`: `source` is required (`chinaums-open/wasm` is the file); without it the
+ *   promise rejects with `ERR_FIELD_REQUIRED`.
+ *
+ * Any other function called before initialization throws `ChinaumsError` `ERR_NOT_INITIALIZED`.
+ */
+export declare function init(source?: InitSource): Promise<void>;
