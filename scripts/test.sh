@@ -17,7 +17,8 @@ cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --lib --tests --target wasm32-unknown-unknown -- -D warnings
 
 step "Rust: the wasm bindings under wasm-bindgen-test (Node)"
-cargo test --quiet --target wasm32-unknown-unknown --test wasm
+# No --quiet here: cargo forwards it to wasm-bindgen-test-runner 0.2.129, which rejects it.
+cargo test --target wasm32-unknown-unknown --test wasm
 
 step "building the npm package (pkg/dist)"
 scripts/build.sh

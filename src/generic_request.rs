@@ -52,8 +52,9 @@ pub fn build_bills_request(service: &str, input: &str, base_url: &str, now_ms: i
         return Err(Error::whole(ErrorCode::FieldType, format!("the {service} request must be a JSON object")));
     };
     let mut issues = Vec::new();
-    for (i, (name, _)) in members.iter().enumerate() {
-        if members.iter().take(i).any(|(earlier, _)| earlier == name) {
+    let mut names_seen = std::collections::BTreeSet::new();
+    for (name, _) in &members {
+        if !names_seen.insert(name.as_str()) {
             issues.push(Issue::new(
                 ErrorCode::DuplicateField,
                 name.clone(),
@@ -135,5 +136,15 @@ mod tests {
         assert_eq!(build("refund", r#"{"requestTimestamp":1}"#).unwrap_err().code(), ErrorCode::FieldType);
         assert_eq!(build("refund", "[]").unwrap_err().code(), ErrorCode::FieldType);
         assert_eq!(build("refund", "{").unwrap_err().code(), ErrorCode::InvalidJson);
+    }
+
+    #[test]
+    fn many_members_are_checked_in_linear_time() {
+        let members: Vec<String> = (0..50_000).map(|i| format!("\"k{i}\":{i}")).collect();
+        let input = format!("{{{}}}", members.join(","));
+        let body = build("refund", &input).unwrap().body;
+        assert!(body.ends_with(",\"k49999\":49999}"));
+        let duplicated = format!("{{{},\"k7\":0}}", members.join(","));
+        assert_eq!(build("refund", &duplicated).unwrap_err().field(), Some("k7"));
     }
 }
