@@ -1,6 +1,7 @@
 //! Reading bills responses leniently (PROTOCOL.md rule 7): unknown members are kept, amounts
 //! become integer fen whether the platform wrote them as numbers or strings, and `billPayment`
-//! may be an object or a JSON string. An `errCode` other than `SUCCESS` is reported, not hidden.
+//! may be an object or a JSON string (so may `refundBillPayment`, the result of a bills/query
+//! refund look-up). An `errCode` other than `SUCCESS` is reported, not hidden.
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, Value};
@@ -66,6 +67,10 @@ impl BillsResponse {
                 "errInfo" => err_info = optional_text(&name, value)?,
                 "billStatus" => response.bill_status = optional_text(&name, value)?,
                 "billPayment" => response.bill_payment = payment_object(&name, value)?,
+                "refundBillPayment" => {
+                    let payment = payment_object(&name, value)?.unwrap_or(Value::Null);
+                    response.other.push((name, payment));
+                }
                 _ => {
                     let value = normalize(&name, &name, value)?;
                     response.other.push((name, value));
@@ -136,7 +141,9 @@ fn optional_text(name: &str, value: Value) -> Result<Option<String>> {
     }
 }
 
-fn payment_object(name: &str, value: Value) -> Result<Option<Value>> {
+/// A payment member (`billPayment`, `refundBillPayment`) as an object with amounts in fen; it may
+/// arrive as an object or as a JSON string of one. Null or blank means absent.
+pub(crate) fn payment_object(name: &str, value: Value) -> Result<Option<Value>> {
     let object = match value {
         Value::Null => return Ok(None),
         Value::String(s) if s.trim().is_empty() => return Ok(None),
@@ -154,6 +161,11 @@ fn payment_object(name: &str, value: Value) -> Result<Option<Value>> {
 /// Whether a member holds an amount in fen.
 fn is_amount(name: &str) -> bool {
     name.ends_with("Amount") || name.ends_with("Amt") || name.starts_with("coupon") && name.ends_with("Contribute")
+}
+
+/// Converts the amounts of member `name` (at any depth) to integer fen; other values are kept.
+pub(crate) fn normalize_amounts(name: &str, value: Value) -> Result<Value> {
+    normalize(name, name, value)
 }
 
 /// Converts amounts (at any depth) to integer fen; other values are kept as they are.
@@ -354,6 +366,21 @@ mod tests {
         assert_eq!(integer_value("1."), None);
         assert_eq!(integer_value(""), None);
         assert_eq!(integer_value("1e999999999999"), None);
+    }
+
+    #[test]
+    fn refund_bill_payment_is_parsed_like_bill_payment() {
+        let r = BillsResponse::parse(
+            r#"{"errCode":"SUCCESS","refundBillPayment":"{\"refundOrderId\":\"3194R1\",\"refundAmount\":\"50\"}"}"#,
+        )
+        .unwrap();
+        let refund = r.get("refundBillPayment").unwrap();
+        assert_eq!(refund.get("refundAmount"), Some(&Value::Number("50".into())));
+        assert_eq!(refund.get("refundOrderId"), Some(&Value::String("3194R1".into())));
+        let r = BillsResponse::parse(r#"{"errCode":"SUCCESS","refundBillPayment":""}"#).unwrap();
+        assert_eq!(r.get("refundBillPayment"), Some(&Value::Null));
+        let err = BillsResponse::parse(r#"{"errCode":"SUCCESS","refundBillPayment":"nope"}"#).unwrap_err();
+        assert_eq!(err.field(), Some("refundBillPayment"));
     }
 
     #[test]

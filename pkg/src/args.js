@@ -1,0 +1,196 @@
+// Argument shapes and the call into the wasm core, shared by every module of the public API
+// (api.js and the modules it re-exports). Internal: not exported from the package.
+
+import { argumentError, fromWasm } from './errors.js';
+import { assertInitialized } from './state.js';
+
+export const encoder = new TextEncoder();
+export const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+
+export function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Uint8Array) return 'a Uint8Array';
+  const type = typeof value;
+  return type === 'object' ? 'an object' : `a ${type}`;
+}
+
+export const isWellFormed =
+  typeof String.prototype.isWellFormed === 'function'
+    ? (s) => s.isWellFormed()
+    : (s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+
+export function encodingError(field) {
+  return argumentError(
+    'ERR_BODY_ENCODING',
+    field,
+    `${field} contains a lone UTF-16 surrogate, which has no UTF-8 encoding; it would be ` +
+      'silently replaced by U+FFFD and the bytes sent would differ from the text you hold',
+  );
+}
+
+export function checkWellFormed(text, field) {
+  if (!isWellFormed(text)) throw encodingError(field);
+  return text;
+}
+
+export function requireObject(value, field, what) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw argumentError('ERR_FIELD_TYPE', field, `${what} must be an object, not ${describe(value)}`);
+  }
+  return value;
+}
+
+export function requireString(value, field) {
+  if (value === undefined || value === null) {
+    throw argumentError('ERR_FIELD_REQUIRED', field, `${field} is required`);
+  }
+  if (typeof value !== 'string') {
+    throw argumentError('ERR_FIELD_TYPE', field, `${field} must be a string, not ${describe(value)}`);
+  }
+  return checkWellFormed(value, field);
+}
+
+export function optionalString(value, field) {
+  return value === undefined || value === null ? undefined : requireString(value, field);
+}
+
+export function optionalBoolean(value, field) {
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') {
+    throw argumentError('ERR_FIELD_TYPE', field, `${field} must be true or false, not ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Epoch milliseconds from a number or a Date; `Date.now()` when absent (taken now, per call). */
+export function instant(value, field) {
+  if (value === undefined || value === null) return Date.now();
+  if (value instanceof Date) return value.getTime();
+  if (typeof value !== 'number') {
+    throw argumentError(
+      'ERR_FIELD_TYPE',
+      field,
+      `${field} must be epoch milliseconds (a number, e.g. Date.now()) or a Date, not ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+/** The exact bytes of a body given as a string (encoded as UTF-8) or as bytes (used as is). */
+export function bodyBytes(body, field = 'body') {
+  if (typeof body === 'string') return encoder.encode(checkWellFormed(body, field));
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  if (body === undefined || body === null) {
+    throw argumentError('ERR_FIELD_REQUIRED', field, `${field} is required: the exact string or bytes to send`);
+  }
+  throw argumentError(
+    'ERR_FIELD_TYPE',
+    field,
+    `${field} must be a string or a Uint8Array, not ${describe(body)}; serialize objects ` +
+      'once (e.g. with buildPreauthCancel) and sign and send that same text',
+  );
+}
+
+/** Text from a string or UTF-8 bytes; bytes that are not UTF-8 are an encoding error. */
+export function text(value, field) {
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) {
+    try {
+      return strictDecoder.decode(value);
+    } catch {
+      throw argumentError('ERR_BODY_ENCODING', field, `${field} is not valid UTF-8`);
+    }
+  }
+  return requireString(value, field);
+}
+
+/**
+ * JSON text for an input given as an object, a JSON string or UTF-8 bytes, plus the issues of
+ * top-level string fields that cannot be encoded (lone surrogates). Those fields are left out of
+ * the JSON so that the core still reports every other problem.
+ */
+export function jsonInput(input) {
+  if (typeof input === 'string' || input instanceof Uint8Array || input instanceof ArrayBuffer) {
+    return { json: text(input, 'input'), encodingIssues: [] };
+  }
+  const encodingIssues = [];
+  let value = input;
+  if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
+    for (const [field, fieldValue] of Object.entries(input)) {
+      if (typeof fieldValue === 'string' && !isWellFormed(fieldValue)) {
+        const { code, message } = encodingError(field);
+        encodingIssues.push({ field, code, message });
+      }
+    }
+    if (encodingIssues.length > 0) {
+      value = { ...input };
+      for (const { field } of encodingIssues) delete value[field];
+    }
+  }
+  let json;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    throw argumentError(
+      'ERR_FIELD_TYPE',
+      null,
+      `the request cannot be converted to JSON (${error && error.message}); use plain objects with string fields`,
+    );
+  }
+  // undefined, functions and symbols have no JSON form: the core reports "not an object".
+  return { json: json ?? 'null', encodingIssues };
+}
+
+/** Merges JavaScript-side encoding issues with the core's, which then cannot say "missing". */
+export function withEncodingIssues(encodingIssues, issues) {
+  if (encodingIssues.length === 0) return issues;
+  const dropped = new Set(encodingIssues.map((i) => i.field));
+  return [...encodingIssues, ...issues.filter((i) => !(i.code === 'ERR_FIELD_REQUIRED' && dropped.has(i.field)))];
+}
+
+export function call(fn) {
+  assertInitialized();
+  try {
+    return fn();
+  } catch (error) {
+    throw fromWasm(error);
+  }
+}
+
+
+/**
+ * The instant to use, in epoch ms: `options.now` (a number or a Date; `Date.now()` when absent,
+ * taken per call) plus `options.clockOffsetMs` (from clockOffsetFromResponse), so that a host
+ * with a skewed clock still produces timestamps the gateway accepts.
+ */
+export function effectiveNow(options) {
+  const now = instant(options.now, 'now');
+  const offset = options.clockOffsetMs;
+  if (offset === undefined || offset === null) return now;
+  if (typeof offset !== 'number' || !Number.isFinite(offset)) {
+    throw argumentError(
+      'ERR_FIELD_TYPE',
+      'clockOffsetMs',
+      `clockOffsetMs must be a finite number of milliseconds (see clockOffsetFromResponse), not ${describe(offset)}`,
+    );
+  }
+  return now + offset;
+}
+
+/** Options objects may be omitted; anything else must be an object. */
+export function optionsObject(options, what) {
+  return options === undefined || options === null ? {} : requireObject(options, null, what);
+}
+
+/** `{ method: 'POST', url, headers, body }` from the core's `url\nbody`. */
+export function postRequest(urlAndBody) {
+  const split = urlAndBody.indexOf('\n');
+  return {
+    method: 'POST',
+    url: urlAndBody.slice(0, split),
+    headers: { 'Content-Type': 'application/json' },
+    body: urlAndBody.slice(split + 1),
+  };
+}
