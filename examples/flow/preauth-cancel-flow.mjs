@@ -1,8 +1,8 @@
 // The backend side of the preauth-cancel flow, written against the public API of chinaums-open
 // only, with no runtime-specific imports: the library, fetch and the clock are passed in. The
-// Node demo runs it with `import * as lib from 'chinaums-open'` and Node's fetch; the Worker demo
-// will run the same module inside workerd with the workerd entry and the Worker's fetch, and
-// hand the returned transcript back to Node to print.
+// Node demo runs it with `import * as lib from 'chinaums-open'` and Node's fetch; the Worker
+// (../worker/worker.mjs) runs the same module inside workerd with the workerd entry and the
+// Worker's fetch, and hands the returned transcript back to Node to print.
 //
 // It returns a transcript (plain JSON data) instead of printing, so that every host can carry
 // it across a process boundary. Signatures are redacted in it; the appKey is never in it.

@@ -1,6 +1,6 @@
 // The gateway emulator over real HTTP on 127.0.0.1: the preauth flow with requests built and
 // signed by the library, every rejection the issue lists, and token mode. Each case runs once
-// per client in clients.mjs (Node's fetch today; workerd's fetch when its client is added).
+// per client in clients.mjs (Node's fetch, and workerd's fetch through a relay Worker).
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CROSS_HOST_BODY, CROSS_HOST_REQUEST, PREAUTH_CANCEL_VECTORS, canonical } from './suite.mjs';
 import { Failure, fail, freePort, lastJsonLine, run, serveStatic, startProcess, waitForJson } from './support.mjs';
+import { bundleWorker } from '../../examples/worker/workerd.mjs';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const HERE = join(REPO, 'tests/packaging');
@@ -183,62 +184,18 @@ async function nodeHost(project, script, host, env = {}) {
 // workerd
 
 /**
- * Bundles the Worker as wrangler does: its esbuild resolves package exports with the
- * conditions workerd, worker and browser, and a `.wasm` import becomes a module of its own
- * (workerd hands the Worker a compiled WebAssembly.Module for it). Returns the file the bare
- * specifier 'chinaums-open' resolved to.
+ * Bundles the Worker as wrangler does (examples/worker/workerd.mjs, shared with the demo): package
+ * exports resolved with the conditions workerd, worker and browser, and the `.wasm` import kept
+ * as a module of its own. Returns the file the bare specifier 'chinaums-open' resolved to.
  */
-async function bundleWorker(project) {
-  const { build } = await import('vite');
-  const resolved = {};
-  const wasmModules = new Map();
-  const conditions = ['workerd', 'worker', 'browser'];
-  await build({
-    root: project,
-    configFile: false,
-    logLevel: 'warn',
-    resolve: { conditions },
-    ssr: { target: 'webworker', noExternal: true, resolve: { conditions, externalConditions: conditions } },
-    build: {
-      ssr: 'worker.js',
-      outDir: 'dist',
-      emptyOutDir: true,
-      minify: false,
-      target: 'es2022',
-      rollupOptions: { output: { format: 'es', entryFileNames: 'worker.js' } },
-    },
-    plugins: [
-      {
-        name: 'record-package-resolution',
-        enforce: 'pre',
-        async resolveId(source, importer, options) {
-          if (source !== 'chinaums-open') return null;
-          const result = await this.resolve(source, importer, { ...options, skipSelf: true });
-          resolved[source] = result?.id;
-          return result;
-        },
-      },
-      {
-        name: 'wasm-as-workerd-module',
-        enforce: 'pre',
-        resolveId(source, importer) {
-          if (!source.endsWith('.wasm') || !importer) return null;
-          const file = fileURLToPath(new URL(source, pathToFileURL(importer)));
-          const name = file.split('/').at(-1);
-          wasmModules.set(name, file);
-          return { id: `./${name}`, external: true };
-        },
-      },
-    ],
-  });
-  // Next to the bundle, as wrangler uploads each wasm module beside the Worker script.
-  for (const [name, file] of wasmModules) cpSync(file, join(project, 'dist', name));
+async function bundleProjectWorker(project) {
+  const { resolved } = await bundleWorker({ root: project, entry: 'worker.js', outDir: join(project, 'dist'), recordResolutionOf: ['chinaums-open'] });
   return resolved['chinaums-open'];
 }
 
 async function workerdHosts(project) {
   const installed = installedPackage(project);
-  const entry = await bundleWorker(project);
+  const entry = await bundleProjectWorker(project);
   expectEqual(entry, join(installed, 'src/workerd.js'), "the bundler's resolution of 'chinaums-open' under workerd conditions");
   const dist = join(project, 'dist');
   expectEqual(readdirSync(dist).sort(), ['chinaums_open_bg.wasm', 'worker.js'], 'the bundled Worker');
