@@ -449,8 +449,16 @@ export declare function formParamUrl(options: FormParamUrlOptions): string;
 
 // Notifications
 
+/**
+ * The iterable of a `URLSearchParams`, spelled structurally so that these types need no DOM lib
+ * (Node-only projects often have none); a real `URLSearchParams` matches it.
+ */
+export interface SearchParamsLike {
+  forEach(callback: (value: string, key: string) => void): void;
+}
+
 /** A raw `application/x-www-form-urlencoded` body, URLSearchParams, or the decoded parameters. */
-export type NotificationParams = string | Uint8Array | ArrayBuffer | URLSearchParams | Record<string, string | number | boolean | null>;
+export type NotificationParams = string | Uint8Array | ArrayBuffer | SearchParamsLike | Record<string, string | number | boolean | null>;
 
 export type SignType = 'MD5' | 'SHA256';
 

@@ -145,7 +145,7 @@ async function pack() {
   if (missing.length > 0) fail(`the tarball lacks ${missing.join(', ')}`);
   // One .wasm and one .d.ts for every runtime entry (the Node-only gateway subpath has its own
   // types); no sources, tests or maps leak in.
-  const stray = files.filter((f) => !/^(src\/[a-z_]+\.js|gateway\/[a-z-]+\.(js|d\.ts)|dist\/chinaums_open(_bg\.wasm|\.js)|index\.d\.ts|package\.json|README\.md|LICENSE.*)$/.test(f));
+  const stray = files.filter((f) => !/^(src\/[a-z_-]+\.js|gateway\/[a-z-]+\.(js|d\.ts)|dist\/chinaums_open(_bg\.wasm|\.js)|index\.d\.ts|package\.json|README\.md|LICENSE.*)$/.test(f));
   if (stray.length > 0) fail(`unexpected files in the tarball: ${stray.join(', ')}`);
   return { tarball: join(TMP, info.filename), size: info.size, unpackedSize: info.unpackedSize, files };
 }
