@@ -18,6 +18,7 @@ declare -A DICT=(
   [preauth_cancel_json]=preauth_cancel
   [response_parse]=response
   [json_parse]=json
+  [notification_verify]=notification
 )
 target=${1:?"usage: $0 <target|all> [runs] [libFuzzer flags...]; targets: ${!DICT[*]}"}
 runs=${2:-10000000}
@@ -35,7 +36,7 @@ run_one() {
 }
 
 if [ "$target" = all ]; then
-  for name in authorization_parse_verify preauth_cancel_json response_parse json_parse; do
+  for name in authorization_parse_verify preauth_cancel_json response_parse json_parse notification_verify; do
     run_one "$name" "$@"
   done
 else

@@ -18,6 +18,8 @@ export type ChinaumsErrorCode =
   | 'ERR_TIMESTAMP_SKEW'
   | 'ERR_INVALID_RESPONSE'
   | 'ERR_RANDOM_UNAVAILABLE'
+  | 'ERR_PLATFORM'
+  | 'ERR_TOKEN_EXPIRED'
   | 'ERR_NOT_INITIALIZED'
   | 'ERR_SIGNER_FREED';
 
@@ -32,13 +34,19 @@ export interface Issue {
 
 /** The only error class the package throws for bad input. Messages never contain keys. */
 export declare class ChinaumsError extends Error {
-  constructor(code: ChinaumsErrorCode, message: string, details?: { field?: string | null; issues?: Issue[] });
+  constructor(
+    code: ChinaumsErrorCode,
+    message: string,
+    details?: { field?: string | null; issues?: Issue[]; platformCode?: string | null },
+  );
   readonly name: 'ChinaumsError';
   readonly code: ChinaumsErrorCode;
   /** The field or argument concerned, or null. */
   readonly field: string | null;
   /** Every problem found, for validation failures; empty otherwise. */
   readonly issues: Issue[];
+  /** The platform's own errCode for `ERR_PLATFORM` (e.g. a refused token request); null otherwise. */
+  readonly platformCode: string | null;
 }
 
 /** A body: the exact text (sent as UTF-8) or the exact bytes. */
@@ -67,15 +75,26 @@ export interface Credentials {
 
 export interface BodyLimit {
   /**
-   * Largest body accepted, in bytes: a whole number from 0 to 2^30, default
-   * {@link DEFAULT_MAX_BODY_BYTES} (1 MiB). Larger bodies fail with `ERR_BODY_TOO_LARGE`
-   * before they are copied into wasm memory.
+   * Largest body, JSON input or response text accepted, in bytes: a whole number from 0 to
+   * 2^30, default {@link DEFAULT_MAX_BODY_BYTES} (1 MiB). Larger ones fail with
+   * `ERR_BODY_TOO_LARGE` before they are copied into wasm memory.
    */
   readonly maxBodyBytes?: number;
 }
 
-export interface HeaderInputs {
-  /** `yyyyMMddHHmmss` Beijing time; the current time when absent. */
+/**
+ * The clock used when a timestamp is not given: `now` (default `Date.now()`, read per call)
+ * plus `clockOffsetMs` (see {@link clockOffsetFromResponse}), so that a host with a skewed clock
+ * still signs timestamps the gateway accepts.
+ */
+export interface ClockOptions {
+  readonly now?: Instant;
+  /** The gateway's clock minus the host's, in milliseconds. */
+  readonly clockOffsetMs?: number;
+}
+
+export interface HeaderInputs extends ClockOptions {
+  /** `yyyyMMddHHmmss` Beijing time; the current time (`now` + `clockOffsetMs`) when absent. */
   readonly timestamp?: string;
   /** The current CSPRNG's 32 lowercase hex characters when absent. */
   readonly nonce?: string;
@@ -86,6 +105,16 @@ export interface SignOpenBodyOptions extends Credentials, HeaderInputs, BodyLimi
 }
 
 export declare function signOpenBody(options: SignOpenBodyOptions): SignResult;
+
+declare global {
+  interface SymbolConstructor {
+    /**
+     * Declared here as well (as @types/node does) so that these types compile in projects whose
+     * `lib` lacks `esnext.disposable`; identical to the standard declaration where it has it.
+     */
+    readonly dispose: unique symbol;
+  }
+}
 
 /**
  * Signs many bodies for one appId; the key is processed once. The key state lives in wasm
@@ -105,12 +134,12 @@ export declare class OpenBodySigner {
   toJSON(): { appId: string };
 }
 
-export interface VerifyOpenBodyOptions extends BodyLimit {
+export interface VerifyOpenBodyOptions extends ClockOptions, BodyLimit {
   readonly authorization: string;
   /** The exact body bytes received (not re-serialized JSON). */
   readonly body: Body;
   readonly appKey: string;
-  /** Defaults to `Date.now()`. */
+  /** Defaults to `Date.now()` (plus `clockOffsetMs`). */
   readonly now?: Instant;
   /** Allowed clock skew in seconds, default 300. */
   readonly toleranceSeconds?: number;
@@ -203,12 +232,15 @@ export declare function validatePreauthCancel(
 
 export type Environment = 'test' | 'production';
 
-export interface BuildOptions extends BodyLimit {
+export interface Destination {
   /** Required unless `baseUrl` is given. */
   readonly env?: Environment;
   /** A custom gateway (for example a local emulator); overrides `env`. */
   readonly baseUrl?: string;
-  /** The instant for a missing requestTimestamp; `Date.now()` when absent. */
+}
+
+export interface BuildOptions extends Destination, ClockOptions, BodyLimit {
+  /** The instant for a missing requestTimestamp (plus `clockOffsetMs`); `Date.now()` when absent. */
   readonly now?: Instant;
   readonly msgSrcId?: string;
   readonly allowUnknownFields?: boolean;
@@ -260,10 +292,7 @@ export interface PreauthCancelResponse {
 }
 
 /** Parses a response; amounts become integer fen whether the JSON had numbers or strings. */
-export declare function parsePreauthCancelResponse(
-  text: string | Uint8Array | ArrayBuffer | ArrayBufferView,
-  options?: BodyLimit,
-): PreauthCancelResponse;
+export declare function parsePreauthCancelResponse(text: ResponseText, options?: BodyLimit): PreauthCancelResponse;
 
 export declare const PRODUCTION_BASE_URL: 'https://api-mop.chinaums.com';
 export declare const TEST_BASE_URL: 'https://test-api-open.chinaums.com';
@@ -274,6 +303,9 @@ export declare const DEFAULT_MAX_BODY_BYTES: 1048576;
 /** Longest Authorization header accepted, in bytes (`ERR_HEADER_TOO_LARGE` beyond). */
 export declare const MAX_HEADER_BYTES: 4096;
 
+/** A response body: the text, or its UTF-8 bytes (bytes that are not UTF-8 are `ERR_BODY_ENCODING`). */
+export type ResponseText = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+
 /**
  * Size of the wasm linear memory, in bytes. A diagnostic: the memory grows in 64 KiB pages as
  * needed and never shrinks, so a value that keeps rising under a steady load means a leak
@@ -281,5 +313,247 @@ export declare const MAX_HEADER_BYTES: 4096;
  */
 export declare function wasmMemoryBytes(): number;
 
-/** Resolves once the wasm module is ready; a no-op where initialization is synchronous. */
-export declare function init(): Promise<void>;
+/**
+ * Where the `.wasm` comes from: a compiled `WebAssembly.Module` (the only choice in workerd,
+ * which forbids compiling from bytes), its bytes (an `ArrayBuffer` or a typed array), a URL or
+ * string to fetch, a `Request`, a `Response`, or a promise of a `Response`. Spelled
+ * `object | string` so that these types need no DOM or WebAssembly lib: Node projects often have
+ * neither, and TypeScript's `WebAssembly.Module` is an empty interface that any object matches.
+ */
+export type InitSource = object | string;
+
+/**
+ * Resolves once the wasm module is ready. Idempotent: later and concurrent calls share one
+ * promise.
+ * - `chinaums-open` in Node and workerd: already initialized at import; a no-op.
+ * - `chinaums-open` in browsers: loads the `.wasm` next to the module unless `source` says
+ *   otherwise.
+ * - `chinaums-open/core`: `source` is required (`chinaums-open/wasm` is the file); without it the
+ *   promise rejects with `ERR_FIELD_REQUIRED`.
+ *
+ * Any other function called before initialization throws `ChinaumsError` `ERR_NOT_INITIALIZED`.
+ */
+export declare function init(source?: InitSource): Promise<void>;
+
+// ---------------------------------------------------------------------------------------------
+// The rest of the protocol: the preauth lifecycle, any bills endpoint, token mode,
+// OPEN-FORM-PARAM, notifications, response signatures, clock offsets.
+
+/** An amount in fen: a string of digits (`"2100"`, as in the official samples) or an integer
+ * (`2100`); written to the body exactly as given. Positive, no leading zero. */
+export type AmountFen = string | number;
+
+/** Fields every bills request shares. */
+export interface BillsCommonInput {
+  /** `yyyy-MM-dd HH:mm:ss`; filled from the clock by the builder when absent. */
+  requestTimestamp?: string;
+  mid: string;
+  tid: string;
+  /** Defaults to `QRPAYDEFAULT`. */
+  instMid?: string;
+  msgId?: string;
+  srcReserve?: string;
+}
+
+/** `bills/preauthed`: complete (capture) a preauthorization. */
+export interface PreauthedInput extends BillsCommonInput {
+  billNo: string;
+  /** `yyyy-MM-dd` */
+  billDate: string;
+  /** A new order id for this completion (starts with the msgSrcId). */
+  authedOrderId: string;
+  authIdRespCd: string;
+  /** The amount to capture. */
+  totalAmount: AmountFen;
+  authedDesc?: string;
+}
+
+/** `bills/preauthed-cancel`: reverse a completed capture. */
+export interface PreauthedCancelInput extends BillsCommonInput {
+  /** The completion's order id (the capture's authedOrderId). */
+  merOrderId: string;
+  billNo?: string;
+  /** `yyyy-MM-dd` */
+  billDate?: string;
+  authIdRespCd?: string;
+}
+
+/** `bills/query`: a bill's status; with refundOrderId or authedOrderId, a refund's or a capture's. */
+export interface BillsQueryInput extends BillsCommonInput {
+  billNo: string;
+  /** `yyyy-MM-dd` */
+  billDate: string;
+  refundOrderId?: string;
+  authedOrderId?: string;
+}
+
+type JsonInput<T> = T | Record<string, unknown> | string | Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/** A parsed bills response (any endpoint); amounts are integer fen. */
+export interface BillsResponse extends PreauthCancelResponse {
+  /** bills/query with refundOrderId: the refund, parsed like billPayment. */
+  readonly refundBillPayment?: BillPayment | null;
+}
+
+export declare function validatePreauthed(input: JsonInput<PreauthedInput>, options?: ValidateOptions): ValidationResult;
+export declare function buildPreauthed(input: JsonInput<PreauthedInput>, options: BuildOptions): PreparedRequest;
+export declare function parsePreauthedResponse(text: ResponseText, options?: BodyLimit): BillsResponse;
+
+export declare function validatePreauthedCancel(input: JsonInput<PreauthedCancelInput>, options?: ValidateOptions): ValidationResult;
+export declare function buildPreauthedCancel(input: JsonInput<PreauthedCancelInput>, options: BuildOptions): PreparedRequest;
+export declare function parsePreauthedCancelResponse(text: ResponseText, options?: BodyLimit): BillsResponse;
+
+export declare function validateBillsQuery(input: JsonInput<BillsQueryInput>, options?: ValidateOptions): ValidationResult;
+export declare function buildBillsQuery(input: JsonInput<BillsQueryInput>, options: BuildOptions): PreparedRequest;
+export declare function parseBillsQueryResponse(text: ResponseText, options?: BodyLimit): BillsResponse;
+
+/** Parses the response of any bills endpoint. */
+export declare function parseBillsResponse(text: ResponseText, options?: BodyLimit): BillsResponse;
+
+/**
+ * `POST /v1/netpay/bills/<service>` for any other bills endpoint (`refund`, `close-qrcode`, …):
+ * the body is written exactly (member order and number text kept), `requestTimestamp` filled
+ * when absent. Not validated beyond that; sign it with {@link signRequest}.
+ */
+export declare function buildRequest(
+  service: string,
+  body: Record<string, unknown> | string | Uint8Array,
+  options: Destination & ClockOptions,
+): PreparedRequest;
+
+export declare const PREAUTHED_PATH: '/v1/netpay/bills/preauthed';
+export declare const PREAUTHED_CANCEL_PATH: '/v1/netpay/bills/preauthed-cancel';
+export declare const BILLS_QUERY_PATH: '/v1/netpay/bills/query';
+
+// Access tokens (OPEN-ACCESS-TOKEN)
+
+export interface AccessTokenRequestOptions extends Credentials, HeaderInputs, Destination {}
+
+/** The token request; its body carries `signMethod: "SHA256"` and the signature. */
+export declare function accessTokenRequest(options: AccessTokenRequestOptions): PreparedRequest;
+
+export interface AccessToken {
+  readonly accessToken: string;
+  /** Lifetime in seconds. */
+  readonly expiresIn: number;
+  /** Epoch ms on the host's clock: `now` + expiresIn. */
+  readonly expiresAt: number;
+}
+
+/** Throws ChinaumsError `ERR_PLATFORM` with `platformCode` = the platform's errCode on refusal. */
+export declare function parseAccessTokenResponse(text: string | Uint8Array, options?: { readonly now?: Instant }): AccessToken;
+
+/** `OPEN-ACCESS-TOKEN AccessToken=<token>` */
+export declare function tokenAuthorization(token: string | { readonly accessToken: string }): string;
+
+/** Holds the token and says when to refresh it, without timers (safe in Workers). */
+export declare class AccessTokenHolder {
+  /** `marginSeconds`: refresh this long before expiry (default 300, at most half the lifetime). */
+  constructor(options?: { readonly marginSeconds?: number });
+  update(token: AccessToken): this;
+  clear(): void;
+  /** True when no token is held or it is within the margin of expiry. */
+  needsRefresh(now?: Instant): boolean;
+  /** The header while the token has not expired; throws `ERR_TOKEN_EXPIRED` otherwise. */
+  authorization(now?: Instant): string;
+  readonly expiresAt: number | null;
+  readonly refreshAt: number | null;
+  /** Never includes the token. */
+  toJSON(): { expiresAt: number | null; refreshAt: number | null; marginSeconds: number };
+}
+
+export declare const TOKEN_PATH: '/v1/token/access';
+export declare const DEFAULT_REFRESH_MARGIN_SECONDS: 300;
+
+// OPEN-FORM-PARAM
+
+export interface FormParamUrlOptions extends Credentials, HeaderInputs {
+  /** The endpoint's full URL, without a query (e.g. `…/v1/netpay/trade/h5-pay`). */
+  readonly url: string;
+  /** The business JSON: text (signed exactly) or an object (JSON.stringify'd once). */
+  readonly content: string | Record<string, unknown>;
+}
+
+/** The full signed GET URL. */
+export declare function formParamUrl(options: FormParamUrlOptions): string;
+
+// Notifications
+
+/**
+ * The iterable of a `URLSearchParams`, spelled structurally so that these types need no DOM lib
+ * (Node-only projects often have none); a real `URLSearchParams` matches it.
+ */
+export interface SearchParamsLike {
+  forEach(callback: (value: string, key: string) => void): void;
+}
+
+/** A raw `application/x-www-form-urlencoded` body, URLSearchParams, or the decoded parameters. */
+export type NotificationParams = string | Uint8Array | ArrayBuffer | SearchParamsLike | Record<string, string | number | boolean | null>;
+
+export type SignType = 'MD5' | 'SHA256';
+
+/**
+ * True only for a valid `sign` under the communication key (not the appKey); false for anything
+ * else. Throws only for a missing key or a bad option.
+ */
+export declare function verifyNotification(
+  params: NotificationParams,
+  communicationKey: string,
+  options?: { readonly defaultSignType?: SignType },
+): boolean;
+
+export interface Notification {
+  readonly billNo?: string;
+  readonly billDate?: string;
+  readonly billStatus?: string;
+  /** Parsed from the JSON string the platform sends; amounts in integer fen. */
+  readonly billPayment?: BillPayment | null;
+  /** Integer fen. */
+  readonly totalAmount?: number | null;
+  readonly sign?: string;
+  readonly signType?: string;
+  readonly [field: string]: unknown;
+}
+
+/** The fields in the order received, billPayment parsed. Does not verify: verify first. */
+export declare function parseNotification(params: NotificationParams): Notification;
+
+/** The uppercase hex sign the platform would send (for emulators and tests). */
+export declare function signNotification(
+  params: NotificationParams,
+  communicationKey: string,
+  options?: { readonly signType?: SignType },
+): string;
+
+/** The signed string without the key, for comparing implementations. */
+export declare function notificationStringToSign(params: NotificationParams): string;
+
+// Responses
+
+export interface VerifyResponseSignatureOptions extends ClockOptions {
+  /** The response headers (a fetch Headers or a plain object)... */
+  readonly headers?: { get(name: string): string | null } | Readonly<Record<string, string>>;
+  /** ...or the Authorization header value itself (null/undefined: none). */
+  readonly authorization?: string | null;
+  /** The exact response bytes (prefer `await response.arrayBuffer()`). */
+  readonly body: Body;
+  readonly appKey: string;
+  /** Allowed clock skew in seconds, default 300. */
+  readonly toleranceSeconds?: number;
+}
+
+export type ResponseSignature =
+  | { readonly signed: false }
+  | { readonly signed: true; readonly appId: string; readonly timestamp: string; readonly nonce: string };
+
+/** `{ signed: false }` without a header; throws when a header is present and does not verify. */
+export declare function verifyResponseSignature(options: VerifyResponseSignatureOptions): ResponseSignature;
+
+/**
+ * The gateway's clock minus the host's (ms), from a response's `responseTimestamp` (or a
+ * parsed response) and when it was received (default now). Pass it as `clockOffsetMs`.
+ */
+export declare function clockOffsetFromResponse(
+  response: string | { readonly responseTimestamp?: unknown },
+  receivedAt?: Instant,
+): number;

@@ -17,13 +17,20 @@ cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --lib --tests --target wasm32-unknown-unknown -- -D warnings
 
 step "Rust: the wasm bindings under wasm-bindgen-test (Node)"
-cargo test --quiet --target wasm32-unknown-unknown --test wasm
+# No --quiet here: cargo forwards it to wasm-bindgen-test-runner 0.2.129, which rejects it.
+cargo test --target wasm32-unknown-unknown --test wasm
 
 step "building the npm package (pkg/dist)"
 scripts/build.sh
 
 step "JavaScript: the built package in Node"
 node --test --test-reporter=spec tests/js/
+
+step "Packaging: the npm pack tarball in Node (import, require), workerd, Chromium (plain page, Vite build)"
+node tests/packaging/run.mjs
+
+step "End to end: the gateway emulator and the demo flow over HTTP on 127.0.0.1 (tests/e2e)"
+node --test --test-reporter=spec tests/e2e/
 
 echo
 echo "all tests passed"

@@ -41,10 +41,15 @@ pub enum ErrorCode {
     SignatureMismatch,
     /// The signed timestamp is outside the allowed clock skew.
     TimestampSkew,
-    /// A platform response does not have the expected shape.
+    /// A platform response (or notification) does not have the expected shape.
     InvalidResponse,
     /// The platform CSPRNG could not produce a nonce.
     RandomUnavailable,
+    /// The platform answered with an error code (for example a refused access-token request);
+    /// [`Error::platform_code`] carries the platform's own code.
+    Platform,
+    /// There is no access token that is still valid: fetch a new one.
+    TokenExpired,
 }
 
 impl ErrorCode {
@@ -67,6 +72,8 @@ impl ErrorCode {
             ErrorCode::TimestampSkew => "ERR_TIMESTAMP_SKEW",
             ErrorCode::InvalidResponse => "ERR_INVALID_RESPONSE",
             ErrorCode::RandomUnavailable => "ERR_RANDOM_UNAVAILABLE",
+            ErrorCode::Platform => "ERR_PLATFORM",
+            ErrorCode::TokenExpired => "ERR_TOKEN_EXPIRED",
         }
     }
 }
@@ -108,17 +115,34 @@ pub struct Error {
     field: Option<String>,
     message: String,
     issues: Vec<Issue>,
+    /// The platform's own error code, for [`ErrorCode::Platform`] errors.
+    platform_code: Option<String>,
 }
 
 impl Error {
     /// An error about one field or argument.
     pub fn new(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { code, field: Some(field.into()), message: message.into(), issues: Vec::new() }
+        Error { code, field: Some(field.into()), message: message.into(), issues: Vec::new(), platform_code: None }
     }
 
     /// An error about the input as a whole.
     pub fn whole(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, field: None, message: message.into(), issues: Vec::new() }
+        Error { code, field: None, message: message.into(), issues: Vec::new(), platform_code: None }
+    }
+
+    /// The platform refused a call with its own error code (`errCode`), reported about `field`.
+    pub fn platform(
+        platform_code: impl Into<String>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Error {
+            code: ErrorCode::Platform,
+            field: Some(field.into()),
+            message: message.into(),
+            issues: Vec::new(),
+            platform_code: Some(platform_code.into()),
+        }
     }
 
     /// A validation failure. The error takes the code and field of the first issue, so that a
@@ -129,7 +153,7 @@ impl Error {
             None => (ErrorCode::InvalidJson, None),
         };
         let message = summarize(&issues);
-        Error { code, field, message, issues }
+        Error { code, field, message, issues, platform_code: None }
     }
 
     /// The stable code.
@@ -150,6 +174,11 @@ impl Error {
     /// Every problem found, for validation failures; empty otherwise.
     pub fn issues(&self) -> &[Issue] {
         &self.issues
+    }
+
+    /// The platform's own error code (`errCode`), for [`ErrorCode::Platform`] errors.
+    pub fn platform_code(&self) -> Option<&str> {
+        self.platform_code.as_deref()
     }
 
     /// Consumes the error, returning its issues (a single-element list for non-validation
@@ -204,7 +233,7 @@ fn write_optional(out: &mut String, text: Option<&str>) {
 
 impl Error {
     /// `{"code":…,"field":…,"message":…,"issues":[…]}`, the form the JavaScript binding turns
-    /// into a `ChinaumsError`.
+    /// into a `ChinaumsError`; platform errors add `"platformCode":…` at the end.
     pub fn to_json(&self) -> String {
         let mut out = String::with_capacity(96 + self.message.len());
         out.push_str("{\"code\":\"");
@@ -215,6 +244,10 @@ impl Error {
         json::write_string(&mut out, &self.message);
         out.push_str(",\"issues\":");
         out.push_str(&issues_to_json(&self.issues));
+        if let Some(platform_code) = &self.platform_code {
+            out.push_str(",\"platformCode\":");
+            json::write_string(&mut out, platform_code);
+        }
         out.push('}');
         out
     }
@@ -222,7 +255,13 @@ impl Error {
 
 impl From<Issue> for Error {
     fn from(issue: Issue) -> Self {
-        Error { code: issue.code, field: issue.field, message: issue.message, issues: Vec::new() }
+        Error {
+            code: issue.code,
+            field: issue.field,
+            message: issue.message,
+            issues: Vec::new(),
+            platform_code: None,
+        }
     }
 }
 
@@ -286,6 +325,17 @@ mod tests {
             Error::whole(ErrorCode::InvalidJson, "bad").to_json(),
             r#"{"code":"ERR_INVALID_JSON","field":null,"message":"bad","issues":[]}"#
         );
+    }
+
+    #[test]
+    fn platform_errors_carry_the_platform_code() {
+        let err = Error::platform("1000", "errCode", "refused");
+        assert_eq!((err.code(), err.platform_code()), (ErrorCode::Platform, Some("1000")));
+        assert_eq!(
+            err.to_json(),
+            r#"{"code":"ERR_PLATFORM","field":"errCode","message":"refused","issues":[],"platformCode":"1000"}"#
+        );
+        assert_eq!(Error::whole(ErrorCode::InvalidJson, "x").platform_code(), None);
     }
 
     #[test]

@@ -8,6 +8,9 @@
 //! * [`time`]: Beijing time from an instant; [`nonce`]: fresh nonces.
 //! * [`bills`]: endpoint field tables, validation, exact body serialization, responses.
 //! * [`request`]: environments and the request handed to the host.
+//! * [`token`]: OPEN-ACCESS-TOKEN mode; [`form_param`]: OPEN-FORM-PARAM URLs;
+//!   [`notify`]: notification (callback) signatures; [`response_signature`]: optional response
+//!   signatures; [`generic_request`]: any other bills endpoint; [`clock`]: clock offsets.
 
 pub mod bills;
 mod encoding;
@@ -19,6 +22,15 @@ pub mod open_body_sig;
 pub mod preauth_cancel;
 pub mod request;
 pub mod time;
+
+// The rest of the protocol (issue 6): token mode, form URLs, notifications, response
+// signatures, other bills endpoints, clock offsets.
+pub mod clock;
+pub mod form_param;
+pub mod generic_request;
+pub mod notify;
+pub mod response_signature;
+pub mod token;
 
 /// The wasm-bindgen surface (public so that the wasm test suite can call it directly; the npm
 /// package wraps it in `pkg/src/api.js`).

@@ -70,6 +70,21 @@ pub fn normalize_base_url(url: &str) -> Result<String> {
     Ok(url.trim_end_matches('/').to_owned())
 }
 
+/// The base URL chosen by a caller: a custom `base_url` (checked by [`normalize_base_url`])
+/// wins over `env` (`"test"` / `"production"`); one of them is required.
+pub fn resolve_base_url(env: Option<&str>, base_url: Option<&str>) -> Result<String> {
+    let env = env.map(Environment::parse).transpose()?;
+    match (base_url, env) {
+        (Some(url), _) => normalize_base_url(url),
+        (None, Some(env)) => Ok(env.base_url().to_owned()),
+        (None, None) => Err(Error::new(
+            ErrorCode::FieldRequired,
+            "env",
+            "choose where the request goes: env 'test' or 'production', or a baseUrl",
+        )),
+    }
+}
+
 /// A request for the host to send: exactly this method, URL, content type and body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpRequest {
@@ -113,6 +128,14 @@ mod tests {
         assert_eq!(Environment::parse("test").unwrap().base_url(), TEST_BASE_URL);
         assert_eq!(Environment::parse("production").unwrap().base_url(), PRODUCTION_BASE_URL);
         assert_eq!(Environment::parse("prod").unwrap_err().field(), Some("env"));
+    }
+
+    #[test]
+    fn base_url_comes_from_base_url_or_env() {
+        assert_eq!(resolve_base_url(Some("test"), None).unwrap(), TEST_BASE_URL);
+        assert_eq!(resolve_base_url(Some("production"), Some("http://127.0.0.1:9/")).unwrap(), "http://127.0.0.1:9");
+        assert_eq!(resolve_base_url(None, None).unwrap_err().code(), ErrorCode::FieldRequired);
+        assert_eq!(resolve_base_url(Some("prod"), None).unwrap_err().field(), Some("env"));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::error::{issues_to_json, Error, ErrorCode};
 use crate::limits::{check_body_size, check_max_body_bytes, DEFAULT_MAX_BODY_BYTES};
 use crate::nonce::fresh_nonce;
 use crate::open_body_sig::{self, AppKey, Authorization, OpenBodySigner, SignedBody, Tolerance, VerifyOptions};
-use crate::request::{build_request, normalize_base_url, BuildOptions, Environment};
+use crate::request::{build_request, resolve_base_url, BuildOptions};
 use crate::time::BeijingTime;
 
 type JsResult<T> = Result<T, JsValue>;
@@ -146,19 +146,23 @@ pub fn verify_open_body(
     let key = self::app_key(app_key).map_err(thrown)?;
     let max_body_bytes = body_limit(max_body_bytes).map_err(thrown)?;
     let now = epoch_ms(now_ms, "now").map_err(thrown)?;
-    if !(tolerance_seconds.is_finite() && tolerance_seconds >= 0.0) {
-        return Err(thrown(Error::new(
-            ErrorCode::FieldFormat,
-            "toleranceSeconds",
-            "toleranceSeconds must be a finite number of seconds, 0 or more (default 300)",
-        )));
-    }
-    // Clamped to a century, far beyond any meaningful skew, so the cast cannot overflow.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let tolerance = Tolerance::millis((tolerance_seconds.min(3.2e9) * 1000.0).round() as u64);
+    let tolerance = tolerance(tolerance_seconds).map_err(thrown)?;
     let options = VerifyOptions { tolerance, max_body_bytes };
     let auth = open_body_sig::verify_open_body_with(authorization, body, &key, now, &options).map_err(thrown)?;
     Ok(joined(&[&auth.app_id, &auth.timestamp, &auth.nonce]))
+}
+
+fn tolerance(seconds: f64) -> Result<Tolerance, Error> {
+    if !(seconds.is_finite() && seconds >= 0.0) {
+        return Err(Error::new(
+            ErrorCode::FieldFormat,
+            "toleranceSeconds",
+            "toleranceSeconds must be a finite number of seconds, 0 or more (default 300)",
+        ));
+    }
+    // Clamped to a century, far beyond any meaningful skew, so the cast cannot overflow.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    Ok(Tolerance::millis((seconds.min(3.2e9) * 1000.0).round() as u64))
 }
 
 /// `appId\ntimestamp\nnonce\nsignature` of a well-formed header.
@@ -257,18 +261,7 @@ pub fn build_preauth_cancel(
     max_body_bytes: Option<f64>,
 ) -> JsResult<String> {
     let max_body_bytes = Some(body_limit(max_body_bytes).map_err(thrown)?);
-    let env = env.map(|name| Environment::parse(&name)).transpose().map_err(thrown)?;
-    let base_url = match (base_url, env) {
-        (Some(url), _) => normalize_base_url(&url).map_err(thrown)?,
-        (None, Some(env)) => env.base_url().to_owned(),
-        (None, None) => {
-            return Err(thrown(Error::new(
-                ErrorCode::FieldRequired,
-                "env",
-                "choose where the request goes: env 'test' or 'production', or a baseUrl",
-            )))
-        }
-    };
+    let base_url = resolve_base_url(env.as_deref(), base_url.as_deref()).map_err(thrown)?;
     let options = BuildOptions {
         base_url,
         now_ms: epoch_ms(now_ms, "now").map_err(thrown)?,
@@ -300,4 +293,244 @@ pub fn check_input_size(field: &str, len: f64, max_body_bytes: Option<f64>) -> J
         body_limit(max_body_bytes).and_then(|max| check_body_size(field, len, max))
     };
     checked.map_err(thrown)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rest of the protocol (issue 6): token mode, OPEN-FORM-PARAM, notifications, response
+// signatures, the preauth lifecycle, any other bills endpoint, clock offsets.
+
+/// A whole, non-negative count from a JS number (seconds), for lifetimes and margins.
+fn whole_seconds(value: f64, field: &str) -> Result<u64, Error> {
+    if !((0.0..=3.2e9).contains(&value) && value.fract() == 0.0) {
+        return Err(Error::new(
+            ErrorCode::FieldFormat,
+            field,
+            format!("{field} must be a whole number of seconds, 0 or more"),
+        ));
+    }
+    // Checked above: whole, non-negative and far below u64::MAX.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    Ok(value as u64)
+}
+
+/// `url\nbody` of a signed access-token request.
+#[wasm_bindgen]
+pub fn access_token_request(
+    app_id: &str,
+    app_key: String,
+    timestamp: Option<String>,
+    nonce: Option<String>,
+    now_ms: f64,
+    env: Option<String>,
+    base_url: Option<String>,
+) -> JsResult<String> {
+    let key = self::app_key(app_key).map_err(thrown)?;
+    let base_url = resolve_base_url(env.as_deref(), base_url.as_deref()).map_err(thrown)?;
+    let (timestamp, nonce) = header_inputs(timestamp, nonce, now_ms).map_err(thrown)?;
+    let request = crate::token::access_token_request(app_id, &key, &timestamp, &nonce, &base_url).map_err(thrown)?;
+    Ok(joined(&[&request.url, &request.body]))
+}
+
+/// `{"accessToken":…,"expiresIn":…,"expiresAt":…}`; a refusal throws ERR_PLATFORM with the
+/// platform's code in `platformCode`.
+#[wasm_bindgen]
+pub fn parse_access_token_response(text: &str, now_ms: f64) -> JsResult<String> {
+    let now = epoch_ms(now_ms, "now").map_err(thrown)?;
+    crate::token::parse_access_token_response(text, now).map(|t| t.to_json()).map_err(thrown)
+}
+
+/// The instant (epoch ms) a token is due for refresh.
+#[wasm_bindgen]
+pub fn access_token_refresh_at(expires_at_ms: f64, expires_in_seconds: f64, margin_seconds: f64) -> JsResult<f64> {
+    let expires_at = epoch_ms(expires_at_ms, "expiresAt").map_err(thrown)?;
+    let expires_in = whole_seconds(expires_in_seconds, "expiresIn").map_err(thrown)?;
+    let margin = whole_seconds(margin_seconds, "marginSeconds").map_err(thrown)?;
+    // Within the epoch range checked above, so exactly representable.
+    #[allow(clippy::cast_precision_loss)]
+    Ok(crate::token::refresh_at_ms(expires_at, expires_in, margin.saturating_mul(1000)) as f64)
+}
+
+/// `OPEN-ACCESS-TOKEN AccessToken=<token>`
+#[wasm_bindgen]
+pub fn token_authorization(token: &str) -> JsResult<String> {
+    crate::token::token_authorization(token).map_err(thrown)
+}
+
+/// The full signed OPEN-FORM-PARAM GET URL.
+#[wasm_bindgen]
+pub fn form_param_url(
+    app_id: &str,
+    app_key: String,
+    url: &str,
+    content: &str,
+    timestamp: Option<String>,
+    nonce: Option<String>,
+    now_ms: f64,
+) -> JsResult<String> {
+    let key = self::app_key(app_key).map_err(thrown)?;
+    let (timestamp, nonce) = header_inputs(timestamp, nonce, now_ms).map_err(thrown)?;
+    crate::form_param::form_param_url(app_id, &key, url, content, &timestamp, &nonce)
+        .map(|signed| signed.url)
+        .map_err(thrown)
+}
+
+fn notify_params(params: &str, form: bool) -> Result<crate::notify::NotifyParams, Error> {
+    if form {
+        crate::notify::NotifyParams::from_form(params)
+    } else {
+        crate::notify::NotifyParams::from_json(params)
+    }
+}
+
+/// The communication key, wiping the argument's copy in wasm memory on return.
+fn communication_key(text: String) -> Result<crate::notify::CommunicationKey, Error> {
+    let text = Zeroizing::new(text);
+    crate::notify::CommunicationKey::new(&text)
+}
+
+fn sign_type_option(value: Option<String>, field: &str) -> Result<Option<crate::notify::SignType>, Error> {
+    value.map(|text| crate::notify::SignType::parse_option(&text, field)).transpose()
+}
+
+/// Whether a notification (`params`: a raw form body when `form`, else a JSON object) carries
+/// a valid signature. Throws only for a bad key or option; a bad notification is `false`.
+#[wasm_bindgen]
+pub fn verify_notification(params: &str, form: bool, key: String, default_sign_type: Option<String>) -> JsResult<bool> {
+    let key = communication_key(key).map_err(thrown)?;
+    let default = sign_type_option(default_sign_type, "defaultSignType")
+        .map_err(thrown)?
+        .unwrap_or(crate::notify::SignType::Md5);
+    Ok(notify_params(params, form).is_ok_and(|p| crate::notify::verify_notification(&p, &key, default)))
+}
+
+/// The uppercase hex `sign` of a notification.
+#[wasm_bindgen]
+pub fn sign_notification(params: &str, form: bool, key: String, sign_type: Option<String>) -> JsResult<String> {
+    let key = communication_key(key).map_err(thrown)?;
+    let sign_type = sign_type_option(sign_type, "signType").map_err(thrown)?;
+    let params = notify_params(params, form).map_err(thrown)?;
+    crate::notify::sign_notification(&params, &key, sign_type).map_err(thrown)
+}
+
+/// The string a notification's signature covers, without the key.
+#[wasm_bindgen]
+pub fn notification_string_to_sign(params: &str, form: bool) -> JsResult<String> {
+    notify_params(params, form).and_then(|p| p.string_to_sign()).map_err(thrown)
+}
+
+/// A notification's fields as JSON, `billPayment` parsed, amounts as integer fen.
+#[wasm_bindgen]
+pub fn parse_notification(params: &str, form: bool) -> JsResult<String> {
+    notify_params(params, form).and_then(|p| p.to_json()).map_err(thrown)
+}
+
+/// `{"signed":false}` for a response without an Authorization header, `{"signed":true,
+/// "appId":…,"timestamp":…,"nonce":…}` for one that verifies; throws for one that does not.
+#[wasm_bindgen]
+pub fn verify_response_signature(
+    authorization: Option<String>,
+    body: &[u8],
+    app_key: String,
+    now_ms: f64,
+    tolerance_seconds: f64,
+) -> JsResult<String> {
+    use crate::response_signature::ResponseSignature;
+    let key = self::app_key(app_key).map_err(thrown)?;
+    let now = epoch_ms(now_ms, "now").map_err(thrown)?;
+    let tolerance = tolerance(tolerance_seconds).map_err(thrown)?;
+    let checked = crate::response_signature::verify_response_signature(authorization.as_deref(), body, &key, now, tolerance)
+        .map_err(thrown)?;
+    let mut out = String::from("{\"signed\":");
+    match checked {
+        ResponseSignature::Unsigned => out.push_str("false"),
+        ResponseSignature::Verified(auth) => {
+            out.push_str("true");
+            for (name, value) in [("appId", &auth.app_id), ("timestamp", &auth.timestamp), ("nonce", &auth.nonce)] {
+                out.push_str(",\"");
+                out.push_str(name);
+                out.push_str("\":");
+                crate::json::write_string(&mut out, value);
+            }
+        }
+    }
+    out.push('}');
+    Ok(out)
+}
+
+/// The issues of a request for a bills endpoint with a field table (`preauth-cancel`,
+/// `preauthed`, `preauthed-cancel`, `query`), as a JSON array. Throws only for an unknown
+/// endpoint name.
+#[wasm_bindgen]
+pub fn validate_bills(
+    endpoint: &str,
+    input_json: &str,
+    msg_src_id: Option<String>,
+    allow_unknown_fields: bool,
+    apply_defaults: bool,
+    max_body_bytes: Option<f64>,
+) -> JsResult<String> {
+    let endpoint = crate::bills::endpoint_named(endpoint).map_err(thrown)?;
+    let max_body_bytes = match body_limit(max_body_bytes) {
+        Ok(max) => Some(max),
+        Err(err) => return Ok(issues_to_json(&err.into_issues())),
+    };
+    let options = CheckOptions { msg_src_id, allow_unknown_fields, apply_defaults, max_body_bytes };
+    Ok(issues_to_json(&crate::bills::validate_json(endpoint, input_json, &options)))
+}
+
+/// `url\nbody` of a valid request for a bills endpoint with a field table.
+#[wasm_bindgen]
+// Primitives cross the boundary one by one (the convention above); an options struct would
+// need a JS object and serde.
+#[allow(clippy::too_many_arguments)]
+pub fn build_bills(
+    endpoint: &str,
+    input_json: &str,
+    env: Option<String>,
+    base_url: Option<String>,
+    now_ms: f64,
+    msg_src_id: Option<String>,
+    allow_unknown_fields: bool,
+    max_body_bytes: Option<f64>,
+) -> JsResult<String> {
+    let endpoint = crate::bills::endpoint_named(endpoint).map_err(thrown)?;
+    let max_body_bytes = Some(body_limit(max_body_bytes).map_err(thrown)?);
+    let options = BuildOptions {
+        base_url: resolve_base_url(env.as_deref(), base_url.as_deref()).map_err(thrown)?,
+        now_ms: epoch_ms(now_ms, "now").map_err(thrown)?,
+        check: CheckOptions { msg_src_id, allow_unknown_fields, apply_defaults: false, max_body_bytes },
+    };
+    let request = build_request(endpoint, input_json, &options).map_err(thrown)?;
+    Ok(joined(&[&request.url, &request.body]))
+}
+
+/// `url\nbody` of a request for any bills service, body serialized exactly.
+#[wasm_bindgen]
+pub fn build_bills_request(
+    service: &str,
+    input_json: &str,
+    env: Option<String>,
+    base_url: Option<String>,
+    now_ms: f64,
+) -> JsResult<String> {
+    let base_url = resolve_base_url(env.as_deref(), base_url.as_deref()).map_err(thrown)?;
+    let now = epoch_ms(now_ms, "now").map_err(thrown)?;
+    let request = crate::generic_request::build_bills_request(service, input_json, &base_url, now).map_err(thrown)?;
+    Ok(joined(&[&request.url, &request.body]))
+}
+
+/// The normalized JSON of any bills response.
+#[wasm_bindgen]
+pub fn parse_bills_response(text: &str, max_body_bytes: Option<f64>) -> JsResult<String> {
+    let max_body_bytes = body_limit(max_body_bytes).map_err(thrown)?;
+    crate::bills::BillsResponse::parse_with_limit(text, max_body_bytes).map(|r| r.to_json()).map_err(thrown)
+}
+
+/// The gateway's clock minus the host's, in ms, from a response's `responseTimestamp`.
+#[wasm_bindgen]
+pub fn clock_offset(server_timestamp: &str, received_at_ms: f64) -> JsResult<f64> {
+    let received = epoch_ms(received_at_ms, "receivedAt").map_err(thrown)?;
+    // Both instants are within years 0001-9999, so the difference is exactly representable.
+    #[allow(clippy::cast_precision_loss)]
+    crate::clock::clock_offset_ms(server_timestamp, received).map(|ms| ms as f64).map_err(thrown)
 }

@@ -126,6 +126,143 @@ fn building_and_parsing_preauth_cancel() {
     assert_eq!(parsed["ok"], true);
 }
 
+// ---------------------------------------------------------------------------------------------
+// The rest of the protocol (issue 6): the token, OPEN-FORM-PARAM and notification vectors and
+// the lifecycle builders through the exact functions the npm package calls.
+
+const ACCESS_TOKEN: &str = include_str!("vectors/access-token.json");
+const OPEN_FORM_PARAM: &str = include_str!("vectors/open-form-param.json");
+const NOTIFY: &str = include_str!("vectors/notify.json");
+
+fn cases_of(file: &str) -> (Value, Vec<Value>) {
+    let doc: Value = serde_json::from_str(file).unwrap();
+    let cases = doc["cases"].as_array().unwrap().clone();
+    assert!(!cases.is_empty());
+    (doc, cases)
+}
+
+#[wasm_bindgen_test]
+fn access_token_vectors_and_responses() {
+    for c in cases_of(ACCESS_TOKEN).1 {
+        let out = binding::access_token_request(
+            s(&c, "appId"),
+            s(&c, "appKey").into(),
+            Some(s(&c, "timestamp").into()),
+            Some(s(&c, "nonce").into()),
+            0.0,
+            Some("test".into()),
+            None,
+        )
+        .unwrap();
+        assert_eq!(out, format!("https://test-api-open.chinaums.com/v1/token/access\n{}", s(&c, "body")));
+    }
+    // Timestamp from the JS clock, nonce from crypto.getRandomValues.
+    let out = binding::access_token_request("app", "key".into(), None, None, V1_MS, None, Some("http://127.0.0.1:9".into())).unwrap();
+    let body: Value = serde_json::from_str(out.split_once('\n').unwrap().1).unwrap();
+    assert_eq!(body["timestamp"], "20250102030405");
+    assert_eq!(body["nonce"].as_str().unwrap().len(), 32);
+
+    let token: Value = serde_json::from_str(
+        &binding::parse_access_token_response(r#"{"errCode":"0000","accessToken":"tok","expiresIn":3600}"#, V1_MS).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(token["expiresAt"].as_f64().unwrap(), V1_MS + 3_600_000.0);
+    let err = thrown(binding::parse_access_token_response(r#"{"errCode":"1000","errInfo":"认证失败"}"#, V1_MS).unwrap_err());
+    assert_eq!((err["code"].as_str(), err["platformCode"].as_str()), (Some("ERR_PLATFORM"), Some("1000")));
+    assert_eq!(binding::access_token_refresh_at(3_600_000.0, 3600.0, 300.0).unwrap(), 3_300_000.0);
+    assert!(binding::access_token_refresh_at(3_600_000.0, 1.5, 300.0).is_err());
+    assert_eq!(binding::token_authorization("tok").unwrap(), "OPEN-ACCESS-TOKEN AccessToken=tok");
+}
+
+#[wasm_bindgen_test]
+fn open_form_param_vectors() {
+    for c in cases_of(OPEN_FORM_PARAM).1 {
+        let url = binding::form_param_url(
+            s(&c, "appId"),
+            s(&c, "appKey").into(),
+            "https://test-api-open.chinaums.com/v1/netpay/trade/h5-pay",
+            s(&c, "content"),
+            Some(s(&c, "timestamp").into()),
+            Some(s(&c, "nonce").into()),
+            0.0,
+        )
+        .unwrap();
+        assert_eq!(url, format!("https://test-api-open.chinaums.com/v1/netpay/trade/h5-pay?{}", s(&c, "query")));
+    }
+}
+
+#[wasm_bindgen_test]
+fn notification_vectors_and_tampering() {
+    let (doc, cases) = cases_of(NOTIFY);
+    let key = doc["key"].as_str().unwrap();
+    for c in cases {
+        let params = serde_json::to_string(&c["params"]).unwrap();
+        assert!(binding::verify_notification(&params, false, key.into(), None).unwrap(), "{}", s(&c, "name"));
+        assert_eq!(binding::sign_notification(&params, false, key.into(), None).unwrap(), s(&c, "sign"));
+        let expected = s(&c, "stringToHash").strip_suffix(key).unwrap();
+        assert_eq!(binding::notification_string_to_sign(&params, false).unwrap(), expected);
+        let tampered = params.replace("\"PAID\"", "\"UNPAID\"");
+        assert!(!binding::verify_notification(&tampered, false, key.into(), None).unwrap());
+        assert!(!binding::verify_notification(&params, false, "another-key".into(), None).unwrap());
+        let parsed: Value = serde_json::from_str(&binding::parse_notification(&params, false).unwrap()).unwrap();
+        assert_eq!(parsed["billPayment"]["status"], "TRADE_SUCCESS");
+    }
+    // A raw form body, '+' for a space.
+    let body = "b=x+y&signType=MD5&sign=";
+    let sign = binding::sign_notification("b=x+y&signType=MD5", true, "k".into(), None).unwrap();
+    assert!(binding::verify_notification(&format!("{body}{sign}"), true, "k".into(), Some("SHA256".into())).unwrap());
+    assert!(!binding::verify_notification(&format!("b=x%2By&signType=MD5&sign={sign}"), true, "k".into(), None).unwrap());
+    assert!(!binding::verify_notification("b=%zz", true, "k".into(), None).unwrap());
+    let err = thrown(binding::verify_notification(body, true, "".into(), None).unwrap_err());
+    assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("ERR_FIELD_REQUIRED"), Some("communicationKey")));
+    let err = thrown(binding::verify_notification(body, true, "k".into(), Some("SHA1".into())).unwrap_err());
+    assert_eq!(err["field"], "defaultSignType");
+}
+
+#[wasm_bindgen_test]
+fn response_signatures_are_optional_but_never_wrong() {
+    let v1 = cases().into_iter().find(|c| s(c, "name").starts_with("V1-")).unwrap();
+    let unsigned = binding::verify_response_signature(None, b"{}", s(&v1, "appKey").into(), V1_MS, 300.0).unwrap();
+    assert_eq!(unsigned, r#"{"signed":false}"#);
+    let signed = binding::verify_response_signature(Some(s(&v1, "authorization").into()), s(&v1, "body").as_bytes(), s(&v1, "appKey").into(), V1_MS, 300.0).unwrap();
+    assert_eq!(signed, format!(r#"{{"signed":true,"appId":"{}","timestamp":"20250102030405","nonce":"{}"}}"#, s(&v1, "appId"), s(&v1, "nonce")));
+    let err = thrown(binding::verify_response_signature(Some(s(&v1, "authorization").into()), b"{}", s(&v1, "appKey").into(), V1_MS, 300.0).unwrap_err());
+    assert_eq!(err["code"], "ERR_SIGNATURE_MISMATCH");
+}
+
+#[wasm_bindgen_test]
+fn lifecycle_builders_and_the_generic_builder() {
+    let capture = r#"{"mid":"898201612345678","tid":"88880001","billNo":"3194202501020304050001","billDate":"2025-01-02","authedOrderId":"31942025010203040500011","authIdRespCd":"000665","totalAmount":2100}"#;
+    let out = binding::build_bills("preauthed", capture, Some("test".into()), None, V1_MS, Some("3194".into()), false, None).unwrap();
+    assert_eq!(
+        out,
+        "https://test-api-open.chinaums.com/v1/netpay/bills/preauthed\n{\"requestTimestamp\":\"2025-01-02 03:04:05\",\"mid\":\"898201612345678\",\"tid\":\"88880001\",\"instMid\":\"QRPAYDEFAULT\",\"billNo\":\"3194202501020304050001\",\"billDate\":\"2025-01-02\",\"authedOrderId\":\"31942025010203040500011\",\"authIdRespCd\":\"000665\",\"totalAmount\":2100}"
+    );
+    let err = thrown(binding::build_bills("preauthed", &capture.replace("2100", "0"), Some("test".into()), None, V1_MS, None, false, None).unwrap_err());
+    assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("ERR_FIELD_FORMAT"), Some("totalAmount")));
+    let issues: Value = serde_json::from_str(&binding::validate_bills("preauthed-cancel", "{}", None, false, true, None).unwrap()).unwrap();
+    let fields: Vec<&str> = issues.as_array().unwrap().iter().map(|i| i["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["mid", "tid", "merOrderId"]);
+    let issues: Value = serde_json::from_str(&binding::validate_bills("query", r#"{"billNo":1}"#, None, false, true, None).unwrap()).unwrap();
+    assert!(issues.as_array().unwrap().iter().any(|i| i["field"] == "billNo" && i["code"] == "ERR_FIELD_TYPE"));
+    assert!(binding::validate_bills("refund", "{}", None, false, false, None).is_err());
+
+    let out = binding::build_bills_request("close-qrcode", r#"{"qrCodeId":"Q1"}"#, None, Some("http://127.0.0.1:9/".into()), V1_MS).unwrap();
+    assert_eq!(out, "http://127.0.0.1:9/v1/netpay/bills/close-qrcode\n{\"requestTimestamp\":\"2025-01-02 03:04:05\",\"qrCodeId\":\"Q1\"}");
+    let err = thrown(binding::build_bills_request("../token", "{}", Some("test".into()), None, V1_MS).unwrap_err());
+    assert_eq!(err["field"], "service");
+    let parsed: Value = serde_json::from_str(&binding::parse_bills_response(r#"{"errCode":"SUCCESS","refundBillPayment":{"refundAmount":"5"}}"#, None).unwrap()).unwrap();
+    assert_eq!(parsed["refundBillPayment"]["refundAmount"], 5);
+}
+
+#[wasm_bindgen_test]
+fn clock_offset_from_the_response_timestamp() {
+    assert_eq!(binding::clock_offset("2025-01-02 03:04:05", V1_MS - 120_000.0).unwrap(), 120_000.0);
+    assert_eq!(binding::clock_offset("2025-01-02 03:04:05", V1_MS + 1_500.0).unwrap(), -1_500.0);
+    let err = thrown(binding::clock_offset("yesterday", V1_MS).unwrap_err());
+    assert_eq!(err["field"], "responseTimestamp");
+}
+
 #[wasm_bindgen_test]
 fn body_caps_are_configurable_and_reported_with_their_field() {
     let err = thrown(binding::sign_open_body("app", "key".into(), b"12345", None, Some("n".into()), V1_MS, Some(4.0)).unwrap_err());
@@ -137,11 +274,14 @@ fn body_caps_are_configurable_and_reported_with_their_field() {
     }
     let err = thrown(binding::parse_preauth_cancel_response(r#"{"errCode":"SUCCESS"}"#, Some(10.0)).unwrap_err());
     assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("ERR_BODY_TOO_LARGE"), Some("text")));
+    let err = thrown(binding::parse_bills_response(r#"{"errCode":"SUCCESS"}"#, Some(10.0)).unwrap_err());
+    assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("ERR_BODY_TOO_LARGE"), Some("text")));
     let issues: Value = serde_json::from_str(&binding::validate_preauth_cancel("{}", None, false, false, Some(1.0))).unwrap();
-    assert_eq!(issues[0]["code"], "ERR_BODY_TOO_LARGE");
-    assert_eq!(issues[0]["field"], "input");
-    let issues: Value = serde_json::from_str(&binding::validate_preauth_cancel("{}", None, false, false, Some(-1.0))).unwrap();
+    assert_eq!((issues[0]["code"].as_str(), issues[0]["field"].as_str()), (Some("ERR_BODY_TOO_LARGE"), Some("input")));
+    let issues: Value = serde_json::from_str(&binding::validate_bills("query", "{}", None, false, false, Some(-1.0)).unwrap()).unwrap();
     assert_eq!(issues[0]["field"], "maxBodyBytes");
+    let err = thrown(binding::build_bills("query", "{}", Some("test".into()), None, V1_MS, None, false, Some(1.0)).unwrap_err());
+    assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("ERR_BODY_TOO_LARGE"), Some("input")));
     // The wrapper's pre-copy check gives the same errors as the core.
     let err = thrown(binding::check_input_size("body", 2_000_000.0, None).unwrap_err());
     assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("ERR_BODY_TOO_LARGE"), Some("body")));

@@ -3,228 +3,31 @@
 // objects. Every rule about the protocol itself lives in the Rust core.
 
 import * as core from '../dist/chinaums_open.js';
-import { argumentError, ChinaumsError, fromWasm } from './errors.js';
-import { assertInitialized, wasmMemoryBytes } from './state.js';
+import {
+  bodyBytes,
+  call,
+  describe,
+  effectiveNow,
+  guardSize,
+  instant,
+  optionalNumber,
+  optionalString,
+  optionsObject,
+  requireObject,
+  requireString,
+  text,
+} from './args.js';
+import { buildEndpoint, validateEndpoint } from './bills.js';
+import { argumentError, ChinaumsError } from './errors.js';
 
 export { ChinaumsError } from './errors.js';
+export { DEFAULT_MAX_BODY_BYTES, MAX_HEADER_BYTES } from './args.js';
+export { wasmMemoryBytes } from './state.js';
 
 export const PRODUCTION_BASE_URL = 'https://api-mop.chinaums.com';
 export const TEST_BASE_URL = 'https://test-api-open.chinaums.com';
 export const PREAUTH_CANCEL_PATH = '/v1/netpay/bills/preauth-cancel';
 export const DEFAULT_TOLERANCE_SECONDS = 300;
-/** Default cap on a body, JSON input or response text, in bytes (1 MiB); see `maxBodyBytes`. */
-export const DEFAULT_MAX_BODY_BYTES = 1048576;
-/** Longest Authorization header accepted, in bytes. */
-export const MAX_HEADER_BYTES = 4096;
-
-export { wasmMemoryBytes };
-
-const encoder = new TextEncoder();
-// ignoreBOM keeps a leading byte-order mark, so that the core reports it instead of the
-// decoder silently dropping bytes that were signed.
-const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-// ---------------------------------------------------------------------------------------------
-// Argument shapes
-
-function describe(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (value instanceof Uint8Array) return 'a Uint8Array';
-  const type = typeof value;
-  return type === 'object' ? 'an object' : `a ${type}`;
-}
-
-const isWellFormed =
-  typeof String.prototype.isWellFormed === 'function'
-    ? (s) => s.isWellFormed()
-    : (s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
-
-function encodingError(field) {
-  return argumentError(
-    'ERR_BODY_ENCODING',
-    field,
-    `${field} contains a lone UTF-16 surrogate, which has no UTF-8 encoding; it would be ` +
-      'silently replaced by U+FFFD and the bytes sent would differ from the text you hold',
-  );
-}
-
-function checkWellFormed(text, field) {
-  if (!isWellFormed(text)) throw encodingError(field);
-  return text;
-}
-
-function requireObject(value, field, what) {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw argumentError('ERR_FIELD_TYPE', field, `${what} must be an object, not ${describe(value)}`);
-  }
-  return value;
-}
-
-function requireString(value, field) {
-  if (value === undefined || value === null) {
-    throw argumentError('ERR_FIELD_REQUIRED', field, `${field} is required`);
-  }
-  if (typeof value !== 'string') {
-    throw argumentError('ERR_FIELD_TYPE', field, `${field} must be a string, not ${describe(value)}`);
-  }
-  return checkWellFormed(value, field);
-}
-
-function optionalString(value, field) {
-  return value === undefined || value === null ? undefined : requireString(value, field);
-}
-
-function optionalBoolean(value, field) {
-  if (value === undefined || value === null) return false;
-  if (typeof value !== 'boolean') {
-    throw argumentError('ERR_FIELD_TYPE', field, `${field} must be true or false, not ${describe(value)}`);
-  }
-  return value;
-}
-
-function optionalNumber(value, field) {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number') {
-    throw argumentError('ERR_FIELD_TYPE', field, `${field} must be a number, not ${describe(value)}`);
-  }
-  return value;
-}
-
-/** UTF-8 length of a well-formed string, without encoding it. */
-function utf8Length(s) {
-  let bytes = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const unit = s.charCodeAt(i);
-    // 2 bytes below U+0800; 3 above; a surrogate pair is 4 bytes for 2 units.
-    if (unit >= 0x80) bytes += unit < 0x800 || (unit >= 0xd800 && unit <= 0xdfff) ? 1 : 2;
-  }
-  return bytes;
-}
-
-/**
- * Refuses an input over its cap *before* it is copied into wasm memory, which grows to fit
- * and never shrinks (one 100 MB body would cost a Worker 100 MB for its lifetime). The core
- * owns the rule and the message; this only avoids the copy. The core checks again anyway.
- */
-function guardSize(field, value, maxBodyBytes) {
-  const cap = field === 'authorization' ? MAX_HEADER_BYTES : maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  // A string's UTF-8 length is at least its length in UTF-16 units: measure only when over.
-  if (value.length > cap) {
-    const size = typeof value === 'string' ? utf8Length(value) : value.length;
-    call(() => core.check_input_size(field, size, maxBodyBytes));
-  }
-  return value;
-}
-
-/** Epoch milliseconds from a number or a Date; `Date.now()` when absent (taken now, per call). */
-function instant(value, field) {
-  if (value === undefined || value === null) return Date.now();
-  if (value instanceof Date) return value.getTime();
-  if (typeof value !== 'number') {
-    throw argumentError(
-      'ERR_FIELD_TYPE',
-      field,
-      `${field} must be epoch milliseconds (a number, e.g. Date.now()) or a Date, not ${describe(value)}`,
-    );
-  }
-  return value;
-}
-
-/** The exact bytes of a body given as a string (encoded as UTF-8) or as bytes (used as is). */
-function bodyBytes(body, field = 'body') {
-  if (typeof body === 'string') return encoder.encode(checkWellFormed(body, field));
-  if (body instanceof Uint8Array) return body;
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-  if (body === undefined || body === null) {
-    throw argumentError('ERR_FIELD_REQUIRED', field, `${field} is required: the exact string or bytes to send`);
-  }
-  throw argumentError(
-    'ERR_FIELD_TYPE',
-    field,
-    `${field} must be a string or a Uint8Array, not ${describe(body)}; serialize objects ` +
-      'once (e.g. with buildPreauthCancel) and sign and send that same text',
-  );
-}
-
-function isBytes(value) {
-  return value instanceof ArrayBuffer || ArrayBuffer.isView(value);
-}
-
-/**
- * Text from a string or UTF-8 bytes, within the size cap; bytes that are not UTF-8 are an
- * encoding error (never replaced by U+FFFD).
- */
-function text(value, field, maxBodyBytes) {
-  if (isBytes(value)) {
-    const bytes = bodyBytes(value, field);
-    guardSize(field, bytes, maxBodyBytes);
-    try {
-      return strictDecoder.decode(bytes);
-    } catch {
-      throw argumentError(
-        'ERR_BODY_ENCODING',
-        field,
-        `${field} is not valid UTF-8; JSON must be sent as UTF-8 text (the bytes are not replaced or guessed)`,
-      );
-    }
-  }
-  return guardSize(field, requireString(value, field), maxBodyBytes);
-}
-
-/**
- * JSON text for an input given as an object, a JSON string or UTF-8 bytes, plus the issues of
- * top-level string fields that cannot be encoded (lone surrogates). Those fields are left out of
- * the JSON so that the core still reports every other problem.
- */
-function jsonInput(input, maxBodyBytes) {
-  if (typeof input === 'string' || isBytes(input)) {
-    return { json: text(input, 'input', maxBodyBytes), encodingIssues: [] };
-  }
-  const encodingIssues = [];
-  let value = input;
-  if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
-    for (const [field, fieldValue] of Object.entries(input)) {
-      if (typeof fieldValue === 'string' && !isWellFormed(fieldValue)) {
-        const { code, message } = encodingError(field);
-        encodingIssues.push({ field, code, message });
-      }
-    }
-    if (encodingIssues.length > 0) {
-      value = { ...input };
-      for (const { field } of encodingIssues) delete value[field];
-    }
-  }
-  let json;
-  try {
-    json = JSON.stringify(value);
-  } catch (error) {
-    throw argumentError(
-      'ERR_FIELD_TYPE',
-      null,
-      `the request cannot be converted to JSON (${error && error.message}); use plain objects with string fields`,
-    );
-  }
-  // undefined, functions and symbols have no JSON form: the core reports "not an object".
-  return { json: guardSize('input', json ?? 'null', maxBodyBytes), encodingIssues };
-}
-
-/** Merges JavaScript-side encoding issues with the core's, which then cannot say "missing". */
-function withEncodingIssues(encodingIssues, issues) {
-  if (encodingIssues.length === 0) return issues;
-  const dropped = new Set(encodingIssues.map((i) => i.field));
-  return [...encodingIssues, ...issues.filter((i) => !(i.code === 'ERR_FIELD_REQUIRED' && dropped.has(i.field)))];
-}
-
-function call(fn) {
-  assertInitialized();
-  try {
-    return fn();
-  } catch (error) {
-    throw fromWasm(error);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // OPEN-BODY-SIG
@@ -236,7 +39,8 @@ function signedResult(parts) {
 
 /**
  * Signs exact body bytes: `{ authorization, signature, bodyDigest, timestamp, nonce }`.
- * Timestamp (yyyyMMddHHmmss, Beijing) and nonce default to the clock and the CSPRNG.
+ * Timestamp (yyyyMMddHHmmss, Beijing) and nonce default to the clock (`now` plus
+ * `clockOffsetMs`) and the CSPRNG.
  */
 export function signOpenBody(options) {
   requireObject(options, null, 'signOpenBody options');
@@ -246,7 +50,7 @@ export function signOpenBody(options) {
   const body = guardSize('body', bodyBytes(options.body), maxBodyBytes);
   const timestamp = optionalString(options.timestamp, 'timestamp');
   const nonce = optionalString(options.nonce, 'nonce');
-  const now = Date.now();
+  const now = effectiveNow(options);
   return call(() => signedResult(core.sign_open_body(appId, appKey, body, timestamp, nonce, now, maxBodyBytes)));
 }
 
@@ -280,12 +84,15 @@ export class OpenBodySigner {
     const bytes = guardSize('body', bodyBytes(body), this.#maxBodyBytes);
     let timestamp;
     let nonce;
+    let now;
     if (options !== undefined && options !== null) {
       requireObject(options, null, 'sign options');
       timestamp = optionalString(options.timestamp, 'timestamp');
       nonce = optionalString(options.nonce, 'nonce');
+      now = effectiveNow(options);
+    } else {
+      now = Date.now();
     }
-    const now = Date.now();
     return call(() => signedResult(inner.sign(bytes, timestamp, nonce, now)));
   }
 
@@ -315,7 +122,7 @@ export function verifyOpenBody(options) {
   const maxBodyBytes = optionalNumber(options.maxBodyBytes, 'maxBodyBytes');
   const body = guardSize('body', bodyBytes(options.body), maxBodyBytes);
   const appKey = requireString(options.appKey, 'appKey');
-  const now = instant(options.now, 'now');
+  const now = effectiveNow(options);
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   if (typeof tolerance !== 'number') {
     throw argumentError('ERR_FIELD_TYPE', 'toleranceSeconds', `toleranceSeconds must be a number, not ${describe(tolerance)}`);
@@ -389,37 +196,9 @@ export function beijingTime(epochMs) {
 // ---------------------------------------------------------------------------------------------
 // preauth-cancel
 
-function asIssue(error) {
-  if (error instanceof ChinaumsError) {
-    return error.issues.length > 0 ? error.issues : [{ field: error.field, code: error.code, message: error.message }];
-  }
-  throw error;
-}
-
 /** `{ ok, issues }` for a preauth-cancel request; never throws for bad input. */
 export function validatePreauthCancel(input, options) {
-  let prepared;
-  let msgSrcId;
-  let allowUnknown;
-  let applyDefaults;
-  let maxBodyBytes;
-  assertInitialized();
-  try {
-    const opts = options === undefined || options === null ? {} : requireObject(options, null, 'options');
-    msgSrcId = optionalString(opts.msgSrcId, 'msgSrcId');
-    allowUnknown = optionalBoolean(opts.allowUnknownFields, 'allowUnknownFields');
-    applyDefaults = optionalBoolean(opts.applyDefaults, 'applyDefaults');
-    maxBodyBytes = optionalNumber(opts.maxBodyBytes, 'maxBodyBytes');
-    prepared = jsonInput(input, maxBodyBytes);
-  } catch (error) {
-    const issues = asIssue(error);
-    return { ok: false, issues };
-  }
-  const coreIssues = JSON.parse(
-    core.validate_preauth_cancel(prepared.json, msgSrcId, allowUnknown, applyDefaults, maxBodyBytes),
-  );
-  const issues = withEncodingIssues(prepared.encodingIssues, coreIssues);
-  return { ok: issues.length === 0, issues };
+  return validateEndpoint('preauth-cancel', input, options);
 }
 
 /**
@@ -428,30 +207,7 @@ export function validatePreauthCancel(input, options) {
  * Sign and send `body` exactly as returned.
  */
 export function buildPreauthCancel(input, options) {
-  const opts = requireObject(options ?? {}, null, 'buildPreauthCancel options');
-  const maxBodyBytes = optionalNumber(opts.maxBodyBytes, 'maxBodyBytes');
-  const { json, encodingIssues } = jsonInput(input, maxBodyBytes);
-  const env = optionalString(opts.env, 'env');
-  const baseUrl = optionalString(opts.baseUrl, 'baseUrl');
-  const now = instant(opts.now, 'now');
-  const msgSrcId = optionalString(opts.msgSrcId, 'msgSrcId');
-  const allowUnknown = optionalBoolean(opts.allowUnknownFields, 'allowUnknownFields');
-  if (encodingIssues.length > 0) {
-    // Unencodable text must be fixed before anything else can be checked meaningfully.
-    const [first] = encodingIssues;
-    const more = encodingIssues.length > 1 ? ` (and ${encodingIssues.length - 1} more fields)` : '';
-    throw new ChinaumsError(first.code, first.message + more, { field: first.field, issues: encodingIssues });
-  }
-  return call(() => {
-    const out = core.build_preauth_cancel(json, env, baseUrl, now, msgSrcId, allowUnknown, maxBodyBytes);
-    const split = out.indexOf('\n');
-    return {
-      method: 'POST',
-      url: out.slice(0, split),
-      headers: { 'Content-Type': 'application/json' },
-      body: out.slice(split + 1),
-    };
-  });
+  return buildEndpoint('preauth-cancel', input, options, 'buildPreauthCancel options');
 }
 
 /** The same request with `headers.Authorization` added; the body is not touched. */
@@ -465,6 +221,8 @@ export function signRequest(request, credentials) {
     body: request.body,
     timestamp: credentials.timestamp,
     nonce: credentials.nonce,
+    now: credentials.now,
+    clockOffsetMs: credentials.clockOffsetMs,
     maxBodyBytes: credentials.maxBodyBytes,
   });
   return { ...request, headers: { ...headers, Authorization: signed.authorization } };
@@ -475,8 +233,16 @@ export function signRequest(request, credentials) {
  * amounts as integer fen. `ok` is false for platform and business errors (read errCode).
  */
 export function parsePreauthCancelResponse(responseText, options) {
-  const opts = requireObject(options ?? {}, null, 'parsePreauthCancelResponse options');
-  const maxBodyBytes = optionalNumber(opts.maxBodyBytes, 'maxBodyBytes');
+  const maxBodyBytes = optionalNumber(optionsObject(options, 'parsePreauthCancelResponse options').maxBodyBytes, 'maxBodyBytes');
   const body = text(responseText, 'text', maxBodyBytes);
   return call(() => JSON.parse(core.parse_preauth_cancel_response(body, maxBodyBytes)));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The rest of the protocol (issue 6), one module each.
+
+export * from './lifecycle.js';
+export * from './token.js';
+export * from './form-param.js';
+export * from './notify.js';
+export * from './responses.js';

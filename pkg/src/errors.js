@@ -5,7 +5,7 @@ export class ChinaumsError extends Error {
   /**
    * @param {string} code stable ERR_… code
    * @param {string} message what went wrong and what to fix (never contains a key)
-   * @param {{ field?: string | null, issues?: Array<{ field: string | null, code: string, message: string }> }} [details]
+   * @param {{ field?: string | null, issues?: Array<{ field: string | null, code: string, message: string }>, platformCode?: string | null }} [details]
    */
   constructor(code, message, details = {}) {
     super(message);
@@ -13,14 +13,16 @@ export class ChinaumsError extends Error {
     this.code = code;
     this.field = details.field ?? null;
     this.issues = details.issues ?? [];
+    // The platform's own errCode, for ERR_PLATFORM (a refused token request, …); null otherwise.
+    this.platformCode = details.platformCode ?? null;
   }
 }
 
 /** Converts what the wasm module threw into a ChinaumsError; anything else is rethrown as is. */
 export function fromWasm(thrown) {
   if (typeof thrown === 'string' && thrown.startsWith('{"code":')) {
-    const { code, field, message, issues } = JSON.parse(thrown);
-    return new ChinaumsError(code, message, { field, issues });
+    const { code, field, message, issues, platformCode } = JSON.parse(thrown);
+    return new ChinaumsError(code, message, { field, issues, platformCode });
   }
   return thrown;
 }

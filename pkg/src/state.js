@@ -1,11 +1,14 @@
 // Initialization state shared by every entry point. The wasm-bindgen glue keeps its instance in
-// module scope; this module only records whether an entry has initialized it, so that calls
-// made too early fail with a clear error instead of "cannot read properties of undefined".
+// module scope; this module is the one place that records whether an entry has initialized it,
+// so that calls made too early fail with a clear error instead of "cannot read properties of
+// undefined".
 
-import { initSync } from '../dist/chinaums_open.js';
+import initGlue, { initSync } from '../dist/chinaums_open.js';
 import { ChinaumsError } from './errors.js';
 
 let ready = false;
+/** The one promise shared by concurrent async initializations; cleared again if one fails. */
+let pending;
 
 export function isInitialized() {
   return ready;
@@ -28,8 +31,25 @@ export function initFromModuleSync(moduleOrBytes) {
   }
 }
 
-export function markInitialized() {
-  ready = true;
+/**
+ * Initializes asynchronously from anything the glue's async init accepts (a WebAssembly.Module,
+ * bytes, a URL or string, a Request, a Response or a promise of one). Idempotent: once ready it
+ * resolves at once, and concurrent calls share one promise. A failure (a 404, bytes that are not
+ * wasm) is reported to every waiting caller and leaves the state uninitialized, so that a later
+ * call can try again.
+ */
+export function initAsync(moduleOrPath) {
+  if (ready) return Promise.resolve();
+  pending ??= initGlue({ module_or_path: moduleOrPath }).then(
+    () => {
+      ready = true;
+    },
+    (error) => {
+      pending = undefined;
+      throw error;
+    },
+  );
+  return pending;
 }
 
 /**

@@ -23,12 +23,26 @@ pub struct CheckOptions {
     pub max_body_bytes: Option<usize>,
 }
 
+/// One field's value: its text, and whether the input wrote it as a JSON number (only amount
+/// fields accept numbers; they are written back in the same spelling).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct FieldValue {
+    text: String,
+    number: bool,
+}
+
+impl FieldValue {
+    fn string(text: String) -> Self {
+        FieldValue { text, number: false }
+    }
+}
+
 /// The body of one bills request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BillsBody {
     endpoint: &'static Endpoint,
     /// One slot per row of the endpoint's field table.
-    values: Vec<Option<String>>,
+    values: Vec<Option<FieldValue>>,
     /// Members outside the table, in input order (kept only when allowed).
     extra: Vec<(String, Value)>,
 }
@@ -39,7 +53,8 @@ impl BillsBody {
         BillsBody { endpoint, values: vec![None; endpoint.fields.len()], extra: Vec::new() }
     }
 
-    pub(crate) fn from_values(endpoint: &'static Endpoint, mut values: Vec<Option<String>>) -> Self {
+    pub(crate) fn from_values(endpoint: &'static Endpoint, values: Vec<Option<String>>) -> Self {
+        let mut values: Vec<Option<FieldValue>> = values.into_iter().map(|v| v.map(FieldValue::string)).collect();
         values.resize(endpoint.fields.len(), None);
         BillsBody { endpoint, values, extra: Vec::new() }
     }
@@ -51,15 +66,30 @@ impl BillsBody {
 
     /// A field's value, if present.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.values.get(self.endpoint.position(name)?)?.as_deref()
+        self.values.get(self.endpoint.position(name)?)?.as_ref().map(|v| v.text.as_str())
     }
 
-    /// Sets a field defined by the endpoint; returns `false` (and changes nothing) for a name
-    /// the endpoint does not define.
+    /// Sets a field defined by the endpoint (written as a JSON string); returns `false` (and
+    /// changes nothing) for a name the endpoint does not define.
     pub fn set(&mut self, name: &str, value: impl Into<String>) -> bool {
+        self.set_value(name, FieldValue::string(value.into()))
+    }
+
+    /// Sets an amount field to be written as a JSON number (`100` rather than `"100"`);
+    /// returns `false` (and changes nothing) unless `name` is an amount field of the endpoint.
+    pub fn set_number(&mut self, name: &str, digits: impl Into<String>) -> bool {
+        let is_amount = self
+            .endpoint
+            .position(name)
+            .and_then(|i| self.endpoint.fields.get(i))
+            .is_some_and(|spec| spec.format == FieldFormat::Amount);
+        is_amount && self.set_value(name, FieldValue { text: digits.into(), number: true })
+    }
+
+    fn set_value(&mut self, name: &str, value: FieldValue) -> bool {
         match self.endpoint.position(name).and_then(|i| self.values.get_mut(i)) {
             Some(slot) => {
-                *slot = Some(value.into());
+                *slot = Some(value);
                 true
             }
             None => false,
@@ -104,13 +134,17 @@ impl BillsBody {
                 }
                 continue;
             };
-            match value {
-                Value::String(text) => {
-                    if let Some(slot) = body.values.get_mut(position) {
-                        *slot = Some(text.clone());
-                    }
+            let is_amount = endpoint.fields.get(position).is_some_and(|f| f.format == FieldFormat::Amount);
+            let read = match value {
+                Value::String(text) => FieldValue::string(text.clone()),
+                Value::Number(text) if is_amount => FieldValue { text: text.clone(), number: true },
+                other => {
+                    issues.push(if is_amount { amount_type_issue(name, other) } else { type_issue(name, other) });
+                    continue;
                 }
-                other => issues.push(type_issue(name, other)),
+            };
+            if let Some(slot) = body.values.get_mut(position) {
+                *slot = Some(read);
             }
         }
         Ok((body, issues))
@@ -120,13 +154,13 @@ impl BillsBody {
     pub fn fill_defaults(&mut self, now_ms: i64) -> Result<(), crate::Error> {
         for (spec, slot) in self.endpoint.fields.iter().zip(self.values.iter_mut()) {
             let Some(default) = spec.default else { continue };
-            if slot.as_deref().is_some_and(|v| !v.is_empty()) {
+            if slot.as_ref().is_some_and(|v| !v.text.is_empty()) {
                 continue;
             }
-            *slot = Some(match default {
+            *slot = Some(FieldValue::string(match default {
                 FieldDefault::RequestTime => BeijingTime::from_epoch_ms(now_ms)?.date_time(),
                 FieldDefault::Constant(text) => text.to_owned(),
-            });
+            }));
         }
         Ok(())
     }
@@ -150,7 +184,8 @@ impl BillsBody {
             None => None,
         };
         for (spec, value) in self.endpoint.fields.iter().zip(&self.values) {
-            check_field(spec, value.as_deref(), prefix, options.apply_defaults, &mut issues);
+            let text = value.as_ref().map(|v| v.text.as_str());
+            check_field(spec, text, prefix, options.apply_defaults, &mut issues);
         }
         issues
     }
@@ -165,13 +200,18 @@ impl BillsBody {
             .fields
             .iter()
             .zip(&self.values)
-            .filter_map(|(spec, value)| Some((spec.name, value.as_deref()?)));
+            .filter_map(|(spec, value)| Some((spec.name, value.as_ref()?)));
         let mut first = true;
-        for (name, text) in present {
+        for (name, value) in present {
             member_separator(&mut out, &mut first);
             json::write_string(&mut out, name);
             out.push(':');
-            json::write_string(&mut out, text);
+            if value.number {
+                // Checked by `check` to be plain digits, so it is valid JSON as it stands.
+                out.push_str(&value.text);
+            } else {
+                json::write_string(&mut out, &value.text);
+            }
         }
         for (name, value) in &self.extra {
             member_separator(&mut out, &mut first);
@@ -224,6 +264,7 @@ fn check_field(
         FieldFormat::Text => true,
         FieldFormat::DateTime => BeijingTime::parse_date_time(text).is_some(),
         FieldFormat::Date => BeijingTime::parse_date(text).is_some(),
+        FieldFormat::Amount => is_positive_fen(text),
     };
     if !format_ok {
         issues.push(Issue::new(ErrorCode::FieldFormat, name, format_message(spec.format, name, text)));
@@ -242,9 +283,24 @@ fn check_field(
     }
 }
 
+/// Largest amount accepted: the largest integer a JavaScript number holds exactly, so that an
+/// amount survives every host unchanged.
+const MAX_AMOUNT_FEN: u64 = (1 << 53) - 1;
+
+/// A positive whole number of fen in canonical decimal: digits only, no sign, no leading zero,
+/// no fraction or exponent, at most [`MAX_AMOUNT_FEN`].
+fn is_positive_fen(text: &str) -> bool {
+    let canonical = !text.is_empty()
+        && text.len() <= 16
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && !text.starts_with('0');
+    canonical && text.parse::<u64>().is_ok_and(|fen| fen <= MAX_AMOUNT_FEN)
+}
+
 fn required_message(spec: &FieldSpec) -> String {
     let name = spec.name;
     match spec.format {
+        FieldFormat::Amount => format!("{name} is required: a positive whole number of fen (1 yuan = \"100\")"),
         FieldFormat::DateTime => format!("{name} is required: a Beijing date-time yyyy-MM-dd HH:mm:ss"),
         FieldFormat::Date => format!("{name} is required: the bill's date, yyyy-MM-dd"),
         FieldFormat::Text => format!("{name} is required and must not be empty"),
@@ -261,6 +317,11 @@ fn format_message(format: FieldFormat, name: &str, text: &str) -> String {
         FieldFormat::Date => format!(
             "{name} must be a real calendar date in the form yyyy-MM-dd (for example 2025-01-02), \
              not {shown:?}"
+        ),
+        FieldFormat::Amount => format!(
+            "{name} must be a positive whole number of fen written with digits only (for example \
+             \"2100\" or 2100 for 21.00 yuan; no decimal point, sign, exponent or leading zero, at \
+             most {MAX_AMOUNT_FEN}), not {shown:?}"
         ),
         FieldFormat::Text => format!("{name} has an invalid value"),
     }
@@ -284,6 +345,22 @@ fn type_issue(name: &str, value: &Value) -> Issue {
         ErrorCode::FieldType,
         name,
         format!("{name} must be a JSON string, not {}{hint}", article(value.type_name())),
+    )
+}
+
+fn amount_type_issue(name: &str, value: &Value) -> Issue {
+    let hint = match value {
+        Value::Null => "; leave the field out instead of sending null",
+        _ => "",
+    };
+    Issue::new(
+        ErrorCode::FieldType,
+        name,
+        format!(
+            "{name} must be an amount in fen, as a JSON string of digits or an integer JSON number, \
+             not {}{hint}",
+            article(value.type_name())
+        ),
     )
 }
 
@@ -336,6 +413,16 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_are_positive_canonical_fen() {
+        for ok in ["1", "2100", "9007199254740991"] {
+            assert!(is_positive_fen(ok), "{ok}");
+        }
+        for bad in ["", "0", "00", "0100", "-1", "+1", "1.0", "1e2", " 1", "1 ", "21.00", "9007199254740992", "99999999999999999", "１"] {
+            assert!(!is_positive_fen(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn edit_distance_counts_edits() {

@@ -2,12 +2,19 @@
 
 mod body;
 mod preauth_cancel;
+mod preauthed;
+mod preauthed_cancel;
+mod query;
 mod response;
 mod schema;
 
 pub use body::{BillsBody, CheckOptions};
 pub use preauth_cancel::{PreauthCancel, PREAUTH_CANCEL};
+pub use preauthed::{Preauthed, PREAUTHED};
+pub use preauthed_cancel::{PreauthedCancel, PREAUTHED_CANCEL};
+pub use query::{BillsQuery, BILLS_QUERY};
 pub use response::BillsResponse;
+pub(crate) use response::{normalize_amounts, payment_object};
 pub use schema::{Endpoint, FieldDefault, FieldFormat, FieldSpec};
 
 use crate::error::{Error, ErrorCode, Issue, Result};
@@ -19,6 +26,27 @@ pub const MAX_ISSUES: usize = 100;
 /// Largest JSON input accepted by validation and building unless
 /// [`CheckOptions::max_body_bytes`] says otherwise.
 pub const MAX_INPUT_BYTES: usize = crate::limits::DEFAULT_MAX_BODY_BYTES;
+
+/// Every endpoint with a field table: the preauth lifecycle (void, capture, capture reversal)
+/// and the status query.
+pub static ENDPOINTS: [&Endpoint; 4] = [&PREAUTH_CANCEL, &PREAUTHED, &PREAUTHED_CANCEL, &BILLS_QUERY];
+
+/// The endpoint with a field table whose short name (the last path segment, e.g.
+/// `preauthed-cancel`) is `name`.
+pub fn endpoint_named(name: &str) -> Result<&'static Endpoint> {
+    ENDPOINTS.iter().copied().find(|e| e.name == name).ok_or_else(|| {
+        let known: Vec<&str> = ENDPOINTS.iter().map(|e| e.name).collect();
+        Error::new(
+            ErrorCode::FieldFormat,
+            "endpoint",
+            format!(
+                "no field table for the bills endpoint {:?}; known: {} (use buildRequest for others)",
+                name.chars().take(40).collect::<String>(),
+                known.join(", ")
+            ),
+        )
+    })
+}
 
 /// Every problem with a JSON request for `endpoint` (empty when it is valid).
 pub fn validate_json(endpoint: &'static Endpoint, input: &str, options: &CheckOptions) -> Vec<Issue> {

@@ -1,6 +1,7 @@
 //! Reading bills responses leniently (PROTOCOL.md rule 7): unknown members are kept, amounts
 //! become integer fen whether the platform wrote them as numbers or strings, and `billPayment`
-//! may be an object or a JSON string. An `errCode` other than `SUCCESS` is reported, not hidden.
+//! may be an object or a JSON string (so may `refundBillPayment`, the result of a bills/query
+//! refund look-up). An `errCode` other than `SUCCESS` is reported, not hidden.
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, Value};
@@ -74,6 +75,10 @@ impl BillsResponse {
                 "errInfo" => err_info = optional_text(&name, value)?,
                 "billStatus" => response.bill_status = optional_text(&name, value)?,
                 "billPayment" => response.bill_payment = payment_object(&name, value)?,
+                "refundBillPayment" => {
+                    let payment = payment_object(&name, value)?.unwrap_or(Value::Null);
+                    response.other.push((name, payment));
+                }
                 _ => {
                     let value = normalize(&name, &name, value)?;
                     response.other.push((name, value));
@@ -148,7 +153,9 @@ fn optional_text(name: &str, value: Value) -> Result<Option<String>> {
     }
 }
 
-fn payment_object(name: &str, value: Value) -> Result<Option<Value>> {
+/// A payment member (`billPayment`, `refundBillPayment`) as an object with amounts in fen; it may
+/// arrive as an object or as a JSON string of one. Null or blank means absent.
+pub(crate) fn payment_object(name: &str, value: Value) -> Result<Option<Value>> {
     let object = match value {
         Value::Null => return Ok(None),
         Value::String(s) if s.trim().is_empty() => return Ok(None),
@@ -166,6 +173,11 @@ fn payment_object(name: &str, value: Value) -> Result<Option<Value>> {
 /// Whether a member holds an amount in fen.
 fn is_amount(name: &str) -> bool {
     name.ends_with("Amount") || name.ends_with("Amt") || name.starts_with("coupon") && name.ends_with("Contribute")
+}
+
+/// Converts the amounts of member `name` (at any depth) to integer fen; other values are kept.
+pub(crate) fn normalize_amounts(name: &str, value: Value) -> Result<Value> {
+    normalize(name, name, value)
 }
 
 /// Converts amounts (at any depth) to integer fen; other values are kept as they are.
@@ -197,7 +209,12 @@ fn amount_fen(path: &str, value: Value) -> Result<Value> {
         Value::Number(n) => (n.as_str(), false),
         _ => return Ok(value),
     };
-    let fen = integer_value(text).filter(|v| v.unsigned_abs() <= MAX_SAFE_INTEGER.unsigned_abs());
+    // A string amount with a decimal point is most likely yuan ("21.00"), so only digits are
+    // accepted there; a JSON number only needs an integral value (2100.0 is 2100).
+    let digits_only = text.strip_prefix('-').unwrap_or(text).bytes().all(|b| b.is_ascii_digit());
+    let fen = integer_value(text)
+        .filter(|_| !raw || digits_only)
+        .filter(|v| v.unsigned_abs() <= MAX_SAFE_INTEGER.unsigned_abs());
     match fen {
         Some(fen) => Ok(Value::Number(fen.to_string())),
         None => Err(invalid(
@@ -339,6 +356,8 @@ mod tests {
     fn fractional_or_huge_amounts_are_errors_not_silent_rounding() {
         for body in [
             r#"{"errCode":"SUCCESS","totalAmount":"21.50"}"#,
+            r#"{"errCode":"SUCCESS","totalAmount":"21.00"}"#,
+            r#"{"errCode":"SUCCESS","totalAmount":"2.1e3"}"#,
             r#"{"errCode":"SUCCESS","totalAmount":"abc"}"#,
             r#"{"errCode":"SUCCESS","totalAmount":1e300}"#,
             r#"{"errCode":"SUCCESS","totalAmount":9007199254740993}"#,
@@ -367,6 +386,21 @@ mod tests {
         assert_eq!(integer_value("1."), None);
         assert_eq!(integer_value(""), None);
         assert_eq!(integer_value("1e999999999999"), None);
+    }
+
+    #[test]
+    fn refund_bill_payment_is_parsed_like_bill_payment() {
+        let r = BillsResponse::parse(
+            r#"{"errCode":"SUCCESS","refundBillPayment":"{\"refundOrderId\":\"3194R1\",\"refundAmount\":\"50\"}"}"#,
+        )
+        .unwrap();
+        let refund = r.get("refundBillPayment").unwrap();
+        assert_eq!(refund.get("refundAmount"), Some(&Value::Number("50".into())));
+        assert_eq!(refund.get("refundOrderId"), Some(&Value::String("3194R1".into())));
+        let r = BillsResponse::parse(r#"{"errCode":"SUCCESS","refundBillPayment":""}"#).unwrap();
+        assert_eq!(r.get("refundBillPayment"), Some(&Value::Null));
+        let err = BillsResponse::parse(r#"{"errCode":"SUCCESS","refundBillPayment":"nope"}"#).unwrap_err();
+        assert_eq!(err.field(), Some("refundBillPayment"));
     }
 
     #[test]

@@ -10,6 +10,10 @@ pub enum FieldFormat {
     DateTime,
     /// A real calendar date, `yyyy-MM-dd`.
     Date,
+    /// A positive whole number of fen, given either as a JSON string of digits (`"100"`, as in
+    /// the official samples) or as an integer JSON number (`100`, as some clients send), and
+    /// written back exactly as given: the two spellings are different signed bytes.
+    Amount,
 }
 
 /// Where a missing field's value comes from when a request is built.
@@ -52,6 +56,10 @@ impl FieldSpec {
 
     pub(crate) const fn formatted(name: &'static str, format: FieldFormat) -> Self {
         FieldSpec { format, ..FieldSpec::text(name, true, None) }
+    }
+
+    pub(crate) const fn optional(self) -> Self {
+        FieldSpec { required: false, ..self }
     }
 
     pub(crate) const fn defaulting(self, default: FieldDefault) -> Self {

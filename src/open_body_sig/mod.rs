@@ -13,6 +13,7 @@ mod verify;
 
 pub use authorization::{check_header_size, Authorization, MAX_HEADER_LEN, SCHEME};
 pub use params::{check_app_id, check_nonce, check_timestamp, AppKey};
+pub(crate) use params::header_safe;
 pub use signer::{sign_open_body, OpenBodySigner, SignedBody};
 pub use stages::{authorization_header, body_digest, signature, string_to_sign};
 pub use verify::{verify_open_body, verify_open_body_with, Tolerance, VerifyOptions, DEFAULT_TOLERANCE_SECONDS};

@@ -44,7 +44,7 @@ const MAX_APP_ID_LEN: usize = 128;
 
 /// Header parameter values must survive a naive parser on the other side: visible ASCII with
 /// no quote, backslash or comma (the gateway may split the header on commas).
-fn header_safe(value: &str) -> bool {
+pub(crate) fn header_safe(value: &str) -> bool {
     value.bytes().all(|b| (0x21..=0x7e).contains(&b) && !matches!(b, b'"' | b'\\' | b','))
 }
 

@@ -6,6 +6,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   DEFAULT_MAX_BODY_BYTES,
+  buildBillsQuery,
+  buildPreauthed,
+  buildRequest,
+  parseBillsResponse,
+  parseNotification,
+  validateBillsQuery,
+  verifyNotification,
+  verifyResponseSignature,
   MAX_HEADER_BYTES,
   OpenBodySigner,
   buildPreauthCancel,
@@ -98,6 +106,23 @@ test('maxBodyBytes lowers or raises the cap for every reader of a body', () => {
   assert.throws(() => verifyOpenBody({ authorization: signed.authorization, body: big, appKey: KEY, now: TS_MS }), tooLarge('body', 1.5 * MIB, MIB));
 });
 
+test('every bills validator, builder and response parser takes maxBodyBytes', () => {
+  const query = { mid: '898201612345678', tid: '88880001', billNo: '3194202501020304050001', billDate: '2025-01-02' };
+  const json = JSON.stringify(query);
+  const issues = validateBillsQuery(json, { maxBodyBytes: 10 }).issues;
+  assert.deepEqual([issues[0].code, issues[0].field], ['ERR_BODY_TOO_LARGE', 'input']);
+  assert.ok(validateBillsQuery(json, { maxBodyBytes: json.length, applyDefaults: true }).ok);
+  assert.throws(() => buildBillsQuery(query, { env: 'test', maxBodyBytes: 10 }), tooLarge('input', json.length, 10));
+  // The built body (with requestTimestamp and instMid filled in) must fit too.
+  const built = Buffer.byteLength(buildBillsQuery(query, { env: 'test', now: TS_MS }).body);
+  assert.ok(built > json.length);
+  assert.throws(() => buildBillsQuery(query, { env: 'test', now: TS_MS, maxBodyBytes: json.length }), tooLarge('body', built, json.length));
+  assert.ok(buildBillsQuery(query, { env: 'test', now: TS_MS, maxBodyBytes: built }).body);
+  assert.throws(() => buildPreauthed('{}', { env: 'test', maxBodyBytes: 1 }), tooLarge('input', 2, 1));
+  assert.throws(() => parseBillsResponse('{"errCode":"SUCCESS"}', { maxBodyBytes: 20 }), tooLarge('text', 21, 20));
+  assert.equal(parseBillsResponse('{"errCode":"SUCCESS"}', { maxBodyBytes: 21 }).ok, true);
+});
+
 test('maxBodyBytes itself is checked', () => {
   for (const [value, code] of [
     [-1, 'ERR_FIELD_FORMAT'],
@@ -167,5 +192,11 @@ test('oversized inputs are refused before they are copied into wasm memory', () 
   assert.throws(() => buildPreauthCancel(huge, { env: 'test' }), { code: 'ERR_BODY_TOO_LARGE' });
   assert.throws(() => parsePreauthCancelResponse(hugeText), { code: 'ERR_BODY_TOO_LARGE' });
   assert.throws(() => parsePreauthCancelResponse(huge), { code: 'ERR_BODY_TOO_LARGE' });
+  assert.throws(() => parseBillsResponse(hugeText), { code: 'ERR_BODY_TOO_LARGE' });
+  assert.throws(() => buildRequest('refund', hugeText, { env: 'test' }), { code: 'ERR_BODY_TOO_LARGE' });
+  assert.throws(() => verifyResponseSignature({ authorization, body: huge, appKey: KEY, now: TS_MS }), { code: 'ERR_BODY_TOO_LARGE' });
+  assert.throws(() => verifyResponseSignature({ authorization: hugeText, body: '{}', appKey: KEY, now: TS_MS }), { code: 'ERR_HEADER_TOO_LARGE' });
+  assert.throws(() => parseNotification(hugeText), { code: 'ERR_BODY_TOO_LARGE' });
+  assert.equal(verifyNotification(hugeText, 'communication-key'), false);
   assert.equal(wasmMemoryBytes(), before, 'wasm memory grew for inputs that were refused');
 });

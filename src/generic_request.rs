@@ -1,0 +1,150 @@
+//! Any other bills endpoint, without a field table: `POST /v1/netpay/bills/<service>` with the
+//! caller's JSON object, serialized exactly (members in the given order, numbers with their
+//! given text, strings per PROTOCOL.md rule 6) and `requestTimestamp` filled from the clock when
+//! absent or empty. Nothing else is checked: prefer the typed builders where they exist.
+
+use crate::bills::MAX_INPUT_BYTES;
+use crate::error::{Error, ErrorCode, Issue, Result};
+use crate::json::{self, Value};
+use crate::request::HttpRequest;
+use crate::time::BeijingTime;
+
+/// The path prefix of the bills family.
+pub const BILLS_PATH_PREFIX: &str = "/v1/netpay/bills/";
+
+const MAX_SERVICE_LEN: usize = 64;
+
+/// `/v1/netpay/bills/<service>` for a service name of lowercase letters, digits and inner
+/// dashes (`refund`, `close-qrcode`, …), so that nothing can leave the bills path.
+pub fn bills_path(service: &str) -> Result<String> {
+    let well_formed = !service.is_empty()
+        && service.len() <= MAX_SERVICE_LEN
+        && service.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'))
+        && !service.starts_with('-')
+        && !service.ends_with('-');
+    if !well_formed {
+        return Err(Error::new(
+            ErrorCode::FieldFormat,
+            "service",
+            format!(
+                "service must be a bills endpoint name of lowercase letters, digits and dashes \
+                 (for example \"refund\" or \"close-qrcode\"), at most {MAX_SERVICE_LEN} characters, \
+                 not {:?}",
+                service.chars().take(40).collect::<String>()
+            ),
+        ));
+    }
+    Ok(format!("{BILLS_PATH_PREFIX}{service}"))
+}
+
+/// Builds a request for `service` from a JSON object: checks the service name, refuses
+/// duplicate members and a malformed `requestTimestamp`, fills `requestTimestamp` (first
+/// member when absent, in place when empty) from `now_ms`, and writes the body.
+pub fn build_bills_request(service: &str, input: &str, base_url: &str, now_ms: i64) -> Result<HttpRequest> {
+    let path = bills_path(service)?;
+    if input.len() > MAX_INPUT_BYTES {
+        return Err(Error::whole(
+            ErrorCode::BodyTooLarge,
+            format!("the request is {} bytes of JSON; at most {MAX_INPUT_BYTES} are accepted", input.len()),
+        ));
+    }
+    let Value::Object(mut members) = json::parse(input)? else {
+        return Err(Error::whole(ErrorCode::FieldType, format!("the {service} request must be a JSON object")));
+    };
+    let mut issues = Vec::new();
+    let mut names_seen = std::collections::BTreeSet::new();
+    for (name, _) in &members {
+        if !names_seen.insert(name.as_str()) {
+            issues.push(Issue::new(
+                ErrorCode::DuplicateField,
+                name.clone(),
+                format!("{name} appears more than once in the JSON object; keep one"),
+            ));
+        }
+    }
+    match members.iter_mut().find(|(name, _)| name == "requestTimestamp") {
+        None => members.insert(0, ("requestTimestamp".to_owned(), request_time(now_ms)?)),
+        Some((_, slot)) => match slot {
+            Value::String(text) if text.is_empty() => *slot = request_time(now_ms)?,
+            Value::String(text) if BeijingTime::parse_date_time(text).is_some() => {}
+            Value::String(text) => issues.push(Issue::new(
+                ErrorCode::FieldFormat,
+                "requestTimestamp",
+                format!(
+                    "requestTimestamp must be a real Beijing date-time yyyy-MM-dd HH:mm:ss, not {:?}; \
+                     omit it to use the clock",
+                    text.chars().take(40).collect::<String>()
+                ),
+            )),
+            other => issues.push(Issue::new(
+                ErrorCode::FieldType,
+                "requestTimestamp",
+                format!("requestTimestamp must be a JSON string, not {}", other.type_name()),
+            )),
+        },
+    }
+    if !issues.is_empty() {
+        return Err(Error::from_issues(issues));
+    }
+    let mut body = String::with_capacity(input.len() + 48);
+    json::write_value(&mut body, &Value::Object(members));
+    Ok(HttpRequest { method: "POST", url: format!("{base_url}{path}"), content_type: "application/json", body })
+}
+
+fn request_time(now_ms: i64) -> Result<Value> {
+    Ok(Value::String(BeijingTime::from_epoch_ms(now_ms)?.date_time()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2025-01-02 03:04:05 Beijing.
+    const TS_MS: i64 = 1_735_758_245_000;
+
+    fn build(service: &str, input: &str) -> Result<HttpRequest> {
+        build_bills_request(service, input, "http://127.0.0.1:1", TS_MS)
+    }
+
+    #[test]
+    fn service_names_stay_inside_the_bills_path() {
+        assert_eq!(bills_path("close-qrcode").unwrap(), "/v1/netpay/bills/close-qrcode");
+        for bad in ["", "Refund", "../token/access", "a/b", "-a", "a-", "a b", "退款", &"a".repeat(65)] {
+            assert_eq!(bills_path(bad).unwrap_err().field(), Some("service"), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn body_keeps_order_and_number_text_and_gains_a_timestamp() {
+        let r = build("refund", r#"{ "billNo" : "3194A1", "refundAmount": 100, "x": 1.50, "s":"\u9884\/" }"#).unwrap();
+        assert_eq!(r.url, "http://127.0.0.1:1/v1/netpay/bills/refund");
+        assert_eq!(
+            r.body,
+            r#"{"requestTimestamp":"2025-01-02 03:04:05","billNo":"3194A1","refundAmount":100,"x":1.50,"s":"预/"}"#
+        );
+        let r = build("refund", r#"{"a":"1","requestTimestamp":""}"#).unwrap();
+        assert_eq!(r.body, r#"{"a":"1","requestTimestamp":"2025-01-02 03:04:05"}"#);
+        let r = build("refund", r#"{"requestTimestamp":"2024-12-31 23:59:59"}"#).unwrap();
+        assert_eq!(r.body, r#"{"requestTimestamp":"2024-12-31 23:59:59"}"#);
+    }
+
+    #[test]
+    fn malformed_bodies_are_refused_with_their_field() {
+        let err = build("refund", r#"{"a":1,"a":2,"requestTimestamp":"20250102030405"}"#).unwrap_err();
+        let fields: Vec<_> = err.issues().iter().map(|i| (i.code, i.field.as_deref())).collect();
+        assert_eq!(fields, [(ErrorCode::DuplicateField, Some("a")), (ErrorCode::FieldFormat, Some("requestTimestamp"))]);
+        assert_eq!(build("refund", r#"{"requestTimestamp":1}"#).unwrap_err().code(), ErrorCode::FieldType);
+        assert_eq!(build("refund", "[]").unwrap_err().code(), ErrorCode::FieldType);
+        assert_eq!(build("refund", "{").unwrap_err().code(), ErrorCode::InvalidJson);
+    }
+
+    #[test]
+    fn many_members_are_checked_in_linear_time() {
+        let members: Vec<String> = (0..50_000).map(|i| format!("\"k{i}\":{i}")).collect();
+        let input = format!("{{{}}}", members.join(","));
+        let body = build("refund", &input).unwrap().body;
+        assert!(body.ends_with(",\"k49999\":49999}"));
+        let duplicated = format!("{{{},\"k7\":0}}", members.join(","));
+        assert_eq!(build("refund", &duplicated).unwrap_err().field(), Some("k7"));
+    }
+}

@@ -1,0 +1,130 @@
+// The general API through the package: time, nonces, verification failures, argument errors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  ChinaumsError,
+  OpenBodySigner,
+  beijingTime,
+  createNonce,
+  init,
+  parseAuthorization,
+  signOpenBody,
+  verifyOpenBody,
+} from 'chinaums-open';
+
+const appId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+const appKey = 'fictional0app0key0for0tests00001';
+const signedAt = Date.UTC(2025, 0, 1, 19, 4, 5); // 20250102030405 Beijing
+
+function thrown(fn) {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof ChinaumsError, `expected a ChinaumsError, got ${error?.stack ?? error}`);
+    assert.ok(!String(error.message).includes(appKey), 'messages never contain the key');
+    return error;
+  }
+  assert.fail('expected a ChinaumsError');
+}
+
+test('init() is a harmless no-op in Node', async () => {
+  await init();
+  await init();
+  assert.equal(typeof signOpenBody, 'function');
+});
+
+test('beijingTime is UTC+8 whatever the host time zone', () => {
+  assert.deepEqual(beijingTime(signedAt), { compact: '20250102030405', dateTime: '2025-01-02 03:04:05', date: '2025-01-02' });
+  assert.deepEqual(beijingTime(new Date(Date.UTC(2024, 1, 28, 16, 0, 0))).date, '2024-02-29');
+  assert.equal(beijingTime(-1).dateTime, '1970-01-01 07:59:59');
+  assert.equal(beijingTime(signedAt + 999.9).compact, '20250102030405');
+  for (const bad of [Number.NaN, Infinity, 1e20]) assert.equal(thrown(() => beijingTime(bad)).code, 'ERR_FIELD_FORMAT');
+  assert.equal(thrown(() => beijingTime()).code, 'ERR_FIELD_REQUIRED');
+  assert.equal(thrown(() => beijingTime('2025-01-02')).code, 'ERR_FIELD_TYPE');
+});
+
+test('nonces are 32 lowercase hex characters and fresh', () => {
+  const seen = new Set(Array.from({ length: 1000 }, () => createNonce()));
+  assert.equal(seen.size, 1000);
+  for (const n of seen) assert.match(n, /^[0-9a-f]{32}$/);
+});
+
+test('verification rejects each kind of bad header with its own code', () => {
+  const body = '{"a":1}';
+  const { authorization } = signOpenBody({ appId, appKey, body, timestamp: '20250102030405', nonce: 'n-1' });
+  const verify = (overrides) => thrown(() => verifyOpenBody({ authorization, body, appKey, now: signedAt, ...overrides }));
+
+  assert.equal(verify({ body: '{"a":2}' }).code, 'ERR_SIGNATURE_MISMATCH');
+  assert.equal(verify({ appKey: 'another-key' }).code, 'ERR_SIGNATURE_MISMATCH');
+  assert.equal(verify({ now: signedAt + 300_001 }).code, 'ERR_TIMESTAMP_SKEW');
+  assert.equal(verify({ now: signedAt - 300_001 }).code, 'ERR_TIMESTAMP_SKEW');
+  assert.equal(verify({ now: signedAt + 61_000, toleranceSeconds: 60 }).code, 'ERR_TIMESTAMP_SKEW');
+  assert.equal(verify({ authorization: authorization.replace('Nonce', 'Nonse') }).code, 'ERR_AUTH_HEADER');
+  assert.equal(verify({ authorization: authorization.replace(/, Signature=.*$/, '') }).code, 'ERR_AUTH_HEADER');
+  assert.equal(verify({ authorization: 'Bearer abc' }).code, 'ERR_AUTH_HEADER');
+  assert.equal(verify({ authorization: 'x'.repeat(10_000) }).code, 'ERR_HEADER_TOO_LARGE');
+  assert.equal(verify({ toleranceSeconds: -1 }).field, 'toleranceSeconds');
+  assert.equal(verify({ toleranceSeconds: '300' }).code, 'ERR_FIELD_TYPE');
+
+  assert.deepEqual(verifyOpenBody({ authorization, body: new TextEncoder().encode(body), appKey, now: new Date(signedAt) }), {
+    appId,
+    timestamp: '20250102030405',
+    nonce: 'n-1',
+  });
+  const lenient = authorization.replaceAll('", ', '",').replace('OPEN-BODY-SIG', 'open-body-sig').replace('AppId', 'appid');
+  assert.equal(verifyOpenBody({ authorization: lenient, body, appKey, now: signedAt }).appId, appId);
+});
+
+test('parseAuthorization rejects duplicates and unquoted values', () => {
+  const good = 'OPEN-BODY-SIG AppId="a", Timestamp="20250102030405", Nonce="n", Signature="c2ln"';
+  assert.equal(parseAuthorization(good).signature, 'c2ln');
+  assert.match(thrown(() => parseAuthorization(good + ', Nonce="m"')).message, /more than once/);
+  assert.match(thrown(() => parseAuthorization(good.replace('"a"', 'a'))).message, /double quotes/);
+});
+
+test('arguments are checked with the field named', () => {
+  const base = { appId, appKey, body: '{}' };
+  const cases = [
+    [{ ...base, appId: undefined }, 'ERR_FIELD_REQUIRED', 'appId'],
+    [{ ...base, appKey: '' }, 'ERR_FIELD_REQUIRED', 'appKey'],
+    [{ ...base, appKey: 42 }, 'ERR_FIELD_TYPE', 'appKey'],
+    [{ ...base, body: undefined }, 'ERR_FIELD_REQUIRED', 'body'],
+    [{ ...base, body: { a: 1 } }, 'ERR_FIELD_TYPE', 'body'],
+    [{ ...base, body: 'x\udc00' }, 'ERR_BODY_ENCODING', 'body'],
+    [{ ...base, appId: 'a b' }, 'ERR_FIELD_FORMAT', 'appId'],
+    [{ ...base, appId: 'a"b' }, 'ERR_FIELD_FORMAT', 'appId'],
+    [{ ...base, nonce: 'x\r\nInjected: 1' }, 'ERR_FIELD_FORMAT', 'nonce'],
+    [{ ...base, nonce: 'n'.repeat(129) }, 'ERR_FIELD_LENGTH', 'nonce'],
+    [{ ...base, timestamp: '2025-01-02 03:04:05' }, 'ERR_FIELD_FORMAT', 'timestamp'],
+    [{ ...base, timestamp: '20250230030405' }, 'ERR_FIELD_FORMAT', 'timestamp'],
+    [{ ...base, timestamp: 20250102030405 }, 'ERR_FIELD_TYPE', 'timestamp'],
+  ];
+  for (const [options, code, field] of cases) {
+    const error = thrown(() => signOpenBody(options));
+    assert.deepEqual([error.code, error.field], [code, field], JSON.stringify(options));
+  }
+  assert.equal(thrown(() => signOpenBody()).code, 'ERR_FIELD_TYPE');
+  assert.equal(thrown(() => new OpenBodySigner({ appId })).field, 'appKey');
+});
+
+test('an OpenBodySigner keeps its key out of sight and refuses use after free()', () => {
+  const signer = new OpenBodySigner({ appId, appKey });
+  assert.equal(signer.appId, appId);
+  assert.ok(!JSON.stringify(signer).includes(appKey));
+  assert.ok(!Object.values(signer).some((v) => String(v).includes(appKey)));
+  const a = signer.sign('{}', { timestamp: '20250102030405', nonce: 'n' });
+  const b = signOpenBody({ appId, appKey, body: '{}', timestamp: '20250102030405', nonce: 'n' });
+  assert.deepEqual(a, b);
+  signer.free();
+  signer.free();
+  assert.equal(thrown(() => signer.sign('{}')).code, 'ERR_SIGNER_FREED');
+});
+
+test('errors are real Error subclasses with stable fields', () => {
+  const error = thrown(() => signOpenBody({ appId, appKey, body: '{}', timestamp: 'bad' }));
+  assert.ok(error instanceof Error);
+  assert.equal(error.name, 'ChinaumsError');
+  assert.ok(error.stack.includes('ChinaumsError'));
+  assert.deepEqual(error.issues, []);
+  assert.equal(String(error), `ChinaumsError: ${error.message}`);
+});

@@ -1,0 +1,174 @@
+// Process, port and HTTP helpers for run.mjs. Everything listens on 127.0.0.1 only.
+
+import { spawn } from 'node:child_process';
+import { createReadStream, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+
+/** A failure whose message is the whole story; run.mjs prints it without a stack. */
+export class Failure extends Error {}
+
+export function fail(message) {
+  throw new Failure(message);
+}
+
+/**
+ * Runs a command to completion: `{ stdout, stderr }`, or a Failure that quotes the command and
+ * the end of its output. The process is killed if it outlives `timeoutMs`.
+ */
+export function run(command, args, { cwd, env, timeoutMs = 120_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new Failure(`could not start ${command}: ${error.message}`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) return resolve({ stdout, stderr });
+      const how = signal ? `was killed by ${signal}${signal === 'SIGKILL' ? ` (timeout ${timeoutMs} ms?)` : ''}` : `exited with ${code}`;
+      reject(new Failure(`\`${[command, ...args].join(' ')}\` in ${cwd ?? process.cwd()} ${how}\n${tail(stdout + stderr)}`));
+    });
+  });
+}
+
+export function tail(text, lines = 40) {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** The last line of a host's stdout, parsed: each host prints its report as one JSON line. */
+export function lastJsonLine(stdout, what) {
+  const line = stdout.trimEnd().split('\n').at(-1) ?? '';
+  try {
+    return JSON.parse(line);
+  } catch {
+    fail(`${what} printed no JSON report; its output ends with:\n${tail(stdout)}`);
+  }
+}
+
+/** A port the OS reports free right now (the caller then proves it reached its own server). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a long-running process and returns `{ child, output, stop }`. `stop()` kills it and
+ * resolves once it has exited; it is also called when run.mjs exits, whatever the reason.
+ */
+export function startProcess(command, args, { cwd }) {
+  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const state = { output: '', exited: false };
+  child.stdout.setEncoding('utf8').on('data', (d) => (state.output += d));
+  child.stderr.setEncoding('utf8').on('data', (d) => (state.output += d));
+  const exited = new Promise((resolve) => {
+    child.on('close', () => {
+      state.exited = true;
+      resolve();
+    });
+    child.on('error', (error) => {
+      state.output += `\ncould not start ${command}: ${error.message}`;
+      state.exited = true;
+      resolve();
+    });
+  });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.on('exit', killOnExit);
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    if (!state.exited) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  return { child, state, stop };
+}
+
+/** GETs `url` until it answers 200 with JSON satisfying `accept`, or fails after `timeoutMs`. */
+export async function waitForJson(url, accept, { timeoutMs = 15_000, isDead = () => false } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (isDead()) fail(`the server behind ${url} exited before answering`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) {
+        const json = await response.json();
+        if (accept(json)) return json;
+        last = `an unexpected answer ${JSON.stringify(json)} (another server on this port?)`;
+      } else {
+        last = `HTTP ${response.status}`;
+      }
+    } catch (error) {
+      last = error.cause?.code ?? error.message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  fail(`${url} did not answer within ${timeoutMs} ms (last: ${last})`);
+}
+
+const MIME_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+};
+
+/**
+ * Serves the files under `root` on 127.0.0.1 (port 0) with the MIME types browsers insist on
+ * for modules and streaming wasm compilation. `log` records every request as
+ * `{ path, status, type }`.
+ */
+export async function serveStatic(root) {
+  const log = [];
+  const server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url, 'http://127.0.0.1').pathname);
+    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
+    let status = 200;
+    let type = MIME_TYPES[extname(file)] ?? 'application/octet-stream';
+    let size = 0;
+    try {
+      if (!(file === root || file.startsWith(root.endsWith(sep) ? root : root + sep))) throw new Error('outside root');
+      const stat = statSync(file);
+      if (!stat.isFile()) throw new Error('not a file');
+      size = stat.size;
+    } catch {
+      status = 404;
+      type = 'text/plain; charset=utf-8';
+    }
+    log.push({ path, status, type });
+    response.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...(status === 200 ? { 'Content-Length': size } : {}) });
+    if (status === 200 && request.method !== 'HEAD') createReadStream(file).pipe(response);
+    else response.end(status === 200 ? undefined : 'not found');
+  });
+  await new Promise((resolve, reject) => {
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    log,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
+  };
+}
