@@ -7,6 +7,7 @@ import { argumentError, ChinaumsError, fromWasm } from './errors.js';
 import { assertInitialized } from './state.js';
 
 export { ChinaumsError } from './errors.js';
+export * from './preview.js';
 
 export const PRODUCTION_BASE_URL = 'https://api-mop.chinaums.com';
 export const TEST_BASE_URL = 'https://test-api-open.chinaums.com';
