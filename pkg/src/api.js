@@ -18,6 +18,7 @@ import { buildEndpoint, validateEndpoint } from './bills.js';
 import { argumentError, ChinaumsError } from './errors.js';
 
 export { ChinaumsError } from './errors.js';
+export * from './preview.js';
 
 export const PRODUCTION_BASE_URL = 'https://api-mop.chinaums.com';
 export const TEST_BASE_URL = 'https://test-api-open.chinaums.com';
