@@ -121,8 +121,8 @@ export function amountFen(value) {
 /**
  * Checks a parsed JSON body against a field table.
  * @returns {{ problems: string[], prefixProblems: string[] }} `problems` make the request a
- *   BAD_REQUEST; `prefixProblems` (billNo / merOrderId not starting with the msgSrcId) make it an
- *   INVALID_MSGSRC, the platform's code for that case (PROTOCOL.md §7, §9.2).
+ *   BAD_REQUEST; `prefixProblems` (billNo or an order id not starting with the msgSrcId) make it
+ *   an INVALID_MSGSRC, the platform's code for that case (PROTOCOL.md §7, §9.2).
  */
 export function checkBody(fields, body, { msgSrcId = null } = {}) {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {

@@ -6,8 +6,13 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   ChinaumsError,
   beijingTime,
@@ -411,5 +416,41 @@ describe('injected faults and the new options', () => {
     test(`startGateway refuses ${what}`, async () => {
       await assert.rejects(startGateway({ credentials: [APP], ...options }), (e) => e instanceof TypeError && message.test(e.message));
     });
+  }
+});
+
+test('the chinaums-open-gateway command takes clockSkewMs, signResponses and faults from its config', { timeout: 30_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chinaums-gateway-'));
+  const config = join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ credentials: [{ ...APP, msgSrcId: MSG_SRC_ID }], clockSkewMs: 120_000, signResponses: true, faults: [{ fault: 'token-refusal' }] }));
+  const bin = fileURLToPath(new URL('../../pkg/gateway/bin.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, '--config', config, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk) => {
+        out += chunk;
+        if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+      });
+      child.once('exit', (code) => reject(new Error(`the gateway exited with ${code} before printing its URL`)));
+    });
+    const token = await fetch(`${url}/v1/token/access`, { method: 'POST', body: '{}' });
+    assert.deepEqual(await token.json(), { errCode: '1000', errInfo: '认证失败' });
+
+    // The real clock here (a command cannot be given one): the host applies the gateway's skew.
+    const clockOffsetMs = 120_000;
+    const request = signRequest(
+      buildBillsQuery({ mid: BILL_1.mid, tid: BILL_1.tid, billNo: BILL_1.billNo, billDate: BILL_1.billDate }, { baseUrl: url, clockOffsetMs }),
+      { ...APP, clockOffsetMs },
+    );
+    const { response, bytes, text } = await send(request, Date.now());
+    assert.equal(response.status, 200, text);
+    assert.equal(parseBillsQueryResponse(text).billStatus, 'PAID');
+    assert.equal(verifyResponseSignature({ headers: response.headers, body: bytes, appKey: APP.appKey, clockOffsetMs }).signed, true);
+    child.kill('SIGTERM');
+    assert.deepEqual(await once(child, 'exit'), [0, null]);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   }
 });
