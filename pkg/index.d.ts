@@ -557,3 +557,70 @@ export declare function clockOffsetFromResponse(
   response: string | { readonly responseTimestamp?: unknown },
   receivedAt?: Instant,
 ): number;
+
+// ---------------------------------------------------------------------------------------------
+// Admin-panel preview (no key)
+
+export interface PreviewOptions {
+  /** Required unless `baseUrl` is given, as for {@link buildPreauthCancel}. */
+  readonly env?: Environment;
+  /** The server's gateway; overrides `env`. */
+  readonly baseUrl?: string;
+  /** The appId the server signs with (public; shown in the header). No key is taken. */
+  readonly appId: string;
+  /**
+   * The instant of the header's Timestamp and of a missing requestTimestamp; `Date.now()`
+   * when absent. Send the previewed `requestTimestamp` with the input so the server's body
+   * is these bytes.
+   */
+  readonly now?: Instant;
+  /** The nonce shown; a fresh CSPRNG nonce when absent. The server signs with its own. */
+  readonly nonce?: string;
+  readonly msgSrcId?: string;
+  readonly allowUnknownFields?: boolean;
+}
+
+export interface PreviewHeader {
+  /**
+   * `OPEN-BODY-SIG AppId="…", Timestamp="…", Nonce="…", Signature="<computed by the server>"`:
+   * every parameter but the signature, which needs the key.
+   */
+  readonly authorization: string;
+  /** `yyyyMMddHHmmss`, Beijing time of `now`. */
+  readonly timestamp: string;
+  readonly nonce: string;
+}
+
+/** A valid input: exactly what the server will build, and the parts of its signature that are public. */
+export interface PreauthCancelPreview extends PreviewHeader {
+  readonly ok: true;
+  readonly issues: readonly [];
+  /** What {@link buildPreauthCancel} returns for the same input and options (unsigned). */
+  readonly request: PreparedRequest;
+  /** The body's exact UTF-8 bytes (their count is the Content-Length). */
+  readonly bodyBytes: Uint8Array;
+  /** Lowercase hex SHA-256 of `bodyBytes`: compare it with what the server sent. */
+  readonly bodyDigest: string;
+  /** A shell-quoted curl command sending exactly this body, with the signature left out. */
+  readonly curl: string;
+}
+
+/** An invalid input: what to fix; nothing is built. */
+export interface PreauthCancelPreviewInvalid extends PreviewHeader {
+  readonly ok: false;
+  readonly issues: Issue[];
+  readonly request: null;
+  readonly bodyBytes: null;
+  readonly bodyDigest: null;
+  readonly curl: null;
+}
+
+/**
+ * Validates (with defaults applied, the server's rules) and previews a preauth-cancel request
+ * for an admin panel, where there is no appKey. Never throws for bad input; throws
+ * `ChinaumsError` for bad options (no env or baseUrl, no appId, a malformed nonce).
+ */
+export declare function previewPreauthCancel(
+  input: PreauthCancelInput | Record<string, unknown> | string | Uint8Array,
+  options: PreviewOptions,
+): PreauthCancelPreview | PreauthCancelPreviewInvalid;

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Sets everything up on a fresh machine, builds the package, and runs the demo.
+# Sets everything up on a fresh machine, builds the package, and runs the demo: the Node
+# transcript, then the admin panel's server (prints its URL; stop it with Ctrl-C).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
-exec node examples/node-preauth-cancel.mjs
+node examples/node-preauth-cancel.mjs
+# Then the admin panel (www/) and its backend, in the foreground until Ctrl-C. Arguments go to
+# the server, e.g. `scripts/demo.sh --port 8080`.
+echo
+exec node examples/admin-panel-server.mjs "$@"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, idempotently, on a fresh machine:
 #   the wasm32 Rust target, the wasm-bindgen CLI pinned to the crate's version, the npm dev
-#   dependencies from the lockfile, and (with --browser) Debian's Chromium for browser tests.
+#   dependencies from the lockfile, and (with --browser) Debian's Chromium and a Chinese font for
+#   browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -32,10 +33,11 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null; then
-  step "installing Debian's chromium for browser tests"
+# A CJK font too: the admin panel's labels are Chinese, and its screenshot must show them.
+if [ "$want_browser" = 1 ] && { ! command -v chromium >/dev/null || [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; }; then
+  step "installing Debian's chromium and a Chinese font for browser tests"
   sudo_cmd=""
   if [ "$(id -u)" != 0 ]; then sudo_cmd="sudo"; fi
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi

@@ -1,5 +1,6 @@
-// Authentication as the gateway sees it: OPEN-BODY-SIG (PROTOCOL.md part 0 rules 1, 2, 10) and
-// OPEN-ACCESS-TOKEN (rule 9), written with node:crypto and nothing from the library. The
+// Authentication as the gateway sees it: OPEN-BODY-SIG (PROTOCOL.md part 0 rules 1, 2, 10),
+// OPEN-ACCESS-TOKEN (rule 9) and OPEN-FORM-PARAM (§4), and the signature of signed responses
+// (rule 7, §5), written with node:crypto and nothing from the library. The
 // emulator is the test oracle for the library's signer, so the two must not share code: a bug
 // shared by both would pass every end-to-end test.
 //
@@ -10,7 +11,7 @@
 // (BAD_SIGN, ABNORMAL_REQUEST_TIME, §9.2) and a descriptive emulator code otherwise.
 
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { parseCompact } from './time.js';
+import { beijingCompact, parseCompact } from './time.js';
 
 /** errCodes of authentication failures (all answered with HTTP 401). */
 export const AuthCode = Object.freeze({
@@ -84,6 +85,8 @@ export function textsEqual(received, expected) {
 // Header grammar
 
 const BODY_SIG_PARAMS = ['AppId', 'Timestamp', 'Nonce', 'Signature'];
+/** The query parameters of an OPEN-FORM-PARAM request (PROTOCOL.md §4), all required. */
+const FORM_PARAMS = ['authorization', 'appId', 'timestamp', 'nonce', 'content', 'signature'];
 const MAX_HEADER_LENGTH = 4096;
 const MAX_NONCE_LENGTH = 128; // chunpat's SDK cites the platform's limit (PROTOCOL.md §2.4)
 const isOws = (c) => c === ' ' || c === '\t';
@@ -181,9 +184,35 @@ class NonceLedger {
 // ---------------------------------------------------------------------------------------------
 // The authenticator
 
+const SIGN_TYPES = ['MD5', 'SHA256'];
+
+/** The optional notification settings of a credential: all absent, or notifyUrl + communicationKey. */
+function checkNotifySettings(c, where) {
+  const { notifyUrl, communicationKey, notifySignType } = c;
+  if (notifyUrl === undefined && communicationKey === undefined) {
+    if (notifySignType !== undefined) throw new TypeError(`startGateway: ${where}.notifySignType needs notifyUrl and communicationKey`);
+    return null;
+  }
+  let url;
+  try {
+    url = new URL(notifyUrl);
+  } catch {
+    url = null;
+  }
+  if (typeof notifyUrl !== 'string' || url === null || !['http:', 'https:'].includes(url.protocol)) {
+    throw new TypeError(`startGateway: ${where}.notifyUrl must be an http:// or https:// URL (it comes with communicationKey)`);
+  }
+  if (typeof communicationKey !== 'string' || communicationKey === '') {
+    throw new TypeError(`startGateway: ${where}.communicationKey must be a non-empty string (the 通讯密钥 that signs notifications, not the appKey)`);
+  }
+  const signType = notifySignType ?? 'MD5';
+  if (!SIGN_TYPES.includes(signType)) throw new TypeError(`startGateway: ${where}.notifySignType must be MD5 or SHA256`);
+  return Object.freeze({ url: notifyUrl, communicationKey, signType });
+}
+
 function checkCredentials(credentials) {
   if (!Array.isArray(credentials) || credentials.length === 0) {
-    throw new TypeError('startGateway: credentials must be a non-empty array of { appId, appKey, msgSrcId? }');
+    throw new TypeError('startGateway: credentials must be a non-empty array of { appId, appKey, msgSrcId?, notifyUrl?, communicationKey? }');
   }
   const byAppId = new Map();
   credentials.forEach((c, i) => {
@@ -199,8 +228,9 @@ function checkCredentials(credentials) {
       throw new TypeError(`startGateway: ${where}.msgSrcId must be the 4-character source id (letters and digits)`);
     }
     if (byAppId.has(c.appId)) throw new TypeError(`startGateway: ${where}.appId ${c.appId} appears twice`);
-    // The key stays inside the authenticator: callers only ever see publicView(credential).
-    byAppId.set(c.appId, Object.freeze({ appId: c.appId, appKey: c.appKey, msgSrcId: c.msgSrcId ?? null }));
+    const notify = checkNotifySettings(c, where);
+    // The keys stay inside the authenticator: callers only ever see publicView(credential).
+    byAppId.set(c.appId, Object.freeze({ appId: c.appId, appKey: c.appKey, msgSrcId: c.msgSrcId ?? null, notify }));
   });
   return byAppId;
 }
@@ -330,7 +360,65 @@ export class Authenticator {
     return {
       status: 200,
       body: { errCode: '0000', errInfo: '正常 (success)', accessToken, expiresIn: this.#tokenTtlSeconds },
+      who: { credential: publicView(credential), mode: 'token request' },
     };
+  }
+
+  /**
+   * Authenticates an OPEN-FORM-PARAM GET (PROTOCOL.md §4) from its decoded query parameters
+   * (`[name, value]` pairs): the OPEN-BODY-SIG signature over the content's UTF-8 bytes, then
+   * the time window and the nonce, as for a signed body.
+   * @returns {{ credential: { appId: string, msgSrcId: string | null }, mode: 'OPEN-FORM-PARAM', content: string } | Rejection}
+   */
+  authenticateFormParam(pairs, nowMs) {
+    const values = new Map();
+    for (const [name, value] of pairs) {
+      if (!FORM_PARAMS.includes(name)) {
+        return malformed(`unknown query parameter ${JSON.stringify(name.slice(0, 40))}; OPEN-FORM-PARAM has ${FORM_PARAMS.join(', ')}`);
+      }
+      if (values.has(name)) return malformed(`the query parameter ${name} appears more than once`);
+      values.set(name, value);
+    }
+    const missing = FORM_PARAMS.filter((p) => !values.has(p));
+    if (missing.length > 0) return malformed(`the query is missing ${missing.join(', ')}`);
+    if (values.get('authorization') !== 'OPEN-FORM-PARAM') {
+      return malformed(`authorization must be OPEN-FORM-PARAM, not ${JSON.stringify(values.get('authorization').slice(0, 20))}`);
+    }
+    const header = { appId: values.get('appId'), timestamp: values.get('timestamp'), nonce: values.get('nonce'), signature: values.get('signature') };
+    const invalid = checkHeaderValues(header);
+    if (invalid !== null) return invalid;
+    const credential = this.#credentials.get(header.appId);
+    if (credential === undefined) return unauthorized(AuthCode.UNKNOWN_APPID, `no application with appId ${header.appId}`);
+    const content = values.get('content');
+    const expected = bodySignature({ ...header, appKey: credential.appKey, bodyBytes: Buffer.from(content, 'utf8') });
+    if (!textsEqual(header.signature, expected)) {
+      return unauthorized(
+        AuthCode.BAD_SIGN,
+        'the signature does not match the content: sign the raw content JSON (not its URL-encoded form) with the appKey of this appId, then form-encode content and signature',
+      );
+    }
+    const stale = this.#checkFreshness(header.appId, header.timestamp, header.nonce, nowMs);
+    if (stale !== null) return stale;
+    return { credential: publicView(credential), mode: 'OPEN-FORM-PARAM', content };
+  }
+
+  /**
+   * An OPEN-BODY-SIG Authorization header for a response to `appId`, over the exact response
+   * bytes, with the gateway's time and a fresh nonce: what a client that verifies responses
+   * (PROTOCOL.md §5) checks. The appKey never leaves the authenticator.
+   */
+  signResponse(appId, bodyBytes, nowMs) {
+    const credential = this.#credentials.get(appId);
+    if (credential === undefined) throw new Error(`no credential for appId ${appId}`);
+    const timestamp = beijingCompact(nowMs);
+    const nonce = randomBytes(16).toString('hex');
+    const signature = bodySignature({ appId, appKey: credential.appKey, timestamp, nonce, bodyBytes });
+    return `OPEN-BODY-SIG AppId="${appId}", Timestamp="${timestamp}", Nonce="${nonce}", Signature="${signature}"`;
+  }
+
+  /** Where and how to notify this application, `{ url, communicationKey, signType }`, or null. */
+  notifyTarget(appId) {
+    return this.#credentials.get(appId)?.notify ?? null;
   }
 }
 

@@ -1,12 +1,25 @@
-// The emulated merchant's bills and the two bills operations the emulator serves.
+// The emulated merchant's bills and the bills operations the emulator serves: the preauth
+// lifecycle of PROTOCOL.md §7.1 as a small state machine.
 //
-// A preauthorized bill is "frozen" while its hold stands: billStatus PAID with a billPayment in
-// TRADE_SUCCESS (the funds are held, as after the payer scanned a preauth QR code, PROTOCOL.md
-// §7.1). preauth-cancel voids the hold: billStatus CLOSED, billPayment.status TRADE_CLOSED, as in
-// the platform's sample response. Business outcomes come back with HTTP 200 and an errCode, the
-// way the platform answers them (PROTOCOL.md §7.3, §9.2).
+//                        preauthed (capture)
+//   frozen ───────────────────────────────────────▶ captured
+//   (PAID, payment       ◀───────────────────────── (PAID, the capture TRADE_SUCCESS,
+//    TRADE_SUCCESS)        preauthed-cancel           completeAmount = the captured fen)
+//      │                   (the capture becomes TRADE_CLOSED and the hold stands again,
+//      │ preauth-cancel     as a reversed completion restores the authorization)
+//      ▼
+//   voided (CLOSED, payment TRADE_CLOSED, as in the platform's sample response)
+//
+// A frozen preauth is one whose funds are held, as after the payer scanned a preauth QR code.
+// A capture takes at most the frozen amount under a new order id (authedOrderId); a captured
+// preauth cannot be voided (OPERATION_NOT_ALLOWED) until its capture is reversed. bills/query
+// shows the current state: billPayment is the standing capture when there is one, else the
+// preauth's payment; with authedOrderId it is that capture (reversed or not); with
+// refundOrderId the refund is in refundBillPayment. Business outcomes come back with HTTP 200
+// and an errCode, the way the platform answers them (PROTOCOL.md §7.3, §9.2).
 
-import { checkBody, BILLS_QUERY_FIELDS, PREAUTH_CANCEL_FIELDS } from './rules.js';
+import { billAnswer, businessError, echo, paymentView, ruleFailure } from './answers.js';
+import { amountFen, checkBody, BILLS_QUERY_FIELDS, PREAUTH_CANCEL_FIELDS, PREAUTHED_CANCEL_FIELDS, PREAUTHED_FIELDS } from './rules.js';
 import { beijingDateTime, parseDate, parseDateTime } from './time.js';
 
 /** The bills every emulator starts with (fixtures are added to them, or replace one by key). */
@@ -49,9 +62,6 @@ export const DEFAULT_BILLS = Object.freeze([
 const BILL_STATUSES = ['PAID', 'UNPAID', 'REFUND', 'CLOSED', 'UNKNOWN'];
 const PAYMENT_STATUSES = ['TRADE_SUCCESS', 'TRADE_CLOSED', 'TRADE_FAIL', 'TRADE_REFUND'];
 
-/** 2100 → "21.00", with integer arithmetic. */
-const yuan = (fen) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
-
 function fixtureError(where, message) {
   return new TypeError(`startGateway: ${where}: ${message}`);
 }
@@ -63,6 +73,31 @@ function requireText(fixture, name, where, { optional = false, fallback } = {}) 
   return value;
 }
 
+function requireFen(value, name, where) {
+  if (!Number.isSafeInteger(value) || value <= 0) throw fixtureError(where, `${name} must be a positive integer number of fen`);
+  return value;
+}
+
+/** A fixture's refund (`refunds[i]`) as the internal record: a transaction like a payment. */
+function refundFromFixture(fixture, where, billDate) {
+  if (fixture === null || typeof fixture !== 'object' || Array.isArray(fixture)) throw fixtureError(where, 'a refund must be an object');
+  const refundOrderId = requireText(fixture, 'refundOrderId', where);
+  const refundTime = requireText(fixture, 'refundTime', where, { optional: true, fallback: `${billDate} 13:00:00` });
+  if (parseDateTime(refundTime) === null) throw fixtureError(where, 'refundTime must be a real date-time yyyy-MM-dd HH:mm:ss');
+  const status = requireText(fixture, 'status', where, { optional: true, fallback: 'TRADE_SUCCESS' });
+  if (!PAYMENT_STATUSES.includes(status)) throw fixtureError(where, `status must be one of ${PAYMENT_STATUSES.join(', ')}`);
+  return {
+    merOrderId: refundOrderId,
+    fen: requireFen(fixture.refundAmount, 'refundAmount', where),
+    status,
+    payTime: refundTime,
+    settleDate: refundTime.slice(0, 10),
+    paySeqId: requireText(fixture, 'paySeqId', where, { optional: true, fallback: `${refundOrderId.slice(-11)}R` }),
+    targetOrderId: requireText(fixture, 'targetOrderId', where, { optional: true, fallback: `5023${refundOrderId.slice(-16)}` }),
+    targetSys: requireText(fixture, 'targetSys', where, { optional: true, fallback: 'ACP' }),
+  };
+}
+
 /** A fixture (the flat form documented in index.d.ts) as the internal bill record. */
 function billFromFixture(fixture, where) {
   if (fixture === null || typeof fixture !== 'object' || Array.isArray(fixture)) {
@@ -72,8 +107,7 @@ function billFromFixture(fixture, where) {
   if (typeof preauth !== 'boolean') throw fixtureError(where, 'preauth must be true or false');
   const billDate = requireText(fixture, 'billDate', where);
   if (parseDate(billDate) === null) throw fixtureError(where, `billDate must be a real date yyyy-MM-dd, not ${JSON.stringify(billDate)}`);
-  const totalAmount = fixture.totalAmount;
-  if (!Number.isSafeInteger(totalAmount) || totalAmount <= 0) throw fixtureError(where, 'totalAmount must be a positive integer number of fen');
+  const totalAmount = requireFen(fixture.totalAmount, 'totalAmount', where);
   const payTime = requireText(fixture, 'payTime', where, { optional: true, fallback: `${billDate} 12:00:00` });
   if (parseDateTime(payTime) === null) throw fixtureError(where, `payTime must be a real date-time yyyy-MM-dd HH:mm:ss`);
   const billStatus = requireText(fixture, 'billStatus', where, { optional: true, fallback: 'PAID' });
@@ -81,6 +115,12 @@ function billFromFixture(fixture, where) {
   if (!BILL_STATUSES.includes(billStatus)) throw fixtureError(where, `billStatus must be one of ${BILL_STATUSES.join(', ')}`);
   if (!PAYMENT_STATUSES.includes(paymentStatus)) throw fixtureError(where, `paymentStatus must be one of ${PAYMENT_STATUSES.join(', ')}`);
   const billNo = requireText(fixture, 'billNo', where);
+  const refundFixtures = fixture.refunds ?? [];
+  if (!Array.isArray(refundFixtures)) throw fixtureError(where, 'refunds must be an array');
+  const refunds = refundFixtures.map((r, i) => refundFromFixture(r, `${where}: refunds[${i}]`, billDate));
+  const refundIds = new Set(refunds.map((r) => r.merOrderId));
+  if (refundIds.size !== refunds.length) throw fixtureError(where, 'two refunds share a refundOrderId');
+  if (refunds.reduce((sum, r) => sum + r.fen, 0) > totalAmount) throw fixtureError(where, 'the refunds add up to more than totalAmount');
   return {
     mid: requireText(fixture, 'mid', where),
     tid: requireText(fixture, 'tid', where),
@@ -103,10 +143,42 @@ function billFromFixture(fixture, where) {
       targetOrderId: requireText(fixture, 'targetOrderId', where, { optional: true, fallback: `1623${billNo.slice(-16)}` }),
       targetSys: requireText(fixture, 'targetSys', where, { optional: true, fallback: 'ACP' }),
     },
+    /** Completions (captures), oldest first; at most one stands (status TRADE_SUCCESS). */
+    captures: [],
+    /** Refunds (from fixtures), for bills/query with refundOrderId. */
+    refunds,
   };
 }
 
 const keyOf = (billNo, billDate) => `${billNo}\n${billDate}`;
+
+/** The capture that currently stands on a bill, or null. */
+const standingCapture = (bill) => bill.captures.find((c) => c.status === 'TRADE_SUCCESS') ?? null;
+
+/** A frozen preauth: its hold stands and nothing has been captured from it. */
+const isFrozen = (bill) => bill.preauth && bill.billStatus === 'PAID' && bill.payment.status === 'TRADE_SUCCESS' && standingCapture(bill) === null;
+
+const captureSnapshot = (c) => ({
+  authedOrderId: c.merOrderId,
+  totalAmount: c.fen,
+  authedDesc: c.authedDesc,
+  status: c.status,
+  payTime: c.payTime,
+  settleDate: c.settleDate,
+  paySeqId: c.paySeqId,
+  targetOrderId: c.targetOrderId,
+  targetSys: c.targetSys,
+});
+
+const refundSnapshot = (r) => ({
+  refundOrderId: r.merOrderId,
+  refundAmount: r.fen,
+  status: r.status,
+  refundTime: r.payTime,
+  paySeqId: r.paySeqId,
+  targetOrderId: r.targetOrderId,
+  targetSys: r.targetSys,
+});
 
 /** What callers of `state` see: a copy, so that tests cannot change the emulator by accident. */
 function snapshot(bill) {
@@ -120,55 +192,21 @@ function snapshot(bill) {
     totalAmount: bill.totalAmount,
     preauth: bill.preauth,
     billPayment: { ...bill.payment },
+    captures: bill.captures.map(captureSnapshot),
+    refunds: bill.refunds.map(refundSnapshot),
   };
 }
 
-/** The billPayment object of a response; amounts as `amount(fen)` writes them. */
-function paymentView(bill, amount) {
-  const fen = amount(bill.totalAmount);
-  return {
-    merOrderId: bill.payment.merOrderId,
-    billBizType: 'bills',
-    paySeqId: bill.payment.paySeqId,
-    totalAmount: fen,
-    buyerPayAmount: fen,
-    invoiceAmount: fen,
-    discountAmount: amount(0),
-    buyerId: '',
-    buyerUsername: '',
-    payDetail: `现金支付${yuan(bill.totalAmount)}元`,
-    payTime: bill.payment.payTime,
-    settleDate: bill.payment.settleDate,
-    status: bill.payment.status,
-    targetOrderId: bill.payment.targetOrderId,
-    targetSys: bill.payment.targetSys,
-    activityIds: '',
-  };
+/** The bill's current payment: the standing capture when there is one, else the bill's own. */
+function currentPayment(bill, amount) {
+  const capture = standingCapture(bill);
+  return capture === null ? paymentView(bill.payment, bill.totalAmount, amount) : paymentView(capture, capture.fen, amount);
 }
 
-/** The request's string value of a field, for echoing; '' when absent or not a string. */
-function echo(request, name) {
-  return request !== null && typeof request === 'object' && typeof request[name] === 'string' ? request[name] : '';
-}
-
-/** A business failure: HTTP 200, errCode/errMsg, and the identifying fields echoed. */
-function businessError(request, nowMs, errCode, errMsg) {
-  const body = { errCode, errMsg, responseTimestamp: beijingDateTime(nowMs) };
-  if (request !== null && typeof request === 'object' && !Array.isArray(request)) {
-    for (const name of ['mid', 'tid', 'instMid', 'billNo', 'billDate']) {
-      if (typeof request[name] === 'string') body[name] = request[name];
-    }
-    body.msgId = echo(request, 'msgId');
-    body.srcReserve = echo(request, 'srcReserve');
-  }
-  return { status: 200, body };
-}
-
-/** Rule failures: BAD_REQUEST, or INVALID_MSGSRC when the only problem is the source id. */
-function ruleFailure(request, nowMs, { problems, prefixProblems }) {
-  if (problems.length > 0) return businessError(request, nowMs, 'BAD_REQUEST', problems.concat(prefixProblems).join('; '));
-  if (prefixProblems.length > 0) return businessError(request, nowMs, 'INVALID_MSGSRC', prefixProblems.join('; '));
-  return null;
+/** Members that report a capture: completeAmount while one stands. */
+function completion(bill, amount) {
+  const capture = standingCapture(bill);
+  return capture === null ? {} : { completeAmount: amount(capture.fen) };
 }
 
 export class BillBook {
@@ -209,21 +247,58 @@ export class BillBook {
     return snapshot(bill);
   }
 
+  /**
+   * What a notification about a bill reports (PROTOCOL.md §6.1), or null for an unknown bill:
+   * the bill's fields and its current payment, amounts as JSON numbers inside billPayment.
+   */
+  notificationFacts(billNo, billDate) {
+    const bill = this.#bills.get(keyOf(billNo, billDate));
+    if (bill === undefined) return null;
+    const capture = standingCapture(bill);
+    return {
+      mid: bill.mid,
+      tid: bill.tid,
+      instMid: bill.instMid,
+      billNo: bill.billNo,
+      billDate: bill.billDate,
+      createTime: bill.payment.payTime,
+      billStatus: bill.billStatus,
+      totalAmount: bill.totalAmount,
+      completeAmount: capture === null ? null : capture.fen,
+      authIdRespCd: bill.payment.authIdRespCd,
+      billPayment: currentPayment(bill, Number),
+    };
+  }
+
   /** The bill a request designates, when mid, tid, instMid, billNo and billDate all match. */
   #find(request) {
     const bill = this.#bills.get(keyOf(request.billNo, request.billDate));
-    const matches = bill !== undefined && bill.mid === request.mid && bill.tid === request.tid && bill.instMid === request.instMid;
-    return matches ? bill : null;
+    return bill !== undefined && this.#sameMerchant(bill, request) ? bill : null;
   }
 
-  /** `POST /v1/netpay/bills/preauth-cancel` with a parsed JSON body: `{ status, body }`. */
+  #sameMerchant(bill, request) {
+    return bill.mid === request.mid && bill.tid === request.tid && bill.instMid === request.instMid;
+  }
+
+  #noBill(request, nowMs) {
+    return businessError(request, nowMs, 'NO_BILL', `no bill ${request.billNo} of ${request.billDate} for this mid, tid and instMid`);
+  }
+
+  /** Whether an order id is already taken by a payment, a capture or a refund of any bill. */
+  #orderIdTaken(orderId) {
+    for (const bill of this.#bills.values()) {
+      if (bill.payment.merOrderId === orderId) return true;
+      if (bill.captures.some((c) => c.merOrderId === orderId) || bill.refunds.some((r) => r.merOrderId === orderId)) return true;
+    }
+    return false;
+  }
+
+  /** `POST /v1/netpay/bills/preauth-cancel` (void the hold) with a parsed JSON body: `{ status, body, changed? }`. */
   preauthCancel(request, credential, nowMs) {
     const failed = ruleFailure(request, nowMs, checkBody(PREAUTH_CANCEL_FIELDS, request, credential));
     if (failed !== null) return failed;
     const bill = this.#find(request);
-    if (bill === null) {
-      return businessError(request, nowMs, 'NO_BILL', `no bill ${request.billNo} of ${request.billDate} for this mid, tid and instMid`);
-    }
+    if (bill === null) return this.#noBill(request, nowMs);
     if (bill.payment.merOrderId !== request.merOrderId) {
       return businessError(request, nowMs, 'NO_ORDER', `bill ${bill.billNo} has no payment with merOrderId ${request.merOrderId}`);
     }
@@ -233,7 +308,16 @@ export class BillBook {
     if (bill.payment.authIdRespCd !== request.authIdRespCd) {
       return businessError(request, nowMs, 'INVALID_ORDER', `authIdRespCd does not match the preauthorization of ${request.merOrderId}`);
     }
-    if (bill.billStatus !== 'PAID' || bill.payment.status !== 'TRADE_SUCCESS') {
+    const capture = standingCapture(bill);
+    if (capture !== null) {
+      return businessError(
+        request,
+        nowMs,
+        'OPERATION_NOT_ALLOWED',
+        `the preauthorization ${request.merOrderId} was captured by ${capture.merOrderId}; reverse that capture (bills/preauthed-cancel) before voiding the hold`,
+      );
+    }
+    if (!isFrozen(bill)) {
       return businessError(
         request,
         nowMs,
@@ -246,13 +330,14 @@ export class BillBook {
     // The platform's sample response, member for member, amounts as strings as it shows them.
     return {
       status: 200,
+      changed: bill,
       body: {
         errCode: 'SUCCESS',
         errMsg: '',
         responseTimestamp: beijingDateTime(nowMs),
         mid: bill.mid,
         tid: bill.tid,
-        billPayment: paymentView(bill, String),
+        billPayment: paymentView(bill.payment, bill.totalAmount, String),
         msgId: echo(request, 'msgId'),
         srcReserve: echo(request, 'srcReserve'),
         billNo: bill.billNo,
@@ -265,36 +350,118 @@ export class BillBook {
     };
   }
 
+  /** `POST /v1/netpay/bills/preauthed` (capture a frozen preauth): `{ status, body, changed? }`. */
+  preauthed(request, credential, nowMs) {
+    const failed = ruleFailure(request, nowMs, checkBody(PREAUTHED_FIELDS, request, credential));
+    if (failed !== null) return failed;
+    const bill = this.#find(request);
+    if (bill === null) return this.#noBill(request, nowMs);
+    if (!bill.preauth) {
+      return businessError(request, nowMs, 'OPERATION_NOT_ALLOWED', `bill ${bill.billNo} is an ordinary payment, not a preauthorization; there is nothing to capture`);
+    }
+    if (bill.payment.authIdRespCd !== request.authIdRespCd) {
+      return businessError(request, nowMs, 'INVALID_ORDER', `authIdRespCd does not match the preauthorization of bill ${bill.billNo}`);
+    }
+    const standing = standingCapture(bill);
+    if (standing !== null) {
+      return businessError(request, nowMs, 'OPERATION_NOT_ALLOWED', `the preauthorization of bill ${bill.billNo} was already captured by ${standing.merOrderId}`);
+    }
+    if (!isFrozen(bill)) {
+      return businessError(
+        request,
+        nowMs,
+        'OPERATION_NOT_ALLOWED',
+        `the preauthorization of bill ${bill.billNo} is no longer frozen (billStatus ${bill.billStatus}, status ${bill.payment.status}); nothing to capture`,
+      );
+    }
+    if (this.#orderIdTaken(request.authedOrderId)) {
+      return businessError(request, nowMs, 'DUP_ORDER', `the order id ${request.authedOrderId} is already used; give each capture a new authedOrderId`);
+    }
+    const { fen } = amountFen(request.totalAmount);
+    if (fen > bill.totalAmount) {
+      return businessError(request, nowMs, 'BAD_REQUEST', `totalAmount ${fen} is more than the ${bill.totalAmount} fen frozen by the preauthorization`);
+    }
+    const payTime = beijingDateTime(nowMs);
+    const capture = {
+      merOrderId: request.authedOrderId,
+      fen,
+      authedDesc: typeof request.authedDesc === 'string' ? request.authedDesc : '',
+      status: 'TRADE_SUCCESS',
+      payTime,
+      settleDate: payTime.slice(0, 10),
+      paySeqId: `${request.authedOrderId.slice(-11)}C`,
+      targetOrderId: `2623${request.authedOrderId.slice(-16)}`,
+      targetSys: bill.payment.targetSys,
+    };
+    bill.captures.push(capture);
+    return {
+      ...billAnswer(request, nowMs, bill, { completeAmount: fen, billPayment: paymentView(capture, fen, Number) }),
+      changed: bill,
+    };
+  }
+
+  /**
+   * `POST /v1/netpay/bills/preauthed-cancel` (reverse a capture, named by its order id):
+   * `{ status, body, changed? }`. billNo, billDate and authIdRespCd are optional; given, they
+   * must match.
+   */
+  preauthedCancel(request, credential, nowMs) {
+    const failed = ruleFailure(request, nowMs, checkBody(PREAUTHED_CANCEL_FIELDS, request, credential));
+    if (failed !== null) return failed;
+    const given = (name) => typeof request[name] === 'string' && request[name] !== '';
+    let candidates = [...this.#bills.values()].filter((bill) => this.#sameMerchant(bill, request));
+    if (given('billNo') || given('billDate')) {
+      candidates = candidates.filter(
+        (bill) => (!given('billNo') || bill.billNo === request.billNo) && (!given('billDate') || bill.billDate === request.billDate),
+      );
+      if (candidates.length === 0) {
+        const which = [given('billNo') ? request.billNo : null, given('billDate') ? `of ${request.billDate}` : null].filter(Boolean).join(' ');
+        return businessError(request, nowMs, 'NO_BILL', `no bill ${which} for this mid, tid and instMid`);
+      }
+    }
+    const bill = candidates.find((b) => b.captures.some((c) => c.merOrderId === request.merOrderId));
+    if (bill === undefined) {
+      return businessError(request, nowMs, 'NO_ORDER', `no capture with merOrderId ${request.merOrderId}; it is the authedOrderId sent to bills/preauthed`);
+    }
+    const capture = bill.captures.find((c) => c.merOrderId === request.merOrderId);
+    if (given('authIdRespCd') && bill.payment.authIdRespCd !== request.authIdRespCd) {
+      return businessError(request, nowMs, 'INVALID_ORDER', `authIdRespCd does not match the preauthorization captured by ${request.merOrderId}`);
+    }
+    if (capture.status !== 'TRADE_SUCCESS') {
+      return businessError(request, nowMs, 'OPERATION_NOT_ALLOWED', `the capture ${request.merOrderId} was already reversed (status ${capture.status})`);
+    }
+    capture.status = 'TRADE_CLOSED';
+    return {
+      ...billAnswer(request, nowMs, bill, { billPayment: paymentView(capture, capture.fen, Number) }),
+      changed: bill,
+    };
+  }
+
   /** `POST /v1/netpay/bills/query` with a parsed JSON body: `{ status, body }`. */
   query(request, credential, nowMs) {
     const failed = ruleFailure(request, nowMs, checkBody(BILLS_QUERY_FIELDS, request, credential));
     if (failed !== null) return failed;
     const bill = this.#find(request);
-    if (bill === null) {
-      return businessError(request, nowMs, 'NO_BILL', `no bill ${request.billNo} of ${request.billDate} for this mid, tid and instMid`);
-    }
+    if (bill === null) return this.#noBill(request, nowMs);
     // Query responses carry amounts as JSON numbers, as the clients that read them show
     // (PROTOCOL.md §7.2); the cancel response keeps the sample's strings. Both are valid input
     // for a lenient parser, and the two forms exercise it.
-    return {
-      status: 200,
-      body: {
-        errCode: 'SUCCESS',
-        errMsg: '',
-        responseTimestamp: beijingDateTime(nowMs),
-        msgId: echo(request, 'msgId'),
-        srcReserve: echo(request, 'srcReserve'),
-        mid: bill.mid,
-        tid: bill.tid,
-        instMid: bill.instMid,
-        billNo: bill.billNo,
-        billDate: bill.billDate,
-        billQRCode: '',
-        billStatus: bill.billStatus,
-        totalAmount: bill.totalAmount,
-        billPayment: paymentView(bill, Number),
-        cardAttr: bill.cardAttr,
-      },
-    };
+    let billPayment = currentPayment(bill, Number);
+    if (typeof request.authedOrderId === 'string' && request.authedOrderId !== '') {
+      const capture = bill.captures.find((c) => c.merOrderId === request.authedOrderId);
+      if (capture === undefined) {
+        return businessError(request, nowMs, 'NO_ORDER', `bill ${bill.billNo} has no capture with authedOrderId ${request.authedOrderId}`);
+      }
+      billPayment = paymentView(capture, capture.fen, Number);
+    }
+    const members = { ...completion(bill, Number), billPayment };
+    if (typeof request.refundOrderId === 'string' && request.refundOrderId !== '') {
+      const refund = bill.refunds.find((r) => r.merOrderId === request.refundOrderId);
+      if (refund === undefined) {
+        return businessError(request, nowMs, 'NO_ORDER', `bill ${bill.billNo} has no refund with refundOrderId ${request.refundOrderId}`);
+      }
+      members.refundBillPayment = paymentView(refund, refund.fen, Number);
+    }
+    return billAnswer(request, nowMs, bill, members);
   }
 }

@@ -10,9 +10,12 @@ import { startGateway } from './index.js';
 
 const USAGE = `usage: chinaums-open-gateway --config <file> [--port <n>] [--host <address>] [--quiet]
 
-  --config <file>  JSON: { "credentials": [{ "appId", "appKey", "msgSrcId"? }],
+  --config <file>  JSON: { "credentials": [{ "appId", "appKey", "msgSrcId"?,
+                                            "notifyUrl"?, "communicationKey"?, "notifySignType"? }],
                    "fixtures"?: [bills] or "bills.json" (relative to the config file),
-                   "port"?, "host"?, "toleranceSeconds"?, "tokenTtlSeconds"? }
+                   "port"?, "host"?, "toleranceSeconds"?, "tokenTtlSeconds"?,
+                   "clockSkewMs"?, "signResponses"?, "faults"?: [{ "fault", "path"?, "times"? }],
+                   "notifyTimeoutMs"? }
   --port <n>       port to listen on (default: the config's, else 0 = any free port)
   --host <address> address to listen on (default: the config's, else 127.0.0.1)
   --quiet          no request log on stderr
@@ -69,6 +72,10 @@ try {
     fixtures,
     toleranceSeconds: config.toleranceSeconds,
     tokenTtlSeconds: config.tokenTtlSeconds,
+    clockSkewMs: config.clockSkewMs,
+    signResponses: config.signResponses,
+    faults: config.faults,
+    notifyTimeoutMs: config.notifyTimeoutMs,
     log: args.quiet ? null : (line) => process.stderr.write(`${line}\n`),
   });
 } catch (e) {

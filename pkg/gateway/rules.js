@@ -6,11 +6,13 @@
 import { parseDate, parseDateTime } from './time.js';
 
 /**
- * One field: `required` fields must be non-empty strings; `max` is the length limit in
+ * One field: `required` fields must be present and non-empty; `max` is the length limit in
  * characters (Unicode code points); `format` is 'dateTime' or 'date'; `prefixed` fields must
- * start with the application's msgSrcId when its credential has one.
+ * start with the application's msgSrcId when its credential has one. `amount` fields are a
+ * positive whole number of fen, as a string of digits (the official samples) or a JSON integer
+ * (the clients that send numbers, PROTOCOL.md §7.2); every other field is a JSON string.
  */
-const field = (name, rules = {}) => ({ name, required: false, max: null, format: null, prefixed: false, ...rules });
+const field = (name, rules = {}) => ({ name, required: false, max: null, format: null, prefixed: false, amount: false, ...rules });
 
 /** `POST /v1/netpay/bills/preauth-cancel`: the seed's table, in its order. */
 export const PREAUTH_CANCEL_FIELDS = Object.freeze([
@@ -26,10 +28,14 @@ export const PREAUTH_CANCEL_FIELDS = Object.freeze([
   field('srcReserve', { max: 255 }),
 ]);
 
+// The pages of the three tables below lost their field tables (PROTOCOL.md §13 item 8), so
+// they are read from the samples and §7: fields shared with preauth-cancel keep its limits, and
+// order ids the merchant creates (authedOrderId, refundOrderId, a completion's merOrderId) are
+// treated like preauth-cancel's merOrderId: at most 32 characters, msgSrcId prefix.
+
 /**
- * `POST /v1/netpay/bills/query`: the common fields with the limits the preauth-cancel page gives
- * them (the query page's own table is not in the sources), plus the bill's number and date.
- * `refundOrderId` / `authedOrderId` lookups are not emulated, so they are unknown fields here.
+ * `POST /v1/netpay/bills/query`: the common fields, the bill's number and date, and the
+ * optional look-ups of one refund (`refundOrderId`) or one preauth completion (`authedOrderId`).
  */
 export const BILLS_QUERY_FIELDS = Object.freeze([
   field('requestTimestamp', { required: true, format: 'dateTime' }),
@@ -38,6 +44,45 @@ export const BILLS_QUERY_FIELDS = Object.freeze([
   field('instMid', { required: true }),
   field('billNo', { required: true, max: 31, prefixed: true }),
   field('billDate', { required: true, format: 'date' }),
+  field('refundOrderId', { max: 32, prefixed: true }),
+  field('authedOrderId', { max: 32, prefixed: true }),
+  field('msgId', { max: 64 }),
+  field('srcReserve', { max: 255 }),
+]);
+
+/**
+ * `POST /v1/netpay/bills/preauthed`: complete (capture) a frozen preauthorization, with a new
+ * order id for the completion and the amount to capture. `authedDesc` has no known limit.
+ */
+export const PREAUTHED_FIELDS = Object.freeze([
+  field('requestTimestamp', { required: true, format: 'dateTime' }),
+  field('mid', { required: true, max: 32 }),
+  field('tid', { required: true, max: 32 }),
+  field('instMid', { required: true }),
+  field('billNo', { required: true, max: 31, prefixed: true }),
+  field('billDate', { required: true, format: 'date' }),
+  field('authedOrderId', { required: true, max: 32, prefixed: true }),
+  field('authIdRespCd', { required: true, max: 64 }),
+  field('totalAmount', { required: true, amount: true }),
+  field('authedDesc'),
+  field('msgId', { max: 64 }),
+  field('srcReserve', { max: 255 }),
+]);
+
+/**
+ * `POST /v1/netpay/bills/preauthed-cancel`: reverse a completion, named by its order id
+ * (`merOrderId` = the capture's authedOrderId). The official sample leaves billNo, billDate and
+ * authIdRespCd empty, so they are optional; when given they must match the completion.
+ */
+export const PREAUTHED_CANCEL_FIELDS = Object.freeze([
+  field('requestTimestamp', { required: true, format: 'dateTime' }),
+  field('mid', { required: true, max: 32 }),
+  field('tid', { required: true, max: 32 }),
+  field('instMid', { required: true }),
+  field('billNo', { max: 31, prefixed: true }),
+  field('billDate', { format: 'date' }),
+  field('merOrderId', { required: true, max: 32, prefixed: true }),
+  field('authIdRespCd', { max: 64 }),
   field('msgId', { max: 64 }),
   field('srcReserve', { max: 255 }),
 ]);
@@ -55,11 +100,29 @@ function typeName(value) {
 
 const shown = (text) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
+const DIGITS = /^[1-9][0-9]*$/;
+
+/**
+ * An amount's fen as a number, or a problem: a string of digits or a JSON integer, positive,
+ * no leading zero (a leading zero or a decimal point suggests a misread amount), at most 2^53-1.
+ */
+export function amountFen(value) {
+  if (typeof value === 'number') {
+    return Number.isSafeInteger(value) && value > 0 ? { fen: value } : { problem: `must be a positive whole number of fen, not ${value}` };
+  }
+  if (typeof value === 'string') {
+    if (!DIGITS.test(value)) return { problem: `must be a positive whole number of fen (digits, no leading zero), not ${shown(value)}` };
+    const fen = Number(value);
+    return Number.isSafeInteger(fen) ? { fen } : { problem: `is larger than ${Number.MAX_SAFE_INTEGER} fen` };
+  }
+  return { problem: `must be a string of digits or an integer, not ${typeName(value)}` };
+}
+
 /**
  * Checks a parsed JSON body against a field table.
  * @returns {{ problems: string[], prefixProblems: string[] }} `problems` make the request a
- *   BAD_REQUEST; `prefixProblems` (billNo / merOrderId not starting with the msgSrcId) make it an
- *   INVALID_MSGSRC, the platform's code for that case (PROTOCOL.md §7, §9.2).
+ *   BAD_REQUEST; `prefixProblems` (billNo or an order id not starting with the msgSrcId) make it
+ *   an INVALID_MSGSRC, the platform's code for that case (PROTOCOL.md §7, §9.2).
  */
 export function checkBody(fields, body, { msgSrcId = null } = {}) {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -76,6 +139,11 @@ export function checkBody(fields, body, { msgSrcId = null } = {}) {
     const value = has ? body[spec.name] : undefined;
     if (!has) {
       if (spec.required) problems.push(`${spec.name} is required`);
+      continue;
+    }
+    if (spec.amount) {
+      const { problem } = amountFen(value);
+      if (problem !== undefined) problems.push(`${spec.name} ${problem}`);
       continue;
     }
     if (typeof value !== 'string') {

@@ -23,6 +23,7 @@ import { argumentError, ChinaumsError } from './errors.js';
 export { ChinaumsError } from './errors.js';
 export { DEFAULT_MAX_BODY_BYTES, MAX_HEADER_BYTES } from './args.js';
 export { wasmMemoryBytes } from './state.js';
+export * from './preview.js';
 
 export const PRODUCTION_BASE_URL = 'https://api-mop.chinaums.com';
 export const TEST_BASE_URL = 'https://test-api-open.chinaums.com';

@@ -497,6 +497,23 @@ Object.assign(MALFORMED, {
   ],
 });
 
+const preview = (input, over) => api.previewPreauthCancel(input, { env: 'test', appId: APP_ID, now: TS_MS, ...over });
+
+// The admin-panel preview reports a bad input as issues (like the validators) and throws for
+// bad options (like the builders): rows marked 'throws' are the latter.
+MALFORMED.previewPreauthCancel = [
+  ...BAD_INPUTS.map(([input, code, field]) => [`previewPreauthCancel(${describe(input)})`, () => preview(input), code, field]),
+  ...NOT_OBJECTS.map((value) => [`previewPreauthCancel(input, ${describe(value)})`, () => api.previewPreauthCancel(V1_INPUT, value), 'ERR_FIELD_TYPE', null, 'throws']),
+  ['previewPreauthCancel: no env', () => preview(V1_INPUT, { env: undefined }), 'ERR_FIELD_REQUIRED', 'env', 'throws'],
+  ['previewPreauthCancel: env "prod"', () => preview(V1_INPUT, { env: 'prod' }), 'ERR_FIELD_FORMAT', 'env', 'throws'],
+  ['previewPreauthCancel: appId missing', () => preview(V1_INPUT, { appId: undefined }), 'ERR_FIELD_REQUIRED', 'appId', 'throws'],
+  ['previewPreauthCancel: appId with a quote', () => preview(V1_INPUT, { appId: 'a"b' }), 'ERR_FIELD_FORMAT', 'appId', 'throws'],
+  ['previewPreauthCancel: appId lone surrogate', () => preview(V1_INPUT, { appId: LONE_HIGH }), 'ERR_BODY_ENCODING', 'appId', 'throws'],
+  ['previewPreauthCancel: nonce huge', () => preview(V1_INPUT, { nonce: HUGE }), 'ERR_FIELD_LENGTH', 'nonce', 'throws'],
+  ['previewPreauthCancel: now a string', () => preview(V1_INPUT, { now: 'now' }), 'ERR_FIELD_TYPE', 'now', 'throws'],
+  ['previewPreauthCancel: now NaN', () => preview(V1_INPUT, { now: NaN }), 'ERR_FIELD_FORMAT', 'now', 'throws'],
+];
+
 /** Exports that take no input that could be malformed: what they must do instead. */
 const NO_MALFORMED_INPUT = {
   // No parameters; extra arguments are ignored and a nonce is still produced.
@@ -569,7 +586,7 @@ test('at least 100 malformed inputs, and every function export has some', (t) =>
 
 for (const [exportName, rows] of Object.entries(MALFORMED)) {
   test(`${exportName}: ${rows.length} malformed inputs each give a documented ChinaumsError without the key`, () => {
-    for (const [name, thunk, code, field] of rows) {
+    for (const [name, thunk, code, field, mode] of rows) {
       assert.ok(code === false || DOCUMENTED_CODES.has(code), `${name}: expected code ${code} is not in index.d.ts`);
       let outcome;
       let thrown;
@@ -584,8 +601,9 @@ for (const [exportName, rows] of Object.entries(MALFORMED)) {
         assert.equal(outcome, false, `${name}: returned ${outcome}`);
         continue;
       }
-      if (exportName.startsWith('validate')) {
-        // Never throws: the problems come back as issues.
+      const reportsIssues = exportName.startsWith('validate') || exportName === 'previewPreauthCancel';
+      if (reportsIssues && mode !== 'throws') {
+        // Never throws for a bad input: the problems come back as issues.
         assert.equal(thrown, undefined, `${name}: ${exportName} threw ${thrown}`);
         assert.equal(outcome.ok, false, `${name}: reported ok`);
         assert.ok(outcome.issues.length > 0, name);

@@ -15,7 +15,7 @@ import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rm
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CROSS_HOST_BODY, CROSS_HOST_REQUEST, PREAUTH_CANCEL_VECTORS, canonical } from './suite.mjs';
-import { Failure, fail, freePort, lastJsonLine, run, serveStatic, startProcess, waitForJson } from './support.mjs';
+import { Failure, fail, freePort, lastJsonLine, launchHeadlessChromium, run, serveStatic, startProcess, waitForJson } from './support.mjs';
 import { bundleWorker } from '../../examples/worker/workerd.mjs';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -24,7 +24,6 @@ const FIXTURES = join(HERE, 'fixtures');
 const TMP = join(REPO, 'tests/.tmp/packaging');
 const VECTORS_FILE = join(REPO, 'tests/vectors/open-body-sig.json');
 const bin = (name) => join(REPO, 'node_modules/.bin', name);
-const CHROMIUM = '/usr/bin/chromium';
 // Chromium's clock is moved away from both UTC and Beijing: Beijing time must not depend on it.
 const BROWSER_TIME_ZONE = 'America/Los_Angeles';
 const NODE_TIME_ZONE = 'America/New_York';
@@ -285,25 +284,8 @@ async function checkWorkerHttp(base, host) {
 // ---------------------------------------------------------------------------------------------
 // Chromium
 
-async function launchChromium() {
-  if (!existsSync(CHROMIUM)) fail(`${CHROMIUM} is missing: run scripts/setup.sh --browser`);
-  const { chromium } = await import('playwright-core');
-  const profile = join(TMP, 'chromium-profile');
-  mkdirSync(profile, { recursive: true });
-  // launchPersistentContext gives Chromium this fresh --user-data-dir; headless adds --headless.
-  return chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    timezoneId: BROWSER_TIME_ZONE,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+function launchChromium() {
+  return launchHeadlessChromium({ profileDir: join(TMP, 'chromium-profile'), timezoneId: BROWSER_TIME_ZONE });
 }
 
 /** Loads `path` from a fresh static server on `root` and returns the page's report. */

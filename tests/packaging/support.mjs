@@ -1,7 +1,7 @@
 // Process, port and HTTP helpers for run.mjs. Everything listens on 127.0.0.1 only.
 
 import { spawn } from 'node:child_process';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
@@ -68,8 +68,8 @@ export function freePort() {
  * Starts a long-running process and returns `{ child, output, stop }`. `stop()` kills it and
  * resolves once it has exited; it is also called when run.mjs exits, whatever the reason.
  */
-export function startProcess(command, args, { cwd }) {
-  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startProcess(command, args, { cwd, env } = {}) {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const state = { output: '', exited: false };
   child.stdout.setEncoding('utf8').on('data', (d) => (state.output += d));
   child.stderr.setEncoding('utf8').on('data', (d) => (state.output += d));
@@ -171,4 +171,31 @@ export async function serveStatic(root) {
         server.closeAllConnections();
       }),
   };
+}
+
+/** Debian's Chromium; tools that download their own browser do not work here. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Debian's headless Chromium through playwright-core, with a fresh profile in `profileDir`
+ * (launchPersistentContext gives it that --user-data-dir; headless adds --headless). Other
+ * options (timezoneId, viewport, …) go to the context.
+ */
+export async function launchHeadlessChromium({ profileDir, ...contextOptions }) {
+  if (!existsSync(CHROMIUM)) fail(`${CHROMIUM} is missing: run scripts/setup.sh --browser`);
+  const { chromium } = await import('playwright-core');
+  mkdirSync(profileDir, { recursive: true });
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+    ...contextOptions,
+  });
 }

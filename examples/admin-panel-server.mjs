@@ -1,0 +1,308 @@
+#!/usr/bin/env node
+// The admin panel's backend (the demo's second part): serves the preview page (www/) and the
+// browser entry of the package, and voids preauthorizations for it. The page validates and
+// previews with the library's wasm but holds no key; this server validates again with the same
+// rules, builds the same bytes, signs them with the key only it holds, sends them to the gateway
+// and returns the parsed answer. Nothing it returns contains the key or the signature.
+//
+//   node examples/admin-panel-server.mjs [--port <n>] [--gateway <url>] [--gateway-port <n>]
+//
+// Without --gateway it starts the local gateway emulator in-process (works offline). The
+// credentials are the demo's fictional ones unless CHINAUMS_APP_ID and CHINAUMS_APP_KEY are set
+// (CHINAUMS_MSG_SRC_ID optional). Listens on 127.0.0.1 only; stops on Ctrl-C or SIGTERM.
+
+import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { bodyDigest, buildPreauthCancel, parsePreauthCancelResponse, signRequest, validatePreauthCancel } from 'chinaums-open';
+import { startGateway } from 'chinaums-open/gateway';
+import { DEMO_BILL, DEMO_CREDENTIALS, DEMO_MSG_SRC_ID } from './flow/demo-setup.mjs';
+import { redactAuthorization } from './flow/preauth-cancel-flow.mjs';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const HOST = '127.0.0.1';
+const MAX_API_BODY_BYTES = 16 * 1024;
+
+const USAGE = `usage: node examples/admin-panel-server.mjs [--port <n>] [--gateway <url>] [--gateway-port <n>]
+
+  --port <n>          port of the admin panel (default 0: any free port)
+  --gateway <url>     send to this gateway (e.g. a running chinaums-open-gateway) instead of
+                      starting the emulator in-process
+  --gateway-port <n>  port of the in-process emulator (default 0)
+
+Credentials: CHINAUMS_APP_ID and CHINAUMS_APP_KEY (and CHINAUMS_MSG_SRC_ID), else the demo's
+fictional ones. Prints the panel's URL when ready.`;
+
+// ---------------------------------------------------------------------------------------------
+// Static files: the page and the package's browser entry, nothing else
+
+const MIME_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+};
+
+/**
+ * URL prefix → directory. Only what the page needs: www/ and the files the browser entry
+ * imports (pkg/src and the built pkg/dist). The Node-only gateway and everything else in the
+ * repository stay unreachable.
+ */
+const STATIC_ROOTS = [
+  ['/pkg/src/', join(REPO, 'pkg/src')],
+  ['/pkg/dist/', join(REPO, 'pkg/dist')],
+  ['/', join(REPO, 'www')],
+];
+
+/**
+ * The admin panel needs nothing from other origins: scripts, styles and fetches from itself
+ * only. 'wasm-unsafe-eval' lets the page compile the library's wasm (and nothing else).
+ */
+const PAGE_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+};
+
+/** The file a URL path names, or null: no dot segments, hidden files, or escapes via symlinks. */
+function staticFile(pathname) {
+  let path;
+  try {
+    path = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  if (path.includes('\0') || path.includes('\\')) return null;
+  if (path === '/') path = '/index.html';
+  const [prefix, root] = STATIC_ROOTS.find(([p]) => path.startsWith(p));
+  const segments = path.slice(prefix.length).split('/');
+  if (segments.some((s) => s === '' || s.startsWith('.'))) return null;
+  const file = join(root, ...segments);
+  if (!Object.hasOwn(MIME_TYPES, extname(file))) return null;
+  try {
+    const real = realpathSync(file);
+    if (!real.startsWith(realpathSync(root) + sep) || !statSync(real).isFile()) return null;
+    return real;
+  } catch {
+    return null;
+  }
+}
+
+function serveStatic(req, res, pathname) {
+  const file = staticFile(pathname);
+  if (file === null) return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `nothing at ${pathname}` } });
+  res.writeHead(200, { ...PAGE_HEADERS, 'Content-Type': MIME_TYPES[extname(file)], 'Content-Length': statSync(file).size });
+  if (req.method === 'HEAD') return res.end();
+  createReadStream(file).pipe(res);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API
+
+function sendJson(res, status, value, headers = {}) {
+  const bytes = Buffer.from(JSON.stringify(value), 'utf8');
+  res.writeHead(status, { ...PAGE_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': bytes.length, ...headers });
+  res.end(bytes);
+}
+
+function readBody(req, limit) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+const apiError = (code, message, extra = {}) => ({ error: { code, message, ...extra } });
+
+/**
+ * POST /api/preauth-cancel `{ input }`: the same validation as the page, then build, sign, send
+ * and parse. Answers 200 with what was sent (Signature redacted) and the gateway's answer,
+ * whatever that answer is; 422 with the issues when the input is invalid.
+ */
+async function preauthCancel(body, context) {
+  let input;
+  try {
+    ({ input } = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body)));
+  } catch (error) {
+    return { status: 400, value: apiError('BAD_REQUEST', `the body must be UTF-8 JSON { "input": { … } } (${error.message})`) };
+  }
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    return { status: 400, value: apiError('BAD_REQUEST', 'the body must be { "input": { …the preauth-cancel fields… } }') };
+  }
+  // The server never trusts the page's checks: the same wasm rules run here.
+  const validation = validatePreauthCancel(input, { msgSrcId: context.msgSrcId, applyDefaults: true });
+  if (!validation.ok) {
+    return { status: 422, value: apiError('VALIDATION', 'the input breaks the preauth-cancel rules', { issues: validation.issues }) };
+  }
+  const request = buildPreauthCancel(input, { baseUrl: context.gatewayUrl, msgSrcId: context.msgSrcId });
+  // A fresh Timestamp and CSPRNG nonce, taken now, by the library.
+  const signed = signRequest(request, context.credentials);
+  const sent = {
+    method: signed.method,
+    url: signed.url,
+    headers: { ...signed.headers, Authorization: redactAuthorization(signed.headers.Authorization) },
+    body: signed.body,
+    bodyBytes: Buffer.byteLength(signed.body, 'utf8'),
+    bodyDigest: bodyDigest(signed.body),
+  };
+  let response;
+  try {
+    response = await fetch(signed.url, { method: signed.method, headers: signed.headers, body: signed.body });
+  } catch (error) {
+    return { status: 502, value: { sent, ...apiError('GATEWAY_UNREACHABLE', `the gateway at ${context.gatewayUrl} did not answer (${error.cause?.code ?? error.message})`) } };
+  }
+  const text = await response.text();
+  try {
+    return { status: 200, value: { sent, status: response.status, response: parsePreauthCancelResponse(text) } };
+  } catch (error) {
+    return { status: 200, value: { sent, status: response.status, response: null, ...apiError(error.code ?? 'ERR_INVALID_RESPONSE', error.message) } };
+  }
+}
+
+/** What the page may know: the appId and where requests go. Never the key. */
+function publicConfig(context) {
+  return {
+    appId: context.credentials.appId,
+    baseUrl: context.gatewayUrl,
+    msgSrcId: context.msgSrcId,
+    gateway: context.gatewayKind,
+    // The demo's frozen preauthorization, with one deliberate mistake for the operator to fix.
+    sample: context.sample,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server
+
+/**
+ * A request must name this server: a page from another origin (or a DNS-rebinding name) cannot
+ * drive it, and API posts must be JSON, which browsers never send cross-origin without asking.
+ */
+function refusal(req, origin) {
+  const allowedHosts = [origin.host, origin.host.replace(HOST, 'localhost')];
+  if (!allowedHosts.includes(req.headers.host ?? '')) return `unexpected Host ${JSON.stringify(req.headers.host)}`;
+  const from = req.headers.origin;
+  if (from !== undefined && !allowedHosts.some((h) => from === `http://${h}`)) return `requests from ${from} are not accepted`;
+  return null;
+}
+
+async function handle(req, res, context) {
+  const { pathname } = new URL(req.url ?? '/', 'http://panel.invalid');
+  const refused = refusal(req, context.origin);
+  if (refused) return sendJson(res, 403, apiError('FORBIDDEN', refused));
+  if (pathname === '/api/config') {
+    if (req.method !== 'GET') return sendJson(res, 405, apiError('METHOD', 'GET only'), { Allow: 'GET' });
+    return sendJson(res, 200, publicConfig(context));
+  }
+  if (pathname === '/api/preauth-cancel') {
+    if (req.method !== 'POST') return sendJson(res, 405, apiError('METHOD', 'POST only'), { Allow: 'POST' });
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+      return sendJson(res, 415, apiError('CONTENT_TYPE', 'send application/json'));
+    }
+    const body = await readBody(req, MAX_API_BODY_BYTES);
+    if (body === null) return sendJson(res, 413, apiError('TOO_LARGE', `the body is over ${MAX_API_BODY_BYTES} bytes`), { Connection: 'close' });
+    const { status, value } = await preauthCancel(body, context);
+    context.log(`POST /api/preauth-cancel → ${status}${value.status ? ` (gateway ${value.status} ${value.response?.errCode ?? ''})` : ''}`);
+    return sendJson(res, status, value);
+  }
+  if (pathname.startsWith('/api/')) return sendJson(res, 404, apiError('NOT_FOUND', `no API at ${pathname}`));
+  if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, apiError('METHOD', 'GET only'), { Allow: 'GET, HEAD' });
+  return serveStatic(req, res, pathname);
+}
+
+function portOption(value, name) {
+  if (value === undefined) return 0;
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new Error(`${name} must be a port number 0-65535, not ${value}`);
+  return Number(value);
+}
+
+function credentialsFromEnv(env) {
+  const { CHINAUMS_APP_ID: appId, CHINAUMS_APP_KEY: appKey, CHINAUMS_MSG_SRC_ID: msgSrcId } = env;
+  if (appId === undefined && appKey === undefined) return { credentials: DEMO_CREDENTIALS, msgSrcId: msgSrcId ?? DEMO_MSG_SRC_ID };
+  if (!appId || !appKey) throw new Error('set both CHINAUMS_APP_ID and CHINAUMS_APP_KEY, or neither (for the demo credentials)');
+  return { credentials: { appId, appKey }, msgSrcId: msgSrcId || undefined };
+}
+
+async function main() {
+  const { values: args } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      gateway: { type: 'string' },
+      'gateway-port': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (args.help) return void console.log(USAGE);
+  if (!existsSync(join(REPO, 'pkg/dist/chinaums_open_bg.wasm'))) throw new Error('pkg/dist is missing: run scripts/build.sh first');
+  const port = portOption(args.port, '--port');
+  const { credentials, msgSrcId } = credentialsFromEnv(process.env);
+  const log = (line) => console.log(`  ${line}`);
+
+  let gateway = null;
+  if (args.gateway === undefined) {
+    gateway = await startGateway({
+      port: portOption(args['gateway-port'], '--gateway-port'),
+      credentials: [{ ...credentials, ...(msgSrcId ? { msgSrcId } : {}) }],
+      log: (line) => log(`gateway: ${line}`),
+    });
+  }
+  const context = {
+    credentials,
+    msgSrcId,
+    gatewayUrl: gateway?.url ?? args.gateway,
+    gatewayKind: gateway ? 'the local gateway emulator (chinaums-open/gateway), started by this server' : 'the gateway given by --gateway',
+    sample: { ...DEMO_BILL, billDate: DEMO_BILL.billDate.replaceAll('-', '/'), msgId: 'admin-panel-0001', srcReserve: '后台撤销预授权' },
+    origin: null,
+    log,
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res, context).catch((error) => {
+      log(`${req.method} ${req.url} → 500: ${error.message}`);
+      if (!res.headersSent) sendJson(res, 500, apiError('INTERNAL', error.message));
+      else res.destroy();
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, HOST, resolve);
+  });
+  context.origin = new URL(`http://${HOST}:${server.address().port}`);
+
+  console.log(`Admin panel: ${context.origin.href}`);
+  console.log(`  open it in a browser; the form starts with one mistake (账单日期 Bill date) to fix, then "Send via server"`);
+  console.log(`  sends to ${context.gatewayUrl} (${context.gatewayKind}), appId ${credentials.appId}; the key stays here`);
+  console.log('  stop with Ctrl-C');
+
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      server.closeAllConnections();
+      Promise.all([new Promise((resolve) => server.close(resolve)), gateway?.close()]).then(() => process.exit(0));
+    });
+  }
+}
+
+main().catch((error) => {
+  console.error(`admin-panel-server: ${error.message}\n\n${USAGE}`);
+  process.exit(error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 2 : 1);
+});
