@@ -18,6 +18,8 @@ export type ChinaumsErrorCode =
   | 'ERR_TIMESTAMP_SKEW'
   | 'ERR_INVALID_RESPONSE'
   | 'ERR_RANDOM_UNAVAILABLE'
+  /** A bug in this library (an internal invariant did not hold): please report it. */
+  | 'ERR_INTERNAL'
   | 'ERR_PLATFORM'
   | 'ERR_TOKEN_EXPIRED'
   | 'ERR_NOT_INITIALIZED'
@@ -125,6 +127,11 @@ export declare class OpenBodySigner {
   readonly appId: string;
   /** Throws `ERR_SIGNER_FREED` after {@link OpenBodySigner.free}. */
   sign(body: Body, options?: HeaderInputs): SignResult;
+  /** The request with `headers.Authorization` added; the body is untouched (see {@link signRequest}). */
+  signRequest<R extends { readonly body: Body; readonly headers?: Readonly<Record<string, string>> }>(
+    request: R,
+    options?: HeaderInputs,
+  ): R & { readonly headers: Readonly<Record<string, string>> & { readonly Authorization: string } };
   /**
    * Wipes and releases the key state now. Idempotent. Without it, a FinalizationRegistry does
    * the same when the signer is garbage-collected, at a time the host decides.

@@ -1,10 +1,9 @@
 //! Fixed-size hex and Base64 encodings used on the signing path, written into stack buffers so
 //! that signing allocates only the strings it returns.
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
 
 /// The lowercase hex digit of the low four bits of `nibble`.
+#[inline(always)]
 pub(crate) fn hex_digit(nibble: u8) -> u8 {
     match nibble & 0x0f {
         n @ 0..=9 => b'0' + n,
@@ -25,28 +24,66 @@ pub fn hex_lower_into(bytes: &[u8], out: &mut [u8]) {
 /// Length of the padded Base64 of a 32-byte MAC.
 pub const BASE64_MAC_LEN: usize = 44;
 
+const BASE64_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+#[inline(always)]
+fn base64_digit(sextet: u32) -> u8 {
+    BASE64_ALPHABET.get((sextet & 63) as usize).copied().unwrap_or(b'=')
+}
+
+#[inline(always)]
+fn base64_value(digit: u8) -> Option<u32> {
+    let value = match digit {
+        b'A'..=b'Z' => digit - b'A',
+        b'a'..=b'z' => digit - b'a' + 26,
+        b'0'..=b'9' => digit - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => return None,
+    };
+    Some(u32::from(value))
+}
+
 /// Standard, padded Base64 of a 32-byte MAC.
+///
+/// Written out for this one fixed size (ten 3-byte groups, then 2 bytes and one `=`) rather
+/// than with a general Base64 crate, which would add 6 KB to the wasm for 44 characters.
 pub fn base64_mac(mac: &[u8; 32]) -> [u8; BASE64_MAC_LEN] {
-    let mut out = [0u8; BASE64_MAC_LEN];
-    // 32 bytes always encode to exactly 44 characters, so this cannot fail.
-    let _ = STANDARD.encode_slice(mac, &mut out);
+    let mut out = [b'='; BASE64_MAC_LEN];
+    for (group, chars) in mac.chunks(3).zip(out.chunks_mut(4)) {
+        let bytes = [0, 1, 2].map(|i| u32::from(group.get(i).copied().unwrap_or(0)));
+        let triple = bytes[0] << 16 | bytes[1] << 8 | bytes[2];
+        // The last group has two bytes: three digits, then the padding already in `out`.
+        for (i, slot) in chars.iter_mut().enumerate().take(group.len() + 1) {
+            *slot = base64_digit(triple >> (18 - 6 * i as u32));
+        }
+    }
     out
 }
 
-/// Decodes canonical, padded standard Base64 of exactly 32 bytes.
+/// Decodes canonical, padded standard Base64 of exactly 32 bytes (44 characters ending in one
+/// `=`, with the unused low bits of the last digit zero).
 pub fn decode_base64_mac(text: &str) -> Option<[u8; 32]> {
-    if text.len() != BASE64_MAC_LEN {
+    let digits = text.as_bytes();
+    if digits.len() != BASE64_MAC_LEN || digits.last() != Some(&b'=') {
         return None;
     }
-    let mut out = [0u8; 33];
-    match STANDARD.decode_slice(text, &mut out) {
-        Ok(32) => {
-            let mut mac = [0u8; 32];
-            mac.copy_from_slice(out.get(..32)?);
-            Some(mac)
+    let mut mac = [0u8; 32];
+    for (chars, bytes) in digits.chunks(4).zip(mac.chunks_mut(3)) {
+        let significant = bytes.len() + 1;
+        let mut triple = 0u32;
+        for (i, &digit) in chars.iter().enumerate().take(significant) {
+            triple |= base64_value(digit)? << (18 - 6 * i as u32);
         }
-        _ => None,
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = (triple >> (16 - 8 * i as u32)) as u8;
+        }
+        // Canonical: bits beyond the decoded bytes must be zero (the last group's low 2 bits).
+        if bytes.len() < 3 && triple & 0xff != 0 {
+            return None;
+        }
     }
+    Some(mac)
 }
 
 #[cfg(test)]

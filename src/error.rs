@@ -45,6 +45,8 @@ pub enum ErrorCode {
     InvalidResponse,
     /// The platform CSPRNG could not produce a nonce.
     RandomUnavailable,
+    /// A bug in this library (an invariant did not hold); never caused by input.
+    Internal,
     /// The platform answered with an error code (for example a refused access-token request);
     /// [`Error::platform_code`] carries the platform's own code.
     Platform,
@@ -72,6 +74,7 @@ impl ErrorCode {
             ErrorCode::TimestampSkew => "ERR_TIMESTAMP_SKEW",
             ErrorCode::InvalidResponse => "ERR_INVALID_RESPONSE",
             ErrorCode::RandomUnavailable => "ERR_RANDOM_UNAVAILABLE",
+            ErrorCode::Internal => "ERR_INTERNAL",
             ErrorCode::Platform => "ERR_PLATFORM",
             ErrorCode::TokenExpired => "ERR_TOKEN_EXPIRED",
         }

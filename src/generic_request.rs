@@ -29,7 +29,7 @@ pub fn bills_path(service: &str) -> Result<String> {
             format!(
                 "service must be a bills endpoint name of lowercase letters, digits and dashes \
                  (for example \"refund\" or \"close-qrcode\"), at most {MAX_SERVICE_LEN} characters, \
-                 not {:?}",
+                 not \"{}\"",
                 service.chars().take(40).collect::<String>()
             ),
         ));
@@ -52,14 +52,9 @@ pub fn build_bills_request(service: &str, input: &str, base_url: &str, now_ms: i
         return Err(Error::whole(ErrorCode::FieldType, format!("the {service} request must be a JSON object")));
     };
     let mut issues = Vec::new();
-    let mut names_seen = std::collections::BTreeSet::new();
-    for (name, _) in &members {
-        if !names_seen.insert(name.as_str()) {
-            issues.push(Issue::new(
-                ErrorCode::DuplicateField,
-                name.clone(),
-                format!("{name} appears more than once in the JSON object; keep one"),
-            ));
+    for ((name, _), repeated) in members.iter().zip(json::repeated_names(&members)) {
+        if repeated {
+            issues.push(crate::bills::duplicate_field_issue(name));
         }
     }
     match members.iter_mut().find(|(name, _)| name == "requestTimestamp") {
@@ -71,7 +66,7 @@ pub fn build_bills_request(service: &str, input: &str, base_url: &str, now_ms: i
                 ErrorCode::FieldFormat,
                 "requestTimestamp",
                 format!(
-                    "requestTimestamp must be a real Beijing date-time yyyy-MM-dd HH:mm:ss, not {:?}; \
+                    "requestTimestamp must be a real Beijing date-time yyyy-MM-dd HH:mm:ss, not \"{}\"; \
                      omit it to use the clock",
                     text.chars().take(40).collect::<String>()
                 ),

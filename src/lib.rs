@@ -21,6 +21,7 @@ pub mod nonce;
 pub mod open_body_sig;
 pub mod preauth_cancel;
 pub mod request;
+mod sha256;
 pub mod time;
 
 // The rest of the protocol (issue 6): token mode, form URLs, notifications, response

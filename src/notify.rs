@@ -17,7 +17,9 @@
 use core::fmt;
 
 use md5::Md5;
-use sha2::{Digest, Sha256};
+use md5::Digest as _;
+
+use crate::sha256::{constant_time_eq, Sha256};
 use zeroize::Zeroizing;
 
 use crate::bills::{normalize_amounts, payment_object, MAX_INPUT_BYTES};
@@ -57,7 +59,7 @@ impl SignType {
             Error::new(
                 ErrorCode::FieldFormat,
                 field,
-                format!("{field} must be 'MD5' or 'SHA256', not {:?}", text.chars().take(20).collect::<String>()),
+                format!("{field} must be 'MD5' or 'SHA256', not \"{}\"", text.chars().take(20).collect::<String>()),
             )
         })
     }
@@ -143,9 +145,8 @@ fn form_decode(component: &str) -> Result<String> {
                 let (Some(high), Some(low)) = (high, low) else {
                     let shown: String = component.get(at..).unwrap_or_default().chars().take(3).collect();
                     return Err(encoding_error(format!(
-                        "the form body has a '%' that is not followed by two hex digits ({shown:?}); \
-                         pass the raw body exactly as received"
-                    )));
+                        "the form body has a '%' that is not followed by two hex digits (\"{shown}\"); \
+                         pass the raw body exactly as received")));
                 };
                 out.push(high << 4 | low);
                 at += 2;
@@ -161,13 +162,11 @@ fn form_decode(component: &str) -> Result<String> {
 
 impl NotifyParams {
     fn from_fields(fields: Vec<(String, Value)>) -> Result<Self> {
-        // A set, not a scan of the earlier names: a hostile body may hold 10^5 parameters.
-        let mut names_seen = std::collections::BTreeSet::new();
-        for (name, _) in &fields {
+        for ((name, _), repeated) in fields.iter().zip(json::repeated_names(&fields)) {
             if name.is_empty() {
                 return Err(encoding_error("the notification has a parameter with an empty name"));
             }
-            if !names_seen.insert(name.as_str()) {
+            if repeated {
                 return Err(Error::new(
                     ErrorCode::DuplicateField,
                     name.clone(),
@@ -250,9 +249,9 @@ impl NotifyParams {
                 signed.push((name, text));
             }
         }
-        signed.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let order = json::order_by_name(signed.iter().map(|(name, _)| *name));
         let mut out = String::with_capacity(signed.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
-        for (i, (name, text)) in signed.iter().enumerate() {
+        for (i, (name, text)) in order.iter().filter_map(|&i| signed.get(i)).enumerate() {
             if i > 0 {
                 out.push('&');
             }
@@ -272,7 +271,7 @@ impl NotifyParams {
                 Error::new(
                     ErrorCode::FieldFormat,
                     SIGN_TYPE_FIELD,
-                    format!("signType must be MD5 or SHA256, not {:?}", text.chars().take(20).collect::<String>()),
+                    format!("signType must be MD5 or SHA256, not \"{}\"", text.chars().take(20).collect::<String>()),
                 )
             }),
         }
@@ -312,7 +311,7 @@ fn digest(sign_type: SignType, signed: &str, key: &CommunicationKey) -> Vec<u8> 
             let mut hasher = Sha256::new();
             hasher.update(signed.as_bytes());
             hasher.update(&key.0[..]);
-            hasher.finalize().to_vec()
+            hasher.finish().to_vec()
         }
     }
 }
@@ -363,16 +362,6 @@ fn decode_hex(text: &str, len: usize) -> Option<Vec<u8>> {
             _ => None,
         })
         .collect()
-}
-
-/// Compares equal-length byte strings without an early exit, so the time taken does not tell
-/// how many leading bytes of a forged `sign` were right.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let difference = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
-    core::hint::black_box(difference) == 0
 }
 
 /// `true` only when `params` carry a `sign` that matches them under `key`: the algorithm is

@@ -27,7 +27,7 @@ impl Environment {
                 ErrorCode::FieldFormat,
                 "env",
                 format!(
-                    "env must be 'test' or 'production', not {:?}; pass baseUrl for a local gateway",
+                    "env must be 'test' or 'production', not \"{}\"; pass baseUrl for a local gateway",
                     other.chars().take(40).collect::<String>()
                 ),
             )),
@@ -116,7 +116,7 @@ pub fn build_request(endpoint: &'static Endpoint, input: &str, options: &BuildOp
     // signable under the same cap.
     let max_body_bytes = options.check.max_body_bytes.unwrap_or(crate::limits::DEFAULT_MAX_BODY_BYTES);
     crate::limits::check_body_size("body", body.len(), max_body_bytes)?;
-    Ok(HttpRequest { method: "POST", url: format!("{}{}", options.base_url, endpoint.path), content_type: "application/json", body })
+    Ok(HttpRequest { method: "POST", url: [options.base_url.as_str(), endpoint.path].concat(), content_type: "application/json", body })
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 
 use core::fmt;
 
-use sha2::{Digest, Sha256};
+use crate::sha256::Sha256;
 
 use crate::encoding::hex_lower_into;
 use crate::error::{Error, ErrorCode, Result};
@@ -43,7 +43,7 @@ pub fn token_signature(app_id: &str, timestamp: &str, nonce: &str, app_key: &App
         hasher.update(part);
     }
     let mut hex = [0u8; 64];
-    hex_lower_into(&hasher.finalize(), &mut hex);
+    hex_lower_into(&hasher.finish(), &mut hex);
     String::from_utf8_lossy(&hex).into_owned()
 }
 

@@ -21,6 +21,41 @@ fn s<'a>(case: &'a Value, name: &str) -> &'a str {
     case[name].as_str().unwrap()
 }
 
+// The package signs and builds through the I/O buffer (src/wasm/io.rs); these helpers drive
+// it from Rust the way pkg/src/io.js does, and give back the older, flat result strings.
+
+/// `authorization\nsignature\nbodyDigest\ntimestamp\nnonce`, through `WasmSigner::sign_io`.
+fn sign_with(signer: &binding::WasmSigner, body: &[u8], timestamp: Option<&str>, nonce: Option<&str>, now: f64) -> Result<String, JsValue> {
+    let lengths = binding::write_parts(&[Some(body), timestamp.map(str::as_bytes), nonce.map(str::as_bytes)]);
+    let packed = signer.sign_io(lengths[0], lengths[1], lengths[2], now)? as usize;
+    let (nonce_len, header_len) = (packed & 0xff, packed >> 8);
+    let out = String::from_utf8(binding::read_result(122 + nonce_len + header_len)).unwrap();
+    let part = |a: usize, b: usize| out[a..b].to_owned();
+    Ok([part(122 + nonce_len, out.len()), part(64, 108), part(0, 64), part(108, 122), part(122, 122 + nonce_len)].join("\n"))
+}
+
+fn sign_open_body(app_id: &str, key: String, body: &[u8], timestamp: Option<String>, nonce: Option<String>, now: f64, max: Option<f64>) -> Result<String, JsValue> {
+    let signer = binding::WasmSigner::new(app_id, key, max)?;
+    sign_with(&signer, body, timestamp.as_deref(), nonce.as_deref(), now)
+}
+
+/// `url\nbody`, through `build_bills_io`.
+#[allow(clippy::too_many_arguments)]
+fn build_bills(endpoint: &str, json: &str, env: Option<String>, base_url: Option<String>, now: f64, msg_src_id: Option<String>, allow_unknown: bool, max: Option<f64>) -> Result<String, JsValue> {
+    let parts = [Some(json.as_bytes()), Some(endpoint.as_bytes()), env.as_deref().map(str::as_bytes), base_url.as_deref().map(str::as_bytes), msg_src_id.as_deref().map(str::as_bytes)];
+    let l = binding::write_parts(&parts);
+    let len = binding::build_bills_io(l[0], l[1], l[2], l[3], l[4], now, allow_unknown, max)?;
+    Ok(String::from_utf8(binding::read_result(len)).unwrap())
+}
+
+fn build_preauth_cancel(json: &str, env: Option<String>, base_url: Option<String>, now: f64, msg_src_id: Option<String>, allow_unknown: bool, max: Option<f64>) -> Result<String, JsValue> {
+    build_bills("preauth-cancel", json, env, base_url, now, msg_src_id, allow_unknown, max)
+}
+
+fn validate_preauth_cancel(json: &str, msg_src_id: Option<String>, allow_unknown: bool, apply_defaults: bool, max: Option<f64>) -> String {
+    binding::validate_bills("preauth-cancel", json, msg_src_id, allow_unknown, apply_defaults, max).unwrap()
+}
+
 fn thrown(err: JsValue) -> Value {
     serde_json::from_str(&err.as_string().expect("errors are thrown as JSON text")).unwrap()
 }
@@ -28,7 +63,7 @@ fn thrown(err: JsValue) -> Value {
 #[wasm_bindgen_test]
 fn one_shot_signing_reproduces_every_vector() {
     for c in cases() {
-        let out = binding::sign_open_body(
+        let out = sign_open_body(
             s(&c, "appId"),
             s(&c, "appKey").to_owned(),
             s(&c, "body").as_bytes(),
@@ -52,9 +87,7 @@ fn one_shot_signing_reproduces_every_vector() {
 fn the_signer_and_the_stages_reproduce_every_vector() {
     for c in cases() {
         let signer = binding::WasmSigner::new(s(&c, "appId"), s(&c, "appKey").into(), None).unwrap();
-        let out = signer
-            .sign(s(&c, "body").as_bytes(), Some(s(&c, "timestamp").into()), Some(s(&c, "nonce").into()), 0.0)
-            .unwrap();
+        let out = sign_with(&signer, s(&c, "body").as_bytes(), Some(s(&c, "timestamp")), Some(s(&c, "nonce")), 0.0).unwrap();
         assert!(out.starts_with(&format!("{}\n", s(&c, "authorization"))));
         assert_eq!(binding::body_digest(s(&c, "body").as_bytes()), s(&c, "bodyDigest"));
         let sts = binding::string_to_sign(s(&c, "appId"), s(&c, "timestamp"), s(&c, "nonce"), s(&c, "bodyDigest")).unwrap();
@@ -82,8 +115,8 @@ fn every_vector_verifies_and_a_changed_body_does_not() {
 
 #[wasm_bindgen_test]
 fn defaults_come_from_the_js_clock_and_crypto_get_random_values() {
-    let a = binding::sign_open_body("app", "key".into(), b"{}", None, None, V1_MS, None).unwrap();
-    let b = binding::sign_open_body("app", "key".into(), b"{}", None, None, V1_MS, None).unwrap();
+    let a = sign_open_body("app", "key".into(), b"{}", None, None, V1_MS, None).unwrap();
+    let b = sign_open_body("app", "key".into(), b"{}", None, None, V1_MS, None).unwrap();
     let (a, b): (Vec<&str>, Vec<&str>) = (a.split('\n').collect(), b.split('\n').collect());
     assert_eq!(a[3], "20250102030405");
     assert_eq!(a[4].len(), 32);
@@ -103,23 +136,23 @@ fn beijing_time_is_utc_plus_8() {
 #[wasm_bindgen_test]
 fn building_and_parsing_preauth_cancel() {
     let input = r#"{"mid":"898201612345678","tid":"88880001","billNo":"3194202501020304050001","billDate":"2025-01-02","merOrderId":"31942025010203040500010","authIdRespCd":"000665"}"#;
-    let out = binding::build_preauth_cancel(input, Some("test".into()), None, V1_MS, Some("3194".into()), false, None).unwrap();
+    let out = build_preauth_cancel(input, Some("test".into()), None, V1_MS, Some("3194".into()), false, None).unwrap();
     let (url, body) = out.split_once('\n').unwrap();
     assert_eq!(url, "https://test-api-open.chinaums.com/v1/netpay/bills/preauth-cancel");
     let v1 = cases().into_iter().find(|c| s(c, "name").starts_with("V1-")).unwrap();
     assert_eq!(body, s(&v1, "body"));
 
-    let err = thrown(binding::build_preauth_cancel("{}", Some("prod".into()), None, V1_MS, None, false, None).unwrap_err());
+    let err = thrown(build_preauth_cancel("{}", Some("prod".into()), None, V1_MS, None, false, None).unwrap_err());
     assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("ERR_FIELD_FORMAT"), Some("env")));
-    let err = thrown(binding::build_preauth_cancel(r#"{"billno":"x"}"#, Some("test".into()), None, V1_MS, None, false, None).unwrap_err());
+    let err = thrown(build_preauth_cancel(r#"{"billno":"x"}"#, Some("test".into()), None, V1_MS, None, false, None).unwrap_err());
     assert_eq!(err["code"], "ERR_UNKNOWN_FIELD");
     assert_eq!(err["issues"].as_array().unwrap().len(), 7);
 
-    let issues: Value = serde_json::from_str(&binding::validate_preauth_cancel(r#"{"billDate":"2025-02-30"}"#, None, false, true, None)).unwrap();
+    let issues: Value = serde_json::from_str(&validate_preauth_cancel(r#"{"billDate":"2025-02-30"}"#, None, false, true, None)).unwrap();
     assert!(issues.as_array().unwrap().iter().any(|i| i["field"] == "billDate" && i["code"] == "ERR_FIELD_FORMAT"));
 
     let parsed: Value = serde_json::from_str(
-        &binding::parse_preauth_cancel_response(r#"{"errCode":"SUCCESS","billStatus":"CLOSED","billPayment":{"totalAmount":"2100"}}"#, None).unwrap(),
+        &binding::parse_bills_response(r#"{"errCode":"SUCCESS","billStatus":"CLOSED","billPayment":{"totalAmount":"2100"}}"#, None).unwrap(),
     )
     .unwrap();
     assert_eq!(parsed["billPayment"]["totalAmount"], 2100);
@@ -233,12 +266,12 @@ fn response_signatures_are_optional_but_never_wrong() {
 #[wasm_bindgen_test]
 fn lifecycle_builders_and_the_generic_builder() {
     let capture = r#"{"mid":"898201612345678","tid":"88880001","billNo":"3194202501020304050001","billDate":"2025-01-02","authedOrderId":"31942025010203040500011","authIdRespCd":"000665","totalAmount":2100}"#;
-    let out = binding::build_bills("preauthed", capture, Some("test".into()), None, V1_MS, Some("3194".into()), false, None).unwrap();
+    let out = build_bills("preauthed", capture, Some("test".into()), None, V1_MS, Some("3194".into()), false, None).unwrap();
     assert_eq!(
         out,
         "https://test-api-open.chinaums.com/v1/netpay/bills/preauthed\n{\"requestTimestamp\":\"2025-01-02 03:04:05\",\"mid\":\"898201612345678\",\"tid\":\"88880001\",\"instMid\":\"QRPAYDEFAULT\",\"billNo\":\"3194202501020304050001\",\"billDate\":\"2025-01-02\",\"authedOrderId\":\"31942025010203040500011\",\"authIdRespCd\":\"000665\",\"totalAmount\":2100}"
     );
-    let err = thrown(binding::build_bills("preauthed", &capture.replace("2100", "0"), Some("test".into()), None, V1_MS, None, false, None).unwrap_err());
+    let err = thrown(build_bills("preauthed", &capture.replace("2100", "0"), Some("test".into()), None, V1_MS, None, false, None).unwrap_err());
     assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("ERR_FIELD_FORMAT"), Some("totalAmount")));
     let issues: Value = serde_json::from_str(&binding::validate_bills("preauthed-cancel", "{}", None, false, true, None).unwrap()).unwrap();
     let fields: Vec<&str> = issues.as_array().unwrap().iter().map(|i| i["field"].as_str().unwrap()).collect();
@@ -265,22 +298,22 @@ fn clock_offset_from_the_response_timestamp() {
 
 #[wasm_bindgen_test]
 fn body_caps_are_configurable_and_reported_with_their_field() {
-    let err = thrown(binding::sign_open_body("app", "key".into(), b"12345", None, Some("n".into()), V1_MS, Some(4.0)).unwrap_err());
+    let err = thrown(sign_open_body("app", "key".into(), b"12345", None, Some("n".into()), V1_MS, Some(4.0)).unwrap_err());
     assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("ERR_BODY_TOO_LARGE"), Some("body")));
-    assert!(binding::sign_open_body("app", "key".into(), b"1234", None, Some("n".into()), V1_MS, Some(4.0)).is_ok());
+    assert!(sign_open_body("app", "key".into(), b"1234", None, Some("n".into()), V1_MS, Some(4.0)).is_ok());
     for bad in [-1.0, 1.5, f64::NAN, f64::INFINITY, 2e9] {
         let err = thrown(binding::WasmSigner::new("app", "key".into(), Some(bad)).err().unwrap());
         assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("ERR_FIELD_FORMAT"), Some("maxBodyBytes")), "{bad}");
     }
-    let err = thrown(binding::parse_preauth_cancel_response(r#"{"errCode":"SUCCESS"}"#, Some(10.0)).unwrap_err());
+    let err = thrown(binding::parse_bills_response(r#"{"errCode":"SUCCESS"}"#, Some(10.0)).unwrap_err());
     assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("ERR_BODY_TOO_LARGE"), Some("text")));
     let err = thrown(binding::parse_bills_response(r#"{"errCode":"SUCCESS"}"#, Some(10.0)).unwrap_err());
     assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("ERR_BODY_TOO_LARGE"), Some("text")));
-    let issues: Value = serde_json::from_str(&binding::validate_preauth_cancel("{}", None, false, false, Some(1.0))).unwrap();
+    let issues: Value = serde_json::from_str(&validate_preauth_cancel("{}", None, false, false, Some(1.0))).unwrap();
     assert_eq!((issues[0]["code"].as_str(), issues[0]["field"].as_str()), (Some("ERR_BODY_TOO_LARGE"), Some("input")));
     let issues: Value = serde_json::from_str(&binding::validate_bills("query", "{}", None, false, false, Some(-1.0)).unwrap()).unwrap();
     assert_eq!(issues[0]["field"], "maxBodyBytes");
-    let err = thrown(binding::build_bills("query", "{}", Some("test".into()), None, V1_MS, None, false, Some(1.0)).unwrap_err());
+    let err = thrown(build_bills("query", "{}", Some("test".into()), None, V1_MS, None, false, Some(1.0)).unwrap_err());
     assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("ERR_BODY_TOO_LARGE"), Some("input")));
     // The wrapper's pre-copy check gives the same errors as the core.
     let err = thrown(binding::check_input_size("body", 2_000_000.0, None).unwrap_err());
@@ -288,4 +321,44 @@ fn body_caps_are_configurable_and_reported_with_their_field() {
     let err = thrown(binding::check_input_size("authorization", 5000.0, None).unwrap_err());
     assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("ERR_HEADER_TOO_LARGE"), Some("authorization")));
     assert!(binding::check_input_size("body", 1_048_576.0, None).is_ok());
+}
+
+#[wasm_bindgen_test]
+fn large_bodies_hashed_in_wasm_match_the_rustcrypto_types() {
+    use hmac::{KeyInit, Mac};
+    use sha2::Digest;
+    let signer = binding::WasmSigner::new("app", "key".into(), None).unwrap();
+    for size in [0usize, 63, 64, 1023, 1024, 5000, 70_000] {
+        let body: Vec<u8> = (0..size).map(|i| (i * 31 % 251) as u8).collect();
+        let digest: String = sha2::Sha256::digest(&body).iter().map(|b| format!("{b:02x}")).collect();
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"key").unwrap();
+        mac.update(format!("app20250102030405n1{digest}").as_bytes());
+        let expected = mac.finalize().into_bytes();
+        let out = sign_with(&signer, &body, Some("20250102030405"), Some("n1"), 0.0).unwrap();
+        let parts: Vec<&str> = out.split('\n').collect();
+        assert_eq!(parts[2], digest, "digest of {size} bytes");
+        let expected_b64 = {
+            // Base64 via the crate's own header round trip would be circular; compare bytes instead.
+            let claimed = parts[1];
+            let decoded = chinaums_open::open_body_sig::Authorization::parse(parts[0]).unwrap().signature;
+            assert_eq!(decoded, claimed);
+            claimed.to_owned()
+        };
+        let mut decoded = [0u8; 32];
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let bits: Vec<u8> = expected_b64.bytes().filter(|c| *c != b'=').map(|c| alphabet.iter().position(|a| *a == c).unwrap() as u8).collect();
+        let mut acc = 0u32;
+        let mut n = 0;
+        let mut out_i = 0;
+        for v in bits {
+            acc = acc << 6 | u32::from(v);
+            n += 6;
+            if n >= 8 && out_i < 32 {
+                n -= 8;
+                decoded[out_i] = (acc >> n) as u8;
+                out_i += 1;
+            }
+        }
+        assert_eq!(&decoded[..], &expected[..], "signature of {size} bytes");
+    }
 }

@@ -3,8 +3,11 @@
 // objects. Every rule about the protocol itself lives in the Rust core.
 
 import * as core from '../dist/chinaums_open.js';
+import { hostSha256For } from './host.js';
+import { bufferBytes, readResult, writeAt, writeParts } from './io.js';
 import {
   bodyBytes,
+  bodyInput,
   call,
   describe,
   effectiveNow,
@@ -33,9 +36,50 @@ export const DEFAULT_TOLERANCE_SECONDS = 300;
 // ---------------------------------------------------------------------------------------------
 // OPEN-BODY-SIG
 
-function signedResult(parts) {
-  const [authorization, signature, bodyDigest, timestamp, nonce] = parts.split('\n');
-  return { authorization, signature, bodyDigest, timestamp, nonce };
+const SPARE_DIGEST = new Uint8Array(32);
+
+/**
+ * Signs with a WasmSigner through the I/O buffer (io.js): the body (or, for large bodies where
+ * the host lends a faster SHA-256, its digest), timestamp and nonce are written straight into
+ * wasm memory; the results come back as
+ * `[bodyDigest: 64][signature: 44][timestamp: 14][nonce][authorization]`.
+ */
+function signWith(inner, body, options, maxBodyBytes) {
+  const input = guardSize('body', bodyInput(body), maxBodyBytes);
+  let timestamp;
+  let nonce;
+  let now = 0;
+  if (options !== undefined && options !== null) {
+    requireObject(options, null, 'sign options');
+    timestamp = optionalString(options.timestamp, 'timestamp');
+    nonce = optionalString(options.nonce, 'nonce');
+    // The clock is read only when it is needed (or when the caller asked for a specific one).
+    if (timestamp === undefined || options.now != null || options.clockOffsetMs != null) now = effectiveNow(options);
+  } else {
+    now = Date.now();
+  }
+  return call(() => {
+    // 32 spare bytes after the inputs hold the host's digest of a large body, if one is used.
+    const [bodyLength, timestampLength, nonceLength] = writeParts([input, timestamp, nonce, SPARE_DIGEST]);
+    const sha256 = hostSha256For(bodyLength);
+    let packed;
+    if (sha256 === undefined) {
+      packed = inner.sign_io(bodyLength, timestampLength, nonceLength, now);
+    } else {
+      const digestAt = bodyLength + Math.max(timestampLength, 0) + Math.max(nonceLength, 0);
+      writeAt(digestAt, sha256(bufferBytes(0, bodyLength)));
+      packed = inner.sign_sha256_io(bodyLength, timestampLength, nonceLength, now);
+    }
+    const generatedNonceLength = packed & 0xff;
+    const out = readResult(122 + generatedNonceLength + (packed >>> 8));
+    return {
+      authorization: out.slice(122 + generatedNonceLength),
+      signature: out.slice(64, 108),
+      bodyDigest: out.slice(0, 64),
+      timestamp: out.slice(108, 122),
+      nonce: out.slice(122, 122 + generatedNonceLength),
+    };
+  });
 }
 
 /**
@@ -45,14 +89,12 @@ function signedResult(parts) {
  */
 export function signOpenBody(options) {
   requireObject(options, null, 'signOpenBody options');
-  const appId = requireString(options.appId, 'appId');
-  const appKey = requireString(options.appKey, 'appKey');
-  const maxBodyBytes = optionalNumber(options.maxBodyBytes, 'maxBodyBytes');
-  const body = guardSize('body', bodyBytes(options.body), maxBodyBytes);
-  const timestamp = optionalString(options.timestamp, 'timestamp');
-  const nonce = optionalString(options.nonce, 'nonce');
-  const now = effectiveNow(options);
-  return call(() => signedResult(core.sign_open_body(appId, appKey, body, timestamp, nonce, now, maxBodyBytes)));
+  const signer = new OpenBodySigner(options);
+  try {
+    return signer.sign(options.body, options);
+  } finally {
+    signer.free();
+  }
 }
 
 /** Signs many bodies for one appId; the key is processed once, in the constructor. */
@@ -77,24 +119,24 @@ export class OpenBodySigner {
     return this.#appId;
   }
 
+  /**
+   * Signs exact body bytes (a string is sent as UTF-8): `{ authorization, signature,
+   * bodyDigest, timestamp, nonce }`.
+   */
   sign(body, options) {
     const inner = this.#inner;
     if (inner === undefined) {
       throw new ChinaumsError('ERR_SIGNER_FREED', 'this OpenBodySigner was freed; create a new one');
     }
-    const bytes = guardSize('body', bodyBytes(body), this.#maxBodyBytes);
-    let timestamp;
-    let nonce;
-    let now;
-    if (options !== undefined && options !== null) {
-      requireObject(options, null, 'sign options');
-      timestamp = optionalString(options.timestamp, 'timestamp');
-      nonce = optionalString(options.nonce, 'nonce');
-      now = effectiveNow(options);
-    } else {
-      now = Date.now();
-    }
-    return call(() => signedResult(inner.sign(bytes, timestamp, nonce, now)));
+    return signWith(inner, body, options, this.#maxBodyBytes);
+  }
+
+  /** The request with `headers.Authorization` added (see {@link signRequest}); the body is untouched. */
+  signRequest(request, options) {
+    requireObject(request, 'request', 'request');
+    const headers = request.headers === undefined ? {} : requireObject(request.headers, 'headers', 'request.headers');
+    const { authorization } = this.sign(request.body, options);
+    return { ...request, headers: { ...headers, Authorization: authorization } };
   }
 
   /** Wipes and releases the key state in wasm memory now rather than at garbage collection. Idempotent. */
@@ -215,18 +257,12 @@ export function buildPreauthCancel(input, options) {
 export function signRequest(request, credentials) {
   requireObject(request, 'request', 'request');
   requireObject(credentials, null, 'signRequest credentials');
-  const headers = request.headers === undefined ? {} : requireObject(request.headers, 'headers', 'request.headers');
-  const signed = signOpenBody({
-    appId: credentials.appId,
-    appKey: credentials.appKey,
-    body: request.body,
-    timestamp: credentials.timestamp,
-    nonce: credentials.nonce,
-    now: credentials.now,
-    clockOffsetMs: credentials.clockOffsetMs,
-    maxBodyBytes: credentials.maxBodyBytes,
-  });
-  return { ...request, headers: { ...headers, Authorization: signed.authorization } };
+  const signer = new OpenBodySigner(credentials);
+  try {
+    return signer.signRequest(request, credentials);
+  } finally {
+    signer.free();
+  }
 }
 
 /**
@@ -236,7 +272,7 @@ export function signRequest(request, credentials) {
 export function parsePreauthCancelResponse(responseText, options) {
   const maxBodyBytes = optionalNumber(optionsObject(options, 'parsePreauthCancelResponse options').maxBodyBytes, 'maxBodyBytes');
   const body = text(responseText, 'text', maxBodyBytes);
-  return call(() => JSON.parse(core.parse_preauth_cancel_response(body, maxBodyBytes)));
+  return call(() => JSON.parse(core.parse_bills_response(body, maxBodyBytes)));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -120,6 +120,15 @@ export function instant(value, field) {
   return value;
 }
 
+/**
+ * A body as a well-formed string (to be encoded as UTF-8 where it is copied) or as a
+ * Uint8Array of its exact bytes.
+ */
+export function bodyInput(body, field = 'body') {
+  if (typeof body === 'string') return checkWellFormed(body, field);
+  return bodyBytes(body, field);
+}
+
 /** The exact bytes of a body given as a string (encoded as UTF-8) or as bytes (used as is). */
 export function bodyBytes(body, field = 'body') {
   if (typeof body === 'string') return encoder.encode(checkWellFormed(body, field));
@@ -170,9 +179,11 @@ export function jsonInput(input, maxBodyBytes) {
   if (typeof input === 'string' || isBytes(input)) {
     return { json: text(input, 'input', maxBodyBytes), encodingIssues: [] };
   }
+  let json = stringify(input);
   const encodingIssues = [];
-  let value = input;
-  if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
+  // JSON.stringify escapes a lone surrogate as \udXXX; only then look for the fields holding
+  // one (a literal "\\ud" in some text also lands here, harmlessly).
+  if (json !== undefined && json.includes('\\ud') && input !== null && typeof input === 'object' && !Array.isArray(input)) {
     for (const [field, fieldValue] of Object.entries(input)) {
       if (typeof fieldValue === 'string' && !isWellFormed(fieldValue)) {
         const { code, message } = encodingError(field);
@@ -180,13 +191,18 @@ export function jsonInput(input, maxBodyBytes) {
       }
     }
     if (encodingIssues.length > 0) {
-      value = { ...input };
-      for (const { field } of encodingIssues) delete value[field];
+      const rest = { ...input };
+      for (const { field } of encodingIssues) delete rest[field];
+      json = stringify(rest);
     }
   }
-  let json;
+  // undefined, functions and symbols have no JSON form: the core reports "not an object".
+  return { json: guardSize('input', json ?? 'null', maxBodyBytes), encodingIssues };
+}
+
+function stringify(value) {
   try {
-    json = JSON.stringify(value);
+    return JSON.stringify(value);
   } catch (error) {
     throw argumentError(
       'ERR_FIELD_TYPE',
@@ -194,8 +210,6 @@ export function jsonInput(input, maxBodyBytes) {
       `the request cannot be converted to JSON (${error && error.message}); use plain objects with string fields`,
     );
   }
-  // undefined, functions and symbols have no JSON form: the core reports "not an object".
-  return { json: guardSize('input', json ?? 'null', maxBodyBytes), encodingIssues };
 }
 
 /** Merges JavaScript-side encoding issues with the core's, which then cannot say "missing". */

@@ -17,6 +17,7 @@ import {
   withEncodingIssues,
 } from './args.js';
 import { ChinaumsError } from './errors.js';
+import { readResult, writeParts } from './io.js';
 import { assertInitialized } from './state.js';
 
 function asIssues(error) {
@@ -70,7 +71,11 @@ export function buildEndpoint(endpoint, input, options, what) {
   const msgSrcId = optionalString(opts.msgSrcId, 'msgSrcId');
   const allowUnknown = optionalBoolean(opts.allowUnknownFields, 'allowUnknownFields');
   throwEncodingIssues(encodingIssues);
-  return call(() => postRequest(core.build_bills(endpoint, json, env, baseUrl, now, msgSrcId, allowUnknown, maxBodyBytes)));
+  return call(() => {
+    const [jsonLength, endpointLength, envLength, baseUrlLength, msgSrcIdLength] = writeParts([json, endpoint, env, baseUrl, msgSrcId]);
+    const length = core.build_bills_io(jsonLength, endpointLength, envLength, baseUrlLength, msgSrcIdLength, now, allowUnknown, maxBodyBytes);
+    return postRequest(readResult(length));
+  });
 }
 
 /**

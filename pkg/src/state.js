@@ -7,6 +7,8 @@ import initGlue, { initSync } from '../dist/chinaums_open.js';
 import { ChinaumsError } from './errors.js';
 
 let ready = false;
+/** The instance's linear memory, kept for the I/O buffer (io.js) and the diagnostic below. */
+let memory;
 /** The one promise shared by concurrent async initializations; cleared again if one fails. */
 let pending;
 
@@ -26,7 +28,7 @@ export function assertInitialized() {
 /** Initializes synchronously from a compiled WebAssembly.Module or the module's bytes. */
 export function initFromModuleSync(moduleOrBytes) {
   if (!ready) {
-    initSync({ module: moduleOrBytes });
+    memory = initSync({ module: moduleOrBytes }).memory;
     ready = true;
   }
 }
@@ -41,7 +43,8 @@ export function initFromModuleSync(moduleOrBytes) {
 export function initAsync(moduleOrPath) {
   if (ready) return Promise.resolve();
   pending ??= initGlue({ module_or_path: moduleOrPath }).then(
-    () => {
+    (exports) => {
+      memory = exports.memory;
       ready = true;
     },
     (error) => {
@@ -58,6 +61,10 @@ export function initAsync(moduleOrPath) {
  */
 export function wasmMemoryBytes() {
   assertInitialized();
-  // Once an instance exists, the glue's initSync returns its exports without re-initializing.
-  return initSync().memory.buffer.byteLength;
+  return memory.buffer.byteLength;
+}
+
+/** The current `ArrayBuffer` of the wasm memory (replaced whenever the memory grows). */
+export function wasmMemoryBuffer() {
+  return memory.buffer;
 }

@@ -101,7 +101,7 @@ impl BillsBody {
     /// and report every problem at once. Anything but an object is one issue on its own.
     pub fn from_json(
         endpoint: &'static Endpoint,
-        input: &Value,
+        input: Value,
         allow_unknown_fields: bool,
     ) -> Result<(Self, Vec<Issue>), Issue> {
         let Value::Object(members) = input else {
@@ -116,30 +116,26 @@ impl BillsBody {
         };
         let mut body = BillsBody::new(endpoint);
         let mut issues = Vec::new();
-        let mut names_seen = std::collections::BTreeSet::new();
-        for (name, value) in members {
-            if !names_seen.insert(name.as_str()) {
-                issues.push(Issue::new(
-                    ErrorCode::DuplicateField,
-                    name.clone(),
-                    format!("{name} appears more than once in the JSON object; keep one"),
-                ));
+        let repeated = json::repeated_names(&members);
+        for ((name, value), repeated) in members.into_iter().zip(repeated) {
+            if repeated {
+                issues.push(duplicate_field_issue(&name));
                 continue;
             }
-            let Some(position) = endpoint.position(name) else {
+            let Some(position) = endpoint.position(&name) else {
                 if allow_unknown_fields {
-                    body.extra.push((name.clone(), value.clone()));
+                    body.extra.push((name, value));
                 } else {
-                    issues.push(unknown_field_issue(endpoint, name));
+                    issues.push(unknown_field_issue(endpoint, &name));
                 }
                 continue;
             };
             let is_amount = endpoint.fields.get(position).is_some_and(|f| f.format == FieldFormat::Amount);
             let read = match value {
-                Value::String(text) => FieldValue::string(text.clone()),
-                Value::Number(text) if is_amount => FieldValue { text: text.clone(), number: true },
+                Value::String(text) => FieldValue::string(text),
+                Value::Number(text) if is_amount => FieldValue { text, number: true },
                 other => {
-                    issues.push(if is_amount { amount_type_issue(name, other) } else { type_issue(name, other) });
+                    issues.push(if is_amount { amount_type_issue(&name, &other) } else { type_issue(&name, &other) });
                     continue;
                 }
             };
@@ -176,8 +172,7 @@ impl BillsBody {
                     "msgSrcId",
                     format!(
                         "msgSrcId must be the 4-character source id ChinaUMS assigned (letters and \
-                         digits, for example 3194), not {id:?}"
-                    ),
+                         digits, for example 3194), not \"{id}\""),
                 ));
                 None
             }
@@ -222,6 +217,11 @@ impl BillsBody {
         out.push('}');
         out
     }
+}
+
+/// The issue of a member that appears more than once in a JSON object.
+pub(crate) fn duplicate_field_issue(name: &str) -> Issue {
+    Issue::new(ErrorCode::DuplicateField, name, format!("{name} appears more than once in the JSON object; keep one"))
 }
 
 fn member_separator(out: &mut String, first: &mut bool) {
@@ -275,9 +275,8 @@ fn check_field(
                 ErrorCode::FieldPrefix,
                 name,
                 format!(
-                    "{name} must start with your msgSrcId {prefix:?} (the source id ChinaUMS \
-                     assigned); the platform answers INVALID_MSGSRC otherwise"
-                ),
+                    "{name} must start with your msgSrcId \"{prefix}\" (the source id ChinaUMS \
+                     assigned); the platform answers INVALID_MSGSRC otherwise"),
             ));
         }
     }
@@ -312,17 +311,14 @@ fn format_message(format: FieldFormat, name: &str, text: &str) -> String {
     match format {
         FieldFormat::DateTime => format!(
             "{name} must be a real Beijing date-time in the form yyyy-MM-dd HH:mm:ss (for example \
-             2025-01-02 03:04:05), not {shown:?}"
-        ),
+             2025-01-02 03:04:05), not \"{shown}\""),
         FieldFormat::Date => format!(
             "{name} must be a real calendar date in the form yyyy-MM-dd (for example 2025-01-02), \
-             not {shown:?}"
-        ),
+             not \"{shown}\""),
         FieldFormat::Amount => format!(
             "{name} must be a positive whole number of fen written with digits only (for example \
              \"2100\" or 2100 for 21.00 yuan; no decimal point, sign, exponent or leading zero, at \
-             most {MAX_AMOUNT_FEN}), not {shown:?}"
-        ),
+             most {MAX_AMOUNT_FEN}), not \"{shown}\""),
         FieldFormat::Text => format!("{name} has an invalid value"),
     }
 }
@@ -382,9 +378,9 @@ fn unknown_field_issue(endpoint: &Endpoint, name: &str) -> Issue {
         });
     let shown: String = name.chars().take(40).collect();
     let message = match suggestion {
-        Some(known) => format!("unknown field {shown:?} in a {} request; did you mean {known}?", endpoint.name),
+        Some(known) => format!("unknown field \"{shown}\" in a {} request; did you mean {known}?", endpoint.name),
         None => format!(
-            "unknown field {shown:?} in a {} request; remove it, or allow unknown fields if the \
+            "unknown field \"{shown}\" in a {} request; remove it, or allow unknown fields if the \
              platform has added it",
             endpoint.name
         ),

@@ -9,6 +9,7 @@ mod response;
 mod schema;
 
 pub use body::{BillsBody, CheckOptions};
+pub(crate) use body::duplicate_field_issue;
 pub use preauth_cancel::{PreauthCancel, PREAUTH_CANCEL};
 pub use preauthed::{Preauthed, PREAUTHED};
 pub use preauthed_cancel::{PreauthedCancel, PREAUTHED_CANCEL};
@@ -40,7 +41,7 @@ pub fn endpoint_named(name: &str) -> Result<&'static Endpoint> {
             ErrorCode::FieldFormat,
             "endpoint",
             format!(
-                "no field table for the bills endpoint {:?}; known: {} (use buildRequest for others)",
+                "no field table for the bills endpoint \"{}\"; known: {} (use buildRequest for others)",
                 name.chars().take(40).collect::<String>(),
                 known.join(", ")
             ),
@@ -72,7 +73,7 @@ pub(crate) fn read_body_at(
     let max_body_bytes = crate::limits::check_max_body_bytes(options.max_body_bytes.unwrap_or(MAX_INPUT_BYTES))?;
     crate::limits::check_body_size("input", input.len(), max_body_bytes)?;
     let value = json::parse(input)?;
-    let (mut body, mut issues) = BillsBody::from_json(endpoint, &value, options.allow_unknown_fields)?;
+    let (mut body, mut issues) = BillsBody::from_json(endpoint, value, options.allow_unknown_fields)?;
     if let Some(now_ms) = now_ms {
         body.fill_defaults(now_ms)?;
     }

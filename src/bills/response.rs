@@ -220,7 +220,7 @@ fn amount_fen(path: &str, value: Value) -> Result<Value> {
         None => Err(invalid(
             path,
             format!(
-                "{path} is {}{text:?}, which is not a whole number of fen; amounts must be integers",
+                "{path} is {}\"{text}\", which is not a whole number of fen; amounts must be integers",
                 if raw { "the string " } else { "" }
             ),
         )),
@@ -263,7 +263,7 @@ fn integer_value(text: &str) -> Option<i64> {
     } else {
         let dropped = usize::try_from(-shift).ok()?;
         let keep = significant.len().saturating_sub(dropped);
-        let (kept, discarded) = significant.split_at(keep);
+        let (kept, discarded) = significant.split_at_checked(keep)?;
         if !discarded.bytes().all(|b| b == b'0') || kept.len() > 18 {
             return None;
         }

@@ -29,6 +29,38 @@ pub enum Value {
     Object(Vec<(String, Value)>),
 }
 
+/// The indices of `names` in byte order of the names, equal names in input order. One sort for
+/// every caller keeps a single copy of the sorting code in the wasm module.
+pub fn order_by_name<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> Vec<usize> {
+    let mut keyed: Vec<(&str, usize)> = names.zip(0..).collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, index)| index).collect()
+}
+
+/// For each member, whether an earlier member has the same name (O(n log n): a hostile object
+/// may have 10^5 members).
+pub fn repeated_names<V>(members: &[(String, V)]) -> Vec<bool> {
+    // Request bodies have about ten members: comparing pairs beats sorting there.
+    if members.len() <= 16 {
+        return members
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| members.iter().take(i).any(|(earlier, _)| earlier == name))
+            .collect();
+    }
+    let order = order_by_name(members.iter().map(|(name, _)| name.as_str()));
+    let mut repeated = vec![false; members.len()];
+    for pair in order.windows(2) {
+        if let [earlier, later] = *pair {
+            let same = members.get(earlier).map(|(n, _)| n) == members.get(later).map(|(n, _)| n);
+            if let Some(flag) = repeated.get_mut(later).filter(|_| same) {
+                *flag = true;
+            }
+        }
+    }
+    repeated
+}
+
 impl Value {
     /// The JSON type name, for messages ("string", "number", …).
     pub fn type_name(&self) -> &'static str {
@@ -56,5 +88,22 @@ impl Value {
             Value::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_names_marks_every_later_occurrence() {
+        let members: Vec<(String, ())> = ["b", "a", "b", "c", "a", "b"].iter().map(|n| ((*n).to_owned(), ())).collect();
+        assert_eq!(repeated_names(&members), [false, false, true, false, true, true]);
+        assert!(repeated_names::<()>(&[]).is_empty());
+        // Past 16 members the sorted path is taken; it must agree with the pairwise one.
+        let names: Vec<String> = (0..40).map(|i| format!("f{}", i % 25)).collect();
+        let members: Vec<(String, ())> = names.iter().map(|n| (n.clone(), ())).collect();
+        let expected: Vec<bool> = (0..40).map(|i| i >= 25).collect();
+        assert_eq!(repeated_names(&members), expected);
     }
 }

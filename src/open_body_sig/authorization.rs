@@ -53,14 +53,14 @@ impl Authorization {
         check_header_size(header.len())?;
         let header = header.trim_matches(is_ows);
         let scheme_end = header.find(is_ows).unwrap_or(header.len());
-        let (scheme, params) = header.split_at(scheme_end);
+        let (scheme, params) = header.split_at_checked(scheme_end).unwrap_or((header, ""));
         if !scheme.eq_ignore_ascii_case(SCHEME) {
             return Err(header_error(if scheme.is_empty() {
                 "the Authorization header is empty; expected OPEN-BODY-SIG AppId=\"…\", \
                  Timestamp=\"…\", Nonce=\"…\", Signature=\"…\""
                     .to_owned()
             } else {
-                format!("the Authorization scheme must be {SCHEME}, not {:?}", truncate(scheme))
+                format!("the Authorization scheme must be {SCHEME}, not \"{}\"", truncate(scheme))
             }));
         }
         let values = parse_params(params)?;
@@ -111,17 +111,17 @@ fn parse_params(input: &str) -> Result<[Option<String>; 4]> {
         let name_len = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
             .unwrap_or(rest.len());
-        let (name, after_name) = rest.split_at(name_len);
+        let (name, after_name) = rest.split_at_checked(name_len).unwrap_or((rest, ""));
         if name.is_empty() {
             return Err(header_error(format!(
-                "expected a parameter name such as AppId= at {:?}",
+                "expected a parameter name such as AppId= at \"{}\"",
                 truncate(rest)
             )));
         }
         let slot = PARAMS
             .iter()
             .position(|p| p.eq_ignore_ascii_case(name))
-            .ok_or_else(|| header_error(format!("unknown parameter {:?}; expected AppId, Timestamp, Nonce and Signature", truncate(name))))?;
+            .ok_or_else(|| header_error(format!("unknown parameter \"{}\"; expected AppId, Timestamp, Nonce and Signature", truncate(name))))?;
         let after_eq = after_name
             .trim_start_matches(is_ows)
             .strip_prefix('=')
@@ -133,7 +133,7 @@ fn parse_params(input: &str) -> Result<[Option<String>; 4]> {
         let close = quoted
             .find('"')
             .ok_or_else(|| header_error(format!("the value of {name} has no closing quote")))?;
-        let (value, after_value) = quoted.split_at(close);
+        let (value, after_value) = quoted.split_at_checked(close).unwrap_or((quoted, ""));
         if value.contains(|c: char| c == '\\' || c.is_control()) {
             return Err(header_error(format!(
                 "the value of {name} contains a backslash or control character"

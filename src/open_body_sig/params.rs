@@ -96,9 +96,8 @@ pub fn check_timestamp(timestamp: &str) -> Result<BeijingTime> {
             ErrorCode::FieldFormat,
             "timestamp",
             format!(
-                "timestamp {shown:?} is not a real Beijing date-time in the form \
-                 yyyyMMddHHmmss (14 digits, for example 20250102030405); omit it to use the clock"
-            ),
+                "timestamp \"{shown}\" is not a real Beijing date-time in the form \
+                 yyyyMMddHHmmss (14 digits, for example 20250102030405); omit it to use the clock"),
         )
     })
 }

@@ -4,7 +4,7 @@ use core::fmt;
 
 use super::params::{check_app_id, check_nonce, check_timestamp, AppKey};
 use super::stages::{body_digest_hex, keyed_mac, mac_of, KeyedMac};
-use crate::encoding::base64_mac;
+use crate::encoding::{base64_mac, BASE64_MAC_LEN};
 use super::verify::{verify_with, Tolerance};
 use super::Authorization;
 use crate::error::{Error, ErrorCode, Result};
@@ -84,12 +84,8 @@ impl OpenBodySigner {
     }
 
     fn sign_checked(&self, body: &[u8], timestamp: &str, nonce: &str) -> SignedBody {
-        let digest = body_digest_hex(body);
-        let mac = mac_of(
-            &self.keyed,
-            &[self.app_id.as_bytes(), timestamp.as_bytes(), nonce.as_bytes(), &digest],
-        );
-        let signature = String::from_utf8_lossy(&base64_mac(&mac)).into_owned();
+        let (digest, signature) = self.digest_and_signature(body, timestamp, nonce);
+        let signature = String::from_utf8_lossy(&signature).into_owned();
         SignedBody {
             authorization: super::authorization_header(&self.app_id, timestamp, nonce, &signature),
             signature,
@@ -97,6 +93,28 @@ impl OpenBodySigner {
             timestamp: timestamp.to_owned(),
             nonce: nonce.to_owned(),
         }
+    }
+
+    /// The body digest (lowercase hex) and signature (Base64) for already-checked header
+    /// inputs: the whole computation, with no allocation, for callers that write the results
+    /// somewhere of their own (the wasm binding's I/O buffer).
+    pub(crate) fn digest_and_signature(&self, body: &[u8], timestamp: &str, nonce: &str) -> ([u8; 64], [u8; BASE64_MAC_LEN]) {
+        let digest = body_digest_hex(body);
+        let signature = self.signature_for_digest(&digest, timestamp, nonce);
+        (digest, signature)
+    }
+
+    /// The signature (Base64) over already-checked header inputs and a body digest
+    /// (lowercase hex), for callers that hash the body elsewhere.
+    pub(crate) fn signature_for_digest(&self, digest: &[u8; 64], timestamp: &str, nonce: &str) -> [u8; BASE64_MAC_LEN] {
+        let mac = mac_of(&self.keyed, &[self.app_id.as_bytes(), timestamp.as_bytes(), nonce.as_bytes(), digest]);
+        base64_mac(&mac)
+    }
+
+    /// Checks a body length against this signer's cap (for callers of `signature_for_digest`).
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) fn check_body(&self, body_len: usize) -> Result<()> {
+        check_body_size("body", body_len, self.max_body_bytes)
     }
 
     /// Verifies a header received for this signer's appId, reusing the precomputed key state
@@ -107,7 +125,7 @@ impl OpenBodySigner {
             return Err(Error::new(
                 ErrorCode::AuthHeader,
                 "authorization",
-                format!("AppId {:?} in the header is not this signer's appId {:?}", auth.app_id, self.app_id),
+                format!("AppId \"{}\" in the header is not this signer's appId \"{}\"", auth.app_id, self.app_id),
             ));
         }
         Ok(auth)

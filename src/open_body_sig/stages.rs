@@ -1,13 +1,12 @@
 //! The four pure stages of OPEN-BODY-SIG. Each is public so that a mismatch can be located
 //! stage by stage against another implementation.
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::{Digest, Sha256};
 
 use super::params::AppKey;
 use crate::encoding::{base64_mac, hex_lower_into};
 
-pub(crate) type KeyedMac = Hmac<Sha256>;
+/// The HMAC state after absorbing the key.
+pub(crate) type KeyedMac = crate::sha256::HmacKey;
 
 /// Stage 1: lowercase hex SHA-256 of the exact body bytes (64 characters).
 pub fn body_digest(body: &[u8]) -> String {
@@ -31,34 +30,38 @@ pub fn authorization_header(app_id: &str, timestamp: &str, nonce: &str, signatur
     let mut header = String::with_capacity(
         super::SCHEME.len() + 45 + app_id.len() + timestamp.len() + nonce.len() + signature.len(),
     );
+    write_authorization_header(&mut header, app_id, timestamp, nonce, signature);
+    header
+}
+
+/// Appends the Authorization header value to `out` (stage 4 without its own allocation).
+pub(crate) fn write_authorization_header(out: &mut String, app_id: &str, timestamp: &str, nonce: &str, signature: &str) {
     for (i, (name, value)) in
         [("AppId", app_id), ("Timestamp", timestamp), ("Nonce", nonce), ("Signature", signature)]
             .into_iter()
             .enumerate()
     {
-        header.push_str(if i == 0 { super::SCHEME } else { "," });
-        header.push(' ');
-        header.push_str(name);
-        header.push_str("=\"");
-        header.push_str(value);
-        header.push('"');
+        out.push_str(if i == 0 { super::SCHEME } else { "," });
+        out.push(' ');
+        out.push_str(name);
+        out.push_str("=\"");
+        out.push_str(value);
+        out.push('"');
     }
-    header
 }
 
 pub(crate) fn body_digest_hex(body: &[u8]) -> [u8; 64] {
     let mut hex = [0u8; 64];
-    hex_lower_into(&Sha256::digest(body), &mut hex);
+    hex_lower_into(&crate::sha256::sha256(body), &mut hex);
     hex
 }
 
 /// The HMAC state after absorbing the key, reusable for any number of messages.
 ///
-/// Key hygiene (SECURITY.md): the returned state is wiped when dropped (checked at compile time
-/// below). Deriving it leaves key material in stack frames that no destructor owns: `hmac`
-/// builds the padded key block (key XOR ipad, then XOR opad, i.e. the key itself) in a local
-/// it does not wipe. The derivation therefore runs in its own frame, which is overwritten with
-/// zeros as soon as it returns.
+/// Key hygiene (SECURITY.md): the returned state is wiped when dropped. Deriving it wipes its
+/// own padded key blocks, but copies of key bytes can still be left in stack frames that no
+/// destructor owns (argument passing, spills); the derivation therefore runs in its own frame,
+/// which is overwritten with zeros as soon as it returns.
 pub(crate) fn keyed_mac(app_key: &AppKey) -> KeyedMac {
     let keyed = derive_keyed_mac(app_key.bytes());
     scrub_stack_below();
@@ -67,13 +70,11 @@ pub(crate) fn keyed_mac(app_key: &AppKey) -> KeyedMac {
 
 #[inline(never)]
 fn derive_keyed_mac(key: &[u8]) -> KeyedMac {
-    // HMAC accepts keys of any length, so this never fails; an empty fallback key would only
-    // be reachable if that changed, and AppKey refuses empty keys anyway.
-    KeyedMac::new_from_slice(key).unwrap_or_else(|_| KeyedMac::new(&Default::default()))
+    KeyedMac::new(key)
 }
 
 /// Bytes of stack below the caller that [`scrub_stack_below`] overwrites. `derive_keyed_mac`
-/// and what it calls (hmac key setup, one SHA-256 compression per pad) use well under 1 KiB.
+/// and what it calls (one SHA-256 compression per pad) use well under 1 KiB.
 const SCRUBBED_STACK_BYTES: usize = 4096;
 
 /// Overwrites the stack region just below the caller's frame, where the frames of the calls it
@@ -87,28 +88,9 @@ fn scrub_stack_below() {
     core::hint::black_box(&area);
 }
 
-// The keyed state is an `Hmac<Sha256>`: two SHA-256 cores (the ipad and opad states, each
-// equivalent to the key for forging MACs) and a block buffer. `HmacCore` has no destructor of
-// its own, so its fields' destructors run, and these assertions make the build fail if a
-// dependency feature that makes them wipe (`sha2/zeroize`, `hmac/zeroize` →
-// `block-buffer/zeroize`) is ever switched off.
-const _: () = {
-    fn wiped_on_drop<T: zeroize::ZeroizeOnDrop + ?Sized>() {}
-    #[allow(dead_code)]
-    fn keyed_state_parts_are_wiped_on_drop() {
-        wiped_on_drop::<<Sha256 as hmac::EagerHash>::Core>();
-        wiped_on_drop::<hmac::digest::block_api::Buffer<hmac::block_api::HmacCore<Sha256>>>();
-        wiped_on_drop::<Sha256>();
-    }
-};
-
 /// HMAC of the concatenation of `parts`, from a keyed state.
 pub(crate) fn mac_of(keyed: &KeyedMac, parts: &[&[u8]]) -> [u8; 32] {
-    let mut mac = keyed.clone();
-    for part in parts {
-        mac.update(part);
-    }
-    mac.finalize().into_bytes().into()
+    keyed.mac(parts)
 }
 
 fn ascii_string(bytes: &[u8]) -> String {

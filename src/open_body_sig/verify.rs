@@ -3,6 +3,7 @@
 use super::authorization::Authorization;
 use super::params::AppKey;
 use super::stages::{body_digest_hex, keyed_mac, KeyedMac};
+use crate::sha256::constant_time_eq;
 use crate::encoding::decode_base64_mac;
 use crate::error::{Error, ErrorCode, Result};
 use crate::limits::{check_body_size, check_max_body_bytes, DEFAULT_MAX_BODY_BYTES};
@@ -86,8 +87,6 @@ pub(crate) fn verify_with(
     tolerance: Tolerance,
     max_body_bytes: usize,
 ) -> Result<Authorization> {
-    use hmac::Mac as _;
-
     let auth = Authorization::parse(header)?;
     check_body_size("body", body.len(), max_body_bytes)?;
     let claimed = decode_base64_mac(&auth.signature).ok_or_else(|| {
@@ -99,17 +98,14 @@ pub(crate) fn verify_with(
         )
     })?;
     let digest = body_digest_hex(body);
-    let mut mac = keyed.clone();
-    for part in [auth.app_id.as_bytes(), auth.timestamp.as_bytes(), auth.nonce.as_bytes(), &digest] {
-        mac.update(part);
-    }
-    if mac.verify_slice(&claimed).is_err() {
+    let computed = keyed.mac(&[auth.app_id.as_bytes(), auth.timestamp.as_bytes(), auth.nonce.as_bytes(), &digest]);
+    if !constant_time_eq(&computed, &claimed) {
         return Err(Error::new(
             ErrorCode::SignatureMismatch,
             "signature",
             format!(
                 "the signature does not match: check that the appKey is the one issued for AppId \
-                 {:?}, and that the body is verified exactly as received (raw bytes, not \
+                 \"{}\", and that the body is verified exactly as received (raw bytes, not \
                  re-serialized JSON)",
                 auth.app_id
             ),
@@ -123,9 +119,9 @@ fn check_skew(timestamp: &str, now_ms: i64, tolerance: Tolerance) -> Result<()> 
     let signed_at = BeijingTime::parse_compact(timestamp)
         .ok_or_else(|| Error::new(ErrorCode::AuthHeader, "authorization", "Timestamp is not yyyyMMddHHmmss"))?
         .to_epoch_ms();
-    let skew_ms = (i128::from(now_ms) - i128::from(signed_at)).unsigned_abs();
-    if skew_ms > u128::from(tolerance.millis) {
-        let direction = if i128::from(now_ms) > i128::from(signed_at) { "behind" } else { "ahead of" };
+    let skew_ms = now_ms.abs_diff(signed_at);
+    if skew_ms > tolerance.millis {
+        let direction = if now_ms > signed_at { "behind" } else { "ahead of" };
         return Err(Error::new(
             ErrorCode::TimestampSkew,
             "timestamp",

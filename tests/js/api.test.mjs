@@ -128,3 +128,35 @@ test('errors are real Error subclasses with stable fields', () => {
   assert.deepEqual(error.issues, []);
   assert.equal(String(error), `ChinaumsError: ${error.message}`);
 });
+
+test('signer.signRequest adds the header like signRequest, without touching the request', () => {
+  const request = { method: 'POST', url: 'http://127.0.0.1:9/x', headers: { 'Content-Type': 'application/json' }, body: '{"a":"预"}' };
+  const signer = new OpenBodySigner({ appId, appKey });
+  try {
+    const inputs = { timestamp: '20250102030405', nonce: 'n-2' };
+    const signed = signer.signRequest(request, inputs);
+    assert.equal(signed.headers.Authorization, signOpenBody({ appId, appKey, body: request.body, ...inputs }).authorization);
+    assert.equal(signed.body, request.body);
+    assert.equal(request.headers.Authorization, undefined);
+    assert.equal(thrown(() => signer.signRequest(null)).field, 'request');
+  } finally {
+    signer.free();
+  }
+});
+
+test('bodies around the size where Node lends its hardware SHA-256 sign like node:crypto', async () => {
+  const { createHash, createHmac } = await import('node:crypto');
+  const signer = new OpenBodySigner({ appId, appKey });
+  try {
+    for (const size of [1, 1022, 1023, 1024, 1025, 4096, 100_000]) {
+      for (const body of ['x'.repeat(size), '预'.repeat(Math.ceil(size / 3)), new Uint8Array(size).map((_, i) => i * 7)]) {
+        const out = signer.sign(body, { timestamp: '20250102030405', nonce: 'n' });
+        const digest = createHash('sha256').update(body).digest('hex');
+        const signature = createHmac('sha256', appKey).update(`${appId}20250102030405n${digest}`).digest('base64');
+        assert.deepEqual([out.bodyDigest, out.signature], [digest, signature], `${typeof body} of ${size}`);
+      }
+    }
+  } finally {
+    signer.free();
+  }
+});

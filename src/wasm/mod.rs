@@ -11,15 +11,19 @@
 //! * the appKey arrives as an owned `String` (not `&str`) so that its copy in wasm memory is
 //!   wiped before it is freed (SECURITY.md).
 
+mod io;
+
+pub use io::{build_bills_io, io_address, io_reserve, read_result, write_parts};
+
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
-use crate::bills::{CheckOptions, PREAUTH_CANCEL};
+use crate::bills::CheckOptions;
 use crate::error::{issues_to_json, Error, ErrorCode};
 use crate::limits::{check_body_size, check_max_body_bytes, DEFAULT_MAX_BODY_BYTES};
 use crate::nonce::fresh_nonce;
-use crate::open_body_sig::{self, AppKey, Authorization, OpenBodySigner, SignedBody, Tolerance, VerifyOptions};
-use crate::request::{build_request, resolve_base_url, BuildOptions};
+use crate::open_body_sig::{self, AppKey, Authorization, OpenBodySigner, Tolerance, VerifyOptions};
+use crate::request::resolve_base_url;
 use crate::time::BeijingTime;
 
 type JsResult<T> = Result<T, JsValue>;
@@ -75,10 +79,6 @@ fn joined(parts: &[&str]) -> String {
     parts.join("\n")
 }
 
-fn signed_parts(signed: &SignedBody) -> String {
-    joined(&[&signed.authorization, &signed.signature, &signed.body_digest, &signed.timestamp, &signed.nonce])
-}
-
 /// Timestamp and nonce to sign with: the caller's, or the clock's and the CSPRNG's.
 fn header_inputs(timestamp: Option<String>, nonce: Option<String>, now_ms: f64) -> Result<(String, String), Error> {
     let timestamp = match timestamp {
@@ -111,26 +111,6 @@ impl WasmSigner {
         Ok(WasmSigner { inner })
     }
 
-    /// `authorization\nsignature\nbodyDigest\ntimestamp\nnonce`
-    pub fn sign(&self, body: &[u8], timestamp: Option<String>, nonce: Option<String>, now_ms: f64) -> JsResult<String> {
-        let (timestamp, nonce) = header_inputs(timestamp, nonce, now_ms).map_err(thrown)?;
-        let signed = self.inner.sign(body, &timestamp, &nonce).map_err(thrown)?;
-        Ok(signed_parts(&signed))
-    }
-}
-
-/// One-shot signing; same result as `WasmSigner::sign`.
-#[wasm_bindgen]
-pub fn sign_open_body(
-    app_id: &str,
-    app_key: String,
-    body: &[u8],
-    timestamp: Option<String>,
-    nonce: Option<String>,
-    now_ms: f64,
-    max_body_bytes: Option<f64>,
-) -> JsResult<String> {
-    WasmSigner::new(app_id, app_key, max_body_bytes)?.sign(body, timestamp, nonce, now_ms)
 }
 
 /// `appId\ntimestamp\nnonce` of a header that verifies.
@@ -230,52 +210,6 @@ pub fn beijing_time(epoch: f64) -> JsResult<String> {
     let ms = epoch_ms(epoch, "epochMs").map_err(thrown)?;
     let t = BeijingTime::from_epoch_ms(ms).map_err(thrown)?;
     Ok(joined(&[&t.compact(), &t.date_time(), &t.date()]))
-}
-
-/// The issues of a preauth-cancel request, as a JSON array (empty when valid). Never throws.
-#[wasm_bindgen]
-pub fn validate_preauth_cancel(
-    input_json: &str,
-    msg_src_id: Option<String>,
-    allow_unknown_fields: bool,
-    apply_defaults: bool,
-    max_body_bytes: Option<f64>,
-) -> String {
-    let max_body_bytes = match body_limit(max_body_bytes) {
-        Ok(max) => Some(max),
-        Err(err) => return issues_to_json(&err.into_issues()),
-    };
-    let options = CheckOptions { msg_src_id, allow_unknown_fields, apply_defaults, max_body_bytes };
-    issues_to_json(&crate::bills::validate_json(&PREAUTH_CANCEL, input_json, &options))
-}
-
-/// `url\nbody` of a valid preauth-cancel request.
-#[wasm_bindgen]
-pub fn build_preauth_cancel(
-    input_json: &str,
-    env: Option<String>,
-    base_url: Option<String>,
-    now_ms: f64,
-    msg_src_id: Option<String>,
-    allow_unknown_fields: bool,
-    max_body_bytes: Option<f64>,
-) -> JsResult<String> {
-    let max_body_bytes = Some(body_limit(max_body_bytes).map_err(thrown)?);
-    let base_url = resolve_base_url(env.as_deref(), base_url.as_deref()).map_err(thrown)?;
-    let options = BuildOptions {
-        base_url,
-        now_ms: epoch_ms(now_ms, "now").map_err(thrown)?,
-        check: CheckOptions { msg_src_id, allow_unknown_fields, apply_defaults: false, max_body_bytes },
-    };
-    let request = build_request(&PREAUTH_CANCEL, input_json, &options).map_err(thrown)?;
-    Ok(joined(&[&request.url, &request.body]))
-}
-
-/// The normalized JSON of a preauth-cancel response.
-#[wasm_bindgen]
-pub fn parse_preauth_cancel_response(text: &str, max_body_bytes: Option<f64>) -> JsResult<String> {
-    let max_body_bytes = body_limit(max_body_bytes).map_err(thrown)?;
-    crate::bills::BillsResponse::parse_with_limit(text, max_body_bytes).map(|r| r.to_json()).map_err(thrown)
 }
 
 /// The size check of an input the wrapper has measured but not copied into wasm memory (which
@@ -476,32 +410,6 @@ pub fn validate_bills(
     };
     let options = CheckOptions { msg_src_id, allow_unknown_fields, apply_defaults, max_body_bytes };
     Ok(issues_to_json(&crate::bills::validate_json(endpoint, input_json, &options)))
-}
-
-/// `url\nbody` of a valid request for a bills endpoint with a field table.
-#[wasm_bindgen]
-// Primitives cross the boundary one by one (the convention above); an options struct would
-// need a JS object and serde.
-#[allow(clippy::too_many_arguments)]
-pub fn build_bills(
-    endpoint: &str,
-    input_json: &str,
-    env: Option<String>,
-    base_url: Option<String>,
-    now_ms: f64,
-    msg_src_id: Option<String>,
-    allow_unknown_fields: bool,
-    max_body_bytes: Option<f64>,
-) -> JsResult<String> {
-    let endpoint = crate::bills::endpoint_named(endpoint).map_err(thrown)?;
-    let max_body_bytes = Some(body_limit(max_body_bytes).map_err(thrown)?);
-    let options = BuildOptions {
-        base_url: resolve_base_url(env.as_deref(), base_url.as_deref()).map_err(thrown)?,
-        now_ms: epoch_ms(now_ms, "now").map_err(thrown)?,
-        check: CheckOptions { msg_src_id, allow_unknown_fields, apply_defaults: false, max_body_bytes },
-    };
-    let request = build_request(endpoint, input_json, &options).map_err(thrown)?;
-    Ok(joined(&[&request.url, &request.body]))
 }
 
 /// `url\nbody` of a request for any bills service, body serialized exactly.

@@ -1,0 +1,19 @@
+// Capabilities an entry may lend the core for the host it runs on. Node's entry lends its
+// hardware SHA-256 (node:crypto): wasm hashes at about 400 MB/s, SHA-NI at several GB/s, so
+// past about 1 KB the body digest is cheaper outside wasm. Everything else about signing
+// (the HMAC, the header, the checks) stays in the core. Internal: not exported.
+
+/** Bodies shorter than this (UTF-16 units or bytes) are hashed in wasm, which is cheaper there. */
+export const HOST_SHA256_MIN_LENGTH = 1024;
+
+let hostSha256;
+
+/** Registers `sha256(bytes: Uint8Array) → 32-byte Uint8Array`. */
+export function lendSha256(implementation) {
+  hostSha256 = implementation;
+}
+
+/** The host's SHA-256 for a body of this many bytes, or undefined to hash in wasm. */
+export function hostSha256For(length) {
+  return length >= HOST_SHA256_MIN_LENGTH ? hostSha256 : undefined;
+}
