@@ -1,7 +1,8 @@
 //! `POST /v1/netpay/bills/preauth-cancel`: void a preauthorization hold (PROTOCOL.md rule 5).
 
 use super::body::BillsBody;
-use super::schema::{Endpoint, FieldDefault, FieldFormat, FieldSpec};
+use super::schema::common::*;
+use super::schema::Endpoint;
 
 /// The endpoint's field table, in the order of the platform's page
 /// (`seed/preauth-cancel-api.txt`), with its maximum lengths.
@@ -9,17 +10,16 @@ pub static PREAUTH_CANCEL: Endpoint = Endpoint {
     name: "preauth-cancel",
     path: "/v1/netpay/bills/preauth-cancel",
     fields: &[
-        FieldSpec::formatted("requestTimestamp", FieldFormat::DateTime)
-            .defaulting(FieldDefault::RequestTime),
-        FieldSpec::text("mid", true, Some(32)),
-        FieldSpec::text("tid", true, Some(32)),
-        FieldSpec::text("instMid", true, None).defaulting(FieldDefault::Constant("QRPAYDEFAULT")),
-        FieldSpec::text("billNo", true, Some(31)).prefixed(),
-        FieldSpec::formatted("billDate", FieldFormat::Date),
-        FieldSpec::text("merOrderId", true, Some(32)).prefixed(),
-        FieldSpec::text("authIdRespCd", true, Some(64)),
-        FieldSpec::text("msgId", false, Some(64)),
-        FieldSpec::text("srcReserve", false, Some(255)),
+        REQUEST_TIMESTAMP,
+        MID,
+        TID,
+        INST_MID,
+        BILL_NO,
+        BILL_DATE,
+        order_id("merOrderId", true),
+        AUTH_ID_RESP_CD,
+        MSG_ID,
+        SRC_RESERVE,
     ],
 };
 

@@ -12,26 +12,26 @@
 //! * `authedDesc` has no known limit, so none is enforced rather than an invented one.
 
 use super::body::BillsBody;
-use super::schema::{Endpoint, FieldDefault, FieldFormat, FieldSpec};
+use super::schema::common::*;
+use super::schema::{Endpoint, FieldFormat, FieldSpec};
 
 /// The capture endpoint's field table, in serialization order.
 pub static PREAUTHED: Endpoint = Endpoint {
     name: "preauthed",
     path: "/v1/netpay/bills/preauthed",
     fields: &[
-        FieldSpec::formatted("requestTimestamp", FieldFormat::DateTime)
-            .defaulting(FieldDefault::RequestTime),
-        FieldSpec::text("mid", true, Some(32)),
-        FieldSpec::text("tid", true, Some(32)),
-        FieldSpec::text("instMid", true, None).defaulting(FieldDefault::Constant("QRPAYDEFAULT")),
-        FieldSpec::text("billNo", true, Some(31)).prefixed(),
-        FieldSpec::formatted("billDate", FieldFormat::Date),
-        FieldSpec::text("authedOrderId", true, Some(32)).prefixed(),
-        FieldSpec::text("authIdRespCd", true, Some(64)),
+        REQUEST_TIMESTAMP,
+        MID,
+        TID,
+        INST_MID,
+        BILL_NO,
+        BILL_DATE,
+        order_id("authedOrderId", true),
+        AUTH_ID_RESP_CD,
         FieldSpec::formatted("totalAmount", FieldFormat::Amount),
         FieldSpec::text("authedDesc", false, None),
-        FieldSpec::text("msgId", false, Some(64)),
-        FieldSpec::text("srcReserve", false, Some(255)),
+        MSG_ID,
+        SRC_RESERVE,
     ],
 };
 

@@ -8,24 +8,24 @@
 //! `authedOrderId` sent to `bills/preauthed`.
 
 use super::body::BillsBody;
-use super::schema::{Endpoint, FieldDefault, FieldFormat, FieldSpec};
+use super::schema::common::*;
+use super::schema::Endpoint;
 
 /// The completion-reversal endpoint's field table, in serialization order.
 pub static PREAUTHED_CANCEL: Endpoint = Endpoint {
     name: "preauthed-cancel",
     path: "/v1/netpay/bills/preauthed-cancel",
     fields: &[
-        FieldSpec::formatted("requestTimestamp", FieldFormat::DateTime)
-            .defaulting(FieldDefault::RequestTime),
-        FieldSpec::text("mid", true, Some(32)),
-        FieldSpec::text("tid", true, Some(32)),
-        FieldSpec::text("instMid", true, None).defaulting(FieldDefault::Constant("QRPAYDEFAULT")),
-        FieldSpec::text("billNo", false, Some(31)).prefixed(),
-        FieldSpec::formatted("billDate", FieldFormat::Date).optional(),
-        FieldSpec::text("merOrderId", true, Some(32)).prefixed(),
-        FieldSpec::text("authIdRespCd", false, Some(64)),
-        FieldSpec::text("msgId", false, Some(64)),
-        FieldSpec::text("srcReserve", false, Some(255)),
+        REQUEST_TIMESTAMP,
+        MID,
+        TID,
+        INST_MID,
+        BILL_NO.optional(),
+        BILL_DATE.optional(),
+        order_id("merOrderId", true),
+        AUTH_ID_RESP_CD.optional(),
+        MSG_ID,
+        SRC_RESERVE,
     ],
 };
 

@@ -7,24 +7,24 @@
 //! source says whether both may be sent at once, so that is not refused.
 
 use super::body::BillsBody;
-use super::schema::{Endpoint, FieldDefault, FieldFormat, FieldSpec};
+use super::schema::common::*;
+use super::schema::Endpoint;
 
 /// The query endpoint's field table, in serialization order.
 pub static BILLS_QUERY: Endpoint = Endpoint {
     name: "query",
     path: "/v1/netpay/bills/query",
     fields: &[
-        FieldSpec::formatted("requestTimestamp", FieldFormat::DateTime)
-            .defaulting(FieldDefault::RequestTime),
-        FieldSpec::text("mid", true, Some(32)),
-        FieldSpec::text("tid", true, Some(32)),
-        FieldSpec::text("instMid", true, None).defaulting(FieldDefault::Constant("QRPAYDEFAULT")),
-        FieldSpec::text("billNo", true, Some(31)).prefixed(),
-        FieldSpec::formatted("billDate", FieldFormat::Date),
-        FieldSpec::text("refundOrderId", false, Some(32)).prefixed(),
-        FieldSpec::text("authedOrderId", false, Some(32)).prefixed(),
-        FieldSpec::text("msgId", false, Some(64)),
-        FieldSpec::text("srcReserve", false, Some(255)),
+        REQUEST_TIMESTAMP,
+        MID,
+        TID,
+        INST_MID,
+        BILL_NO,
+        BILL_DATE,
+        order_id("refundOrderId", false),
+        order_id("authedOrderId", false),
+        MSG_ID,
+        SRC_RESERVE,
     ],
 };
 

@@ -71,6 +71,37 @@ impl FieldSpec {
     }
 }
 
+/// The rows every bills table shares, with the limits of the platform's preauth-cancel page
+/// (`seed/preauth-cancel-api.txt`); each table lists them in its own order.
+pub(crate) mod common {
+    use super::{FieldDefault, FieldFormat, FieldSpec};
+
+    /// `requestTimestamp`: filled from the clock when absent.
+    pub const REQUEST_TIMESTAMP: FieldSpec =
+        FieldSpec::formatted("requestTimestamp", FieldFormat::DateTime).defaulting(FieldDefault::RequestTime);
+    /// `mid`, the merchant number.
+    pub const MID: FieldSpec = FieldSpec::text("mid", true, Some(32));
+    /// `tid`, the terminal number.
+    pub const TID: FieldSpec = FieldSpec::text("tid", true, Some(32));
+    /// `instMid`, the business type: `QRPAYDEFAULT` when absent.
+    pub const INST_MID: FieldSpec = FieldSpec::text("instMid", true, None).defaulting(FieldDefault::Constant("QRPAYDEFAULT"));
+    /// `billNo`, starting with the msgSrcId.
+    pub const BILL_NO: FieldSpec = FieldSpec::text("billNo", true, Some(31)).prefixed();
+    /// `billDate`, `yyyy-MM-dd`.
+    pub const BILL_DATE: FieldSpec = FieldSpec::formatted("billDate", FieldFormat::Date);
+    /// `authIdRespCd`, the preauth's authorization code.
+    pub const AUTH_ID_RESP_CD: FieldSpec = FieldSpec::text("authIdRespCd", true, Some(64));
+    /// A merchant-created order id (`merOrderId`, `authedOrderId`, `refundOrderId`): at most 32
+    /// characters, starting with the msgSrcId.
+    pub const fn order_id(name: &'static str, required: bool) -> FieldSpec {
+        FieldSpec::text(name, required, Some(32)).prefixed()
+    }
+    /// `msgId`, echoed back.
+    pub const MSG_ID: FieldSpec = FieldSpec::text("msgId", false, Some(64));
+    /// `srcReserve`, echoed back.
+    pub const SRC_RESERVE: FieldSpec = FieldSpec::text("srcReserve", false, Some(255));
+}
+
 /// A bills endpoint: its path and its request fields in the platform table's order, which is
 /// also the order they are serialized in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
