@@ -26,8 +26,8 @@ pub fn clock_offset_ms(server_timestamp: &str, received_at_ms: i64) -> Result<i6
                 "responseTimestamp",
                 format!(
                     "responseTimestamp must be a Beijing time yyyy-MM-dd HH:mm:ss (or \
-                     yyyyMMddHHmmss), not \"{}\"",
-                    server_timestamp.chars().take(40).collect::<String>()
+                     yyyyMMddHHmmss), not {}",
+                    crate::error::quoted(server_timestamp)
                 ),
             )
         })?;

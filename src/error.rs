@@ -291,6 +291,16 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// At most 40 characters of a value, JSON-quoted, for messages: quotes, backslashes and
+/// control characters are escaped, so that a value from a request or a response can neither
+/// forge log lines nor blur where it ends.
+pub(crate) fn quoted(value: &str) -> String {
+    let end = value.char_indices().nth(40).map_or(value.len(), |(at, _)| at);
+    let mut out = String::with_capacity(end + 2);
+    json::write_string(&mut out, value.get(..end).unwrap_or(value));
+    out
+}
+
 /// Result alias used throughout the crate.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
@@ -298,6 +308,13 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 #[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_escapes_and_truncates() {
+        assert_eq!(quoted("a\"b\n2026-01-01 ERROR forged"), r#""a\"b\n2026-01-01 ERROR forged""#);
+        assert_eq!(quoted(&"x".repeat(50)), format!("\"{}\"", "x".repeat(40)));
+        assert_eq!(quoted("预授权"), "\"预授权\"");
+    }
 
     #[test]
     fn codes_have_stable_strings() {

@@ -29,8 +29,8 @@ pub fn bills_path(service: &str) -> Result<String> {
             format!(
                 "service must be a bills endpoint name of lowercase letters, digits and dashes \
                  (for example \"refund\" or \"close-qrcode\"), at most {MAX_SERVICE_LEN} characters, \
-                 not \"{}\"",
-                service.chars().take(40).collect::<String>()
+                 not {}",
+                crate::error::quoted(service)
             ),
         ));
     }
@@ -66,9 +66,9 @@ pub fn build_bills_request(service: &str, input: &str, base_url: &str, now_ms: i
                 ErrorCode::FieldFormat,
                 "requestTimestamp",
                 format!(
-                    "requestTimestamp must be a real Beijing date-time yyyy-MM-dd HH:mm:ss, not \"{}\"; \
+                    "requestTimestamp must be a real Beijing date-time yyyy-MM-dd HH:mm:ss, not {}; \
                      omit it to use the clock",
-                    text.chars().take(40).collect::<String>()
+                    crate::error::quoted(text)
                 ),
             )),
             other => issues.push(Issue::new(

@@ -1,11 +1,11 @@
 //! Fresh nonces from the platform CSPRNG (the OS on native targets, `crypto.getRandomValues`
 //! in JavaScript hosts through getrandom's `js` backend).
 //!
-//! Random bytes are drawn in batches: in JavaScript hosts one `crypto.getRandomValues` call
-//! costs about 3 µs in Node 20, more than signing a small body, so one call serves 64 nonces.
-//! Each byte is handed out once and wiped as it is used; nothing is drawn at import time.
-
-use core::cell::RefCell;
+//! In wasm, random bytes are drawn in batches: in JavaScript hosts one `crypto.getRandomValues`
+//! call costs about 3 µs in Node 20, more than signing a small body, so one call serves 64
+//! nonces. Each byte is handed out once and wiped as it is used; nothing is drawn at import
+//! time. Natively each nonce is drawn from the OS on its own (a pool there would be duplicated
+//! by `fork()`).
 
 use crate::encoding::hex_lower_into;
 use crate::error::{Error, ErrorCode, Result};
@@ -14,17 +14,6 @@ use crate::error::{Error, ErrorCode, Result};
 pub const NONCE_LEN: usize = 32;
 
 const BYTES_PER_NONCE: usize = NONCE_LEN / 2;
-const POOL_BYTES: usize = 64 * BYTES_PER_NONCE;
-
-struct Pool {
-    bytes: [u8; POOL_BYTES],
-    /// Bytes before `next` were handed out (and wiped).
-    next: usize,
-}
-
-std::thread_local! {
-    static POOL: RefCell<Pool> = const { RefCell::new(Pool { bytes: [0; POOL_BYTES], next: POOL_BYTES }) };
-}
 
 fn unavailable() -> Error {
     Error::new(
@@ -35,21 +24,56 @@ fn unavailable() -> Error {
     )
 }
 
+#[cfg(target_arch = "wasm32")]
+mod pool {
+    use core::cell::RefCell;
+
+    use super::{unavailable, BYTES_PER_NONCE};
+    use crate::error::Result;
+
+    const POOL_BYTES: usize = 64 * BYTES_PER_NONCE;
+
+    struct Pool {
+        bytes: [u8; POOL_BYTES],
+        /// Bytes before `next` were handed out (and wiped).
+        next: usize,
+    }
+
+    std::thread_local! {
+        static POOL: RefCell<Pool> = const { RefCell::new(Pool { bytes: [0; POOL_BYTES], next: POOL_BYTES }) };
+    }
+
+    pub(super) fn random_bytes(out: &mut [u8; BYTES_PER_NONCE]) -> Result<()> {
+        POOL.with(|pool| {
+            let mut pool = pool.try_borrow_mut().map_err(|_| unavailable())?;
+            if pool.next + BYTES_PER_NONCE > POOL_BYTES {
+                getrandom::getrandom(&mut pool.bytes).map_err(|_| unavailable())?;
+                pool.next = 0;
+            }
+            let start = pool.next;
+            let random = pool.bytes.get_mut(start..start + BYTES_PER_NONCE).ok_or_else(unavailable)?;
+            out.copy_from_slice(random);
+            random.fill(0);
+            pool.next = start + BYTES_PER_NONCE;
+            Ok(())
+        })
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+use pool::random_bytes;
+
+#[cfg(not(target_arch = "wasm32"))]
+fn random_bytes(out: &mut [u8; BYTES_PER_NONCE]) -> Result<()> {
+    getrandom::getrandom(out).map_err(|_| unavailable())
+}
+
 /// Writes a fresh nonce (32 lowercase hex characters) into `out`.
 pub fn fresh_nonce_into(out: &mut [u8; NONCE_LEN]) -> Result<()> {
-    POOL.with(|pool| {
-        let mut pool = pool.try_borrow_mut().map_err(|_| unavailable())?;
-        if pool.next + BYTES_PER_NONCE > POOL_BYTES {
-            getrandom::getrandom(&mut pool.bytes).map_err(|_| unavailable())?;
-            pool.next = 0;
-        }
-        let start = pool.next;
-        let random = pool.bytes.get_mut(start..start + BYTES_PER_NONCE).ok_or_else(unavailable)?;
-        hex_lower_into(random, out);
-        random.fill(0);
-        pool.next = start + BYTES_PER_NONCE;
-        Ok(())
-    })
+    let mut random = [0u8; BYTES_PER_NONCE];
+    random_bytes(&mut random)?;
+    hex_lower_into(&random, out);
+    Ok(())
 }
 
 /// A fresh nonce: 32 lowercase hex characters (128 random bits), new on every call.

@@ -59,7 +59,7 @@ impl SignType {
             Error::new(
                 ErrorCode::FieldFormat,
                 field,
-                format!("{field} must be 'MD5' or 'SHA256', not \"{}\"", text.chars().take(20).collect::<String>()),
+                format!("{field} must be 'MD5' or 'SHA256', not {}", crate::error::quoted(text)),
             )
         })
     }
@@ -143,9 +143,9 @@ fn form_decode(component: &str) -> Result<String> {
                 let high = bytes.get(at + 1).copied().and_then(hex_value);
                 let low = bytes.get(at + 2).copied().and_then(hex_value);
                 let (Some(high), Some(low)) = (high, low) else {
-                    let shown: String = component.get(at..).unwrap_or_default().chars().take(3).collect();
+                    let shown = crate::error::quoted(component.get(at..).unwrap_or_default());
                     return Err(encoding_error(format!(
-                        "the form body has a '%' that is not followed by two hex digits (\"{shown}\"); \
+                        "the form body has a '%' that is not followed by two hex digits ({shown}); \
                          pass the raw body exactly as received")));
                 };
                 out.push(high << 4 | low);
@@ -173,7 +173,7 @@ impl NotifyParams {
                     format!(
                         "{} appears more than once in the notification, so what was signed is \
                          ambiguous",
-                        name.chars().take(40).collect::<String>()
+                        crate::error::quoted(name)
                     ),
                 ));
             }
@@ -271,7 +271,7 @@ impl NotifyParams {
                 Error::new(
                     ErrorCode::FieldFormat,
                     SIGN_TYPE_FIELD,
-                    format!("signType must be MD5 or SHA256, not \"{}\"", text.chars().take(20).collect::<String>()),
+                    format!("signType must be MD5 or SHA256, not {}", crate::error::quoted(text)),
                 )
             }),
         }

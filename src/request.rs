@@ -27,8 +27,8 @@ impl Environment {
                 ErrorCode::FieldFormat,
                 "env",
                 format!(
-                    "env must be 'test' or 'production', not \"{}\"; pass baseUrl for a local gateway",
-                    other.chars().take(40).collect::<String>()
+                    "env must be 'test' or 'production', not {}; pass baseUrl for a local gateway",
+                    crate::error::quoted(other)
                 ),
             )),
         }

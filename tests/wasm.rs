@@ -362,3 +362,13 @@ fn large_bodies_hashed_in_wasm_match_the_rustcrypto_types() {
         assert_eq!(&decoded[..], &expected[..], "signature of {size} bytes");
     }
 }
+
+#[wasm_bindgen_test]
+fn an_impossible_io_reservation_is_an_error_and_the_buffer_keeps_working() {
+    let err = thrown(binding::io_reserve(usize::MAX).unwrap_err());
+    assert_eq!(err["code"], "ERR_BODY_TOO_LARGE");
+    let signer = binding::WasmSigner::new("app", "key".into(), None).unwrap();
+    let out = sign_with(&signer, b"{}", Some("20250102030405"), Some("n"), 0.0).unwrap();
+    assert!(out.starts_with("OPEN-BODY-SIG AppId=\"app\""));
+    assert_ne!(binding::io_address(), 0);
+}

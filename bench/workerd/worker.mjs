@@ -6,7 +6,13 @@ import { APP_ID, APP_KEY, NONCE, TIMESTAMP, bodyOfSize } from '../inputs.mjs';
 
 const encoder = new TextEncoder();
 
-const hex = (bytes) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
+// As fast as plain JavaScript gets, so that the comparison is with WebCrypto, not a slow helper.
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const hex = (buffer) => {
+  let out = '';
+  for (const byte of new Uint8Array(buffer)) out += HEX[byte];
+  return out;
+};
 const base64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
 
 async function webCryptoSigner() {

@@ -70,14 +70,14 @@ function signWith(inner, body, options, maxBodyBytes) {
       writeAt(digestAt, sha256(bufferBytes(0, bodyLength)));
       packed = inner.sign_sha256_io(bodyLength, timestampLength, nonceLength, now);
     }
-    const generatedNonceLength = packed & 0xff;
-    const out = readResult(122 + generatedNonceLength + (packed >>> 8));
+    const signedNonceLength = packed & 0xff;
+    const out = readResult(122 + signedNonceLength + (packed >>> 8));
     return {
-      authorization: out.slice(122 + generatedNonceLength),
+      authorization: out.slice(122 + signedNonceLength),
       signature: out.slice(64, 108),
       bodyDigest: out.slice(0, 64),
       timestamp: out.slice(108, 122),
-      nonce: out.slice(122, 122 + generatedNonceLength),
+      nonce: out.slice(122, 122 + signedNonceLength),
     };
   });
 }

@@ -3,6 +3,7 @@
 
 import * as core from '../dist/chinaums_open.js';
 import { argumentError, fromWasm } from './errors.js';
+import { forgetBuffer, utf8Length } from './io.js';
 import { assertInitialized } from './state.js';
 
 /** Default cap on a body, JSON input or response text, in bytes (1 MiB); see `maxBodyBytes`. */
@@ -77,17 +78,6 @@ export function optionalNumber(value, field) {
     throw argumentError('ERR_FIELD_TYPE', field, `${field} must be a number, not ${describe(value)}`);
   }
   return value;
-}
-
-/** UTF-8 length of a well-formed string, without encoding it. */
-function utf8Length(s) {
-  let bytes = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const unit = s.charCodeAt(i);
-    // 2 bytes below U+0800; 3 above; a surrogate pair is 4 bytes for 2 units.
-    if (unit >= 0x80) bytes += unit < 0x800 || (unit >= 0xd800 && unit <= 0xdfff) ? 1 : 2;
-  }
-  return bytes;
 }
 
 /**
@@ -224,6 +214,8 @@ export function call(fn) {
   try {
     return fn();
   } catch (error) {
+    // A trap (a bug, or memory exhausted) may leave the I/O buffer's address stale.
+    if (error instanceof WebAssembly.RuntimeError) forgetBuffer();
     throw fromWasm(error);
   }
 }

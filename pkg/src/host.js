@@ -3,8 +3,8 @@
 // past about 1 KB the body digest is cheaper outside wasm. Everything else about signing
 // (the HMAC, the header, the checks) stays in the core. Internal: not exported.
 
-/** Bodies shorter than this (UTF-16 units or bytes) are hashed in wasm, which is cheaper there. */
-export const HOST_SHA256_MIN_LENGTH = 1024;
+/** Bodies shorter than this (in UTF-8 bytes) are hashed in wasm, which is cheaper there. */
+const HOST_SHA256_MIN_BYTES = 1024;
 
 let hostSha256;
 
@@ -15,5 +15,5 @@ export function lendSha256(implementation) {
 
 /** The host's SHA-256 for a body of this many bytes, or undefined to hash in wasm. */
 export function hostSha256For(length) {
-  return length >= HOST_SHA256_MIN_LENGTH ? hostSha256 : undefined;
+  return length >= HOST_SHA256_MIN_BYTES ? hostSha256 : undefined;
 }

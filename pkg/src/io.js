@@ -1,24 +1,37 @@
 // The hot paths' way across the wasm boundary (see src/wasm/io.rs): inputs are written with
 // TextEncoder.encodeInto straight into one reusable buffer in wasm memory, results are written
-// back into it by the core and decoded once. No intermediate copies, no per-call allocation in
-// wasm, no per-character loops. Internal: not exported from the package.
+// back into it by the core and decoded once. No intermediate copies of the inputs, no
+// per-character loops. Internal: not exported from the package.
 
 import * as core from '../dist/chinaums_open.js';
 import { wasmMemoryBuffer } from './state.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const MIN_CAPACITY = 1024;
 
 let address = 0;
 let capacity = 0;
 let view = new Uint8Array(0);
 
+/** UTF-8 length of a well-formed string, without encoding it. */
+export function utf8Length(s) {
+  let bytes = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const unit = s.charCodeAt(i);
+    // 2 bytes below U+0800; 3 above; a surrogate pair is 4 bytes for 2 units.
+    if (unit >= 0x80) bytes += unit < 0x800 || (unit >= 0xd800 && unit <= 0xdfff) ? 1 : 2;
+  }
+  return bytes;
+}
+
 /** A view of the buffer, at least `size` bytes long, valid until the next call into wasm. */
 function buffer(size) {
   if (size > capacity) {
-    // Grow geometrically so that slowly growing inputs do not reallocate every time.
-    capacity = Math.max(size, capacity * 2, 1024);
-    address = core.io_reserve(capacity);
+    const wanted = Math.max(size, MIN_CAPACITY);
+    // The core refuses (rather than aborts) a size it cannot reserve; only then is it ours.
+    address = core.io_reserve(wanted);
+    capacity = wanted;
   }
   const memory = wasmMemoryBuffer();
   if (view.buffer !== memory || view.byteOffset !== address || view.length !== capacity) {
@@ -28,20 +41,29 @@ function buffer(size) {
 }
 
 /**
+ * Forgets the buffer after the wasm instance trapped (the core keeps no borrowed buffer across
+ * a trap, but the address JavaScript holds may be stale): the next call reserves afresh.
+ */
+export function forgetBuffer() {
+  address = 0;
+  capacity = 0;
+  view = new Uint8Array(0);
+}
+
+/**
  * Writes the parts (strings as UTF-8, bytes as they are; `undefined` for an absent part)
  * one after the other from the start of the buffer. Returns each part's length, -1 if absent.
  */
 export function writeParts(parts) {
-  let total = 0;
-  for (const part of parts) {
-    if (part !== undefined) total += typeof part === 'string' ? part.length : part.length;
-  }
-  // UTF-8 needs at most 3 bytes per UTF-16 unit; try the exact size first, which fits ASCII.
-  let target = buffer(total);
-  let lengths = fill(target, parts);
+  let units = 0;
+  for (const part of parts) if (part !== undefined) units += part.length;
+  // One UTF-16 unit is at least one byte: the unit count fits ASCII exactly. Otherwise the
+  // exact UTF-8 size is measured, so the buffer is never reserved larger than the input.
+  let lengths = fill(buffer(units), parts);
   if (lengths === undefined) {
-    target = buffer(total * 3);
-    lengths = fill(target, parts);
+    let bytes = 0;
+    for (const part of parts) if (part !== undefined) bytes += typeof part === 'string' ? utf8Length(part) : part.length;
+    lengths = fill(buffer(bytes), parts);
   }
   return lengths;
 }

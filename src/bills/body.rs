@@ -172,7 +172,7 @@ impl BillsBody {
                     "msgSrcId",
                     format!(
                         "msgSrcId must be the 4-character source id ChinaUMS assigned (letters and \
-                         digits, for example 3194), not \"{id}\""),
+                         digits, for example 3194), not {}", crate::error::quoted(id)),
                 ));
                 None
             }
@@ -221,7 +221,11 @@ impl BillsBody {
 
 /// The issue of a member that appears more than once in a JSON object.
 pub(crate) fn duplicate_field_issue(name: &str) -> Issue {
-    Issue::new(ErrorCode::DuplicateField, name, format!("{name} appears more than once in the JSON object; keep one"))
+    Issue::new(
+        ErrorCode::DuplicateField,
+        name,
+        format!("{} appears more than once in the JSON object; keep one", crate::error::quoted(name)),
+    )
 }
 
 fn member_separator(out: &mut String, first: &mut bool) {
@@ -275,8 +279,8 @@ fn check_field(
                 ErrorCode::FieldPrefix,
                 name,
                 format!(
-                    "{name} must start with your msgSrcId \"{prefix}\" (the source id ChinaUMS \
-                     assigned); the platform answers INVALID_MSGSRC otherwise"),
+                    "{name} must start with your msgSrcId {} (the source id ChinaUMS \
+                     assigned); the platform answers INVALID_MSGSRC otherwise", crate::error::quoted(prefix)),
             ));
         }
     }
@@ -307,18 +311,18 @@ fn required_message(spec: &FieldSpec) -> String {
 }
 
 fn format_message(format: FieldFormat, name: &str, text: &str) -> String {
-    let shown: String = text.chars().take(40).collect();
+    let shown = crate::error::quoted(text);
     match format {
         FieldFormat::DateTime => format!(
             "{name} must be a real Beijing date-time in the form yyyy-MM-dd HH:mm:ss (for example \
-             2025-01-02 03:04:05), not \"{shown}\""),
+             2025-01-02 03:04:05), not {shown}"),
         FieldFormat::Date => format!(
             "{name} must be a real calendar date in the form yyyy-MM-dd (for example 2025-01-02), \
-             not \"{shown}\""),
+             not {shown}"),
         FieldFormat::Amount => format!(
             "{name} must be a positive whole number of fen written with digits only (for example \
              \"2100\" or 2100 for 21.00 yuan; no decimal point, sign, exponent or leading zero, at \
-             most {MAX_AMOUNT_FEN}), not \"{shown}\""),
+             most {MAX_AMOUNT_FEN}), not {shown}"),
         FieldFormat::Text => format!("{name} has an invalid value"),
     }
 }
@@ -333,7 +337,7 @@ fn article(type_name: &str) -> String {
 
 fn type_issue(name: &str, value: &Value) -> Issue {
     let hint = match value {
-        Value::Number(text) => format!("; write it as the string \"{text}\""),
+        Value::Number(text) => format!("; write it as the string {}", crate::error::quoted(text)),
         Value::Null => "; leave the field out instead of sending null".to_owned(),
         _ => String::new(),
     };
@@ -376,11 +380,11 @@ fn unknown_field_issue(endpoint: &Endpoint, name: &str) -> Issue {
                 .min_by_key(|(d, _)| *d)
                 .map(|(_, known)| known)
         });
-    let shown: String = name.chars().take(40).collect();
+    let shown = crate::error::quoted(name);
     let message = match suggestion {
-        Some(known) => format!("unknown field \"{shown}\" in a {} request; did you mean {known}?", endpoint.name),
+        Some(known) => format!("unknown field {shown} in a {} request; did you mean {known}?", endpoint.name),
         None => format!(
-            "unknown field \"{shown}\" in a {} request; remove it, or allow unknown fields if the \
+            "unknown field {shown} in a {} request; remove it, or allow unknown fields if the \
              platform has added it",
             endpoint.name
         ),

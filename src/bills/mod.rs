@@ -41,8 +41,8 @@ pub fn endpoint_named(name: &str) -> Result<&'static Endpoint> {
             ErrorCode::FieldFormat,
             "endpoint",
             format!(
-                "no field table for the bills endpoint \"{}\"; known: {} (use buildRequest for others)",
-                name.chars().take(40).collect::<String>(),
+                "no field table for the bills endpoint {}; known: {} (use buildRequest for others)",
+                crate::error::quoted(name),
                 known.join(", ")
             ),
         )

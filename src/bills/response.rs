@@ -220,8 +220,10 @@ fn amount_fen(path: &str, value: Value) -> Result<Value> {
         None => Err(invalid(
             path,
             format!(
-                "{path} is {}\"{text}\", which is not a whole number of fen; amounts must be integers",
-                if raw { "the string " } else { "" }
+                "{} is {}{}, which is not a whole number of fen; amounts must be integers",
+                crate::error::quoted(path),
+                if raw { "the string " } else { "" },
+                crate::error::quoted(text)
             ),
         )),
     }

@@ -60,7 +60,7 @@ impl Authorization {
                  Timestamp=\"…\", Nonce=\"…\", Signature=\"…\""
                     .to_owned()
             } else {
-                format!("the Authorization scheme must be {SCHEME}, not \"{}\"", truncate(scheme))
+                format!("the Authorization scheme must be {SCHEME}, not {}", crate::error::quoted(scheme))
             }));
         }
         let values = parse_params(params)?;
@@ -96,10 +96,6 @@ fn is_ows(c: char) -> bool {
     c == ' ' || c == '\t'
 }
 
-fn truncate(s: &str) -> String {
-    s.chars().take(40).collect()
-}
-
 /// Parses `Name="value"` pairs separated by commas with optional whitespace.
 fn parse_params(input: &str) -> Result<[Option<String>; 4]> {
     let mut values: [Option<String>; 4] = Default::default();
@@ -114,14 +110,14 @@ fn parse_params(input: &str) -> Result<[Option<String>; 4]> {
         let (name, after_name) = rest.split_at_checked(name_len).unwrap_or((rest, ""));
         if name.is_empty() {
             return Err(header_error(format!(
-                "expected a parameter name such as AppId= at \"{}\"",
-                truncate(rest)
+                "expected a parameter name such as AppId= at {}",
+                crate::error::quoted(rest)
             )));
         }
         let slot = PARAMS
             .iter()
             .position(|p| p.eq_ignore_ascii_case(name))
-            .ok_or_else(|| header_error(format!("unknown parameter \"{}\"; expected AppId, Timestamp, Nonce and Signature", truncate(name))))?;
+            .ok_or_else(|| header_error(format!("unknown parameter {}; expected AppId, Timestamp, Nonce and Signature", crate::error::quoted(name))))?;
         let after_eq = after_name
             .trim_start_matches(is_ows)
             .strip_prefix('=')

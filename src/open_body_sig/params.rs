@@ -91,12 +91,12 @@ pub fn check_nonce(nonce: &str) -> Result<()> {
 pub fn check_timestamp(timestamp: &str) -> Result<BeijingTime> {
     BeijingTime::parse_compact(timestamp).ok_or_else(|| {
         // Quoted so that the caller sees what was wrong, but cut short: the value may be huge.
-        let shown: String = timestamp.chars().take(40).collect();
+        let shown = crate::error::quoted(timestamp);
         Error::new(
             ErrorCode::FieldFormat,
             "timestamp",
             format!(
-                "timestamp \"{shown}\" is not a real Beijing date-time in the form \
+                "timestamp {shown} is not a real Beijing date-time in the form \
                  yyyyMMddHHmmss (14 digits, for example 20250102030405); omit it to use the clock"),
         )
     })

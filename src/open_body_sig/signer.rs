@@ -3,7 +3,7 @@
 use core::fmt;
 
 use super::params::{check_app_id, check_nonce, check_timestamp, AppKey};
-use super::stages::{body_digest_hex, keyed_mac, mac_of, KeyedMac};
+use super::stages::{body_digest_hex, keyed_mac, KeyedMac};
 use crate::encoding::{base64_mac, BASE64_MAC_LEN};
 use super::verify::{verify_with, Tolerance};
 use super::Authorization;
@@ -24,6 +24,14 @@ pub struct SignedBody {
     pub timestamp: String,
     /// The nonce that was signed.
     pub nonce: String,
+}
+
+/// A signature's raw parts (ASCII bytes), before they become strings.
+pub(crate) struct RawSignature {
+    /// Lowercase hex SHA-256 of the body.
+    pub(crate) body_digest: [u8; 64],
+    /// Base64 HMAC-SHA256.
+    pub(crate) signature: [u8; BASE64_MAC_LEN],
 }
 
 /// Signs bodies for one appId. The key's HMAC state is computed once, here, and the key bytes
@@ -68,53 +76,46 @@ impl OpenBodySigner {
     /// Signs the exact body bytes with a given timestamp (`yyyyMMddHHmmss`, Beijing) and nonce.
     /// The host must send these same bytes.
     pub fn sign(&self, body: &[u8], timestamp: &str, nonce: &str) -> Result<SignedBody> {
-        check_body_size("body", body.len(), self.max_body_bytes)?;
-        check_timestamp(timestamp)?;
-        check_nonce(nonce)?;
-        Ok(self.sign_checked(body, timestamp, nonce))
+        let raw = self.sign_raw(body.len(), || body_digest_hex(body), timestamp, nonce)?;
+        Ok(self.signed_body(&raw, timestamp, nonce))
     }
 
     /// Signs with the current system time and a fresh CSPRNG nonce.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn sign_now(&self, body: &[u8]) -> Result<SignedBody> {
         check_body_size("body", body.len(), self.max_body_bytes)?;
-        let timestamp = crate::time::BeijingTime::from_epoch_ms(crate::time::system_now_ms())?;
+        let timestamp = crate::time::BeijingTime::from_epoch_ms(crate::time::system_now_ms())?.compact();
         let nonce = crate::nonce::fresh_nonce()?;
-        Ok(self.sign_checked(body, &timestamp.compact(), &nonce))
+        self.sign(body, &timestamp, &nonce)
     }
 
-    fn sign_checked(&self, body: &[u8], timestamp: &str, nonce: &str) -> SignedBody {
-        let (digest, signature) = self.digest_and_signature(body, timestamp, nonce);
-        let signature = String::from_utf8_lossy(&signature).into_owned();
+    /// Every rule of signing, with the body's digest (lowercase hex) computed by `digest` only
+    /// once the checks pass: the body cap (on `body_len`), the timestamp and the nonce. The wasm
+    /// binding calls this directly, with a digest it may have had the host compute.
+    pub(crate) fn sign_raw(
+        &self,
+        body_len: usize,
+        digest: impl FnOnce() -> [u8; 64],
+        timestamp: &str,
+        nonce: &str,
+    ) -> Result<RawSignature> {
+        check_body_size("body", body_len, self.max_body_bytes)?;
+        check_timestamp(timestamp)?;
+        check_nonce(nonce)?;
+        let body_digest = digest();
+        let mac = self.keyed.mac(&[self.app_id.as_bytes(), timestamp.as_bytes(), nonce.as_bytes(), &body_digest]);
+        Ok(RawSignature { body_digest, signature: base64_mac(&mac) })
+    }
+
+    fn signed_body(&self, raw: &RawSignature, timestamp: &str, nonce: &str) -> SignedBody {
+        let signature = String::from_utf8_lossy(&raw.signature).into_owned();
         SignedBody {
             authorization: super::authorization_header(&self.app_id, timestamp, nonce, &signature),
             signature,
-            body_digest: String::from_utf8_lossy(&digest).into_owned(),
+            body_digest: String::from_utf8_lossy(&raw.body_digest).into_owned(),
             timestamp: timestamp.to_owned(),
             nonce: nonce.to_owned(),
         }
-    }
-
-    /// The body digest (lowercase hex) and signature (Base64) for already-checked header
-    /// inputs: the whole computation, with no allocation, for callers that write the results
-    /// somewhere of their own (the wasm binding's I/O buffer).
-    pub(crate) fn digest_and_signature(&self, body: &[u8], timestamp: &str, nonce: &str) -> ([u8; 64], [u8; BASE64_MAC_LEN]) {
-        let digest = body_digest_hex(body);
-        let signature = self.signature_for_digest(&digest, timestamp, nonce);
-        (digest, signature)
-    }
-
-    /// The signature (Base64) over already-checked header inputs and a body digest
-    /// (lowercase hex), for callers that hash the body elsewhere.
-    pub(crate) fn signature_for_digest(&self, digest: &[u8; 64], timestamp: &str, nonce: &str) -> [u8; BASE64_MAC_LEN] {
-        let mac = mac_of(&self.keyed, &[self.app_id.as_bytes(), timestamp.as_bytes(), nonce.as_bytes(), digest]);
-        base64_mac(&mac)
-    }
-
-    /// Checks a body length against this signer's cap (for callers of `signature_for_digest`).
-    #[cfg(target_arch = "wasm32")]
-    pub(crate) fn check_body(&self, body_len: usize) -> Result<()> {
-        check_body_size("body", body_len, self.max_body_bytes)
     }
 
     /// Verifies a header received for this signer's appId, reusing the precomputed key state
@@ -125,7 +126,7 @@ impl OpenBodySigner {
             return Err(Error::new(
                 ErrorCode::AuthHeader,
                 "authorization",
-                format!("AppId \"{}\" in the header is not this signer's appId \"{}\"", auth.app_id, self.app_id),
+                format!("AppId {} in the header is not this signer's appId {}", crate::error::quoted(&auth.app_id), crate::error::quoted(&self.app_id)),
             ));
         }
         Ok(auth)

@@ -21,7 +21,7 @@ pub fn string_to_sign(app_id: &str, timestamp: &str, nonce: &str, body_digest: &
 /// Stage 3: standard padded Base64 of HMAC-SHA256 over the string to sign, keyed by the
 /// appKey's UTF-8 bytes.
 pub fn signature(app_key: &AppKey, string_to_sign: &str) -> String {
-    let mac = mac_of(&keyed_mac(app_key), &[string_to_sign.as_bytes()]);
+    let mac = keyed_mac(app_key).mac(&[string_to_sign.as_bytes()]);
     ascii_string(&base64_mac(&mac))
 }
 
@@ -88,11 +88,6 @@ fn scrub_stack_below() {
     core::hint::black_box(&area);
 }
 
-/// HMAC of the concatenation of `parts`, from a keyed state.
-pub(crate) fn mac_of(keyed: &KeyedMac, parts: &[&[u8]]) -> [u8; 32] {
-    keyed.mac(parts)
-}
-
 fn ascii_string(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -139,8 +134,8 @@ mod tests {
     fn keyed_state_matches_one_shot_hmac() {
         let key = AppKey::new("k").unwrap();
         let keyed = keyed_mac(&key);
-        let split = mac_of(&keyed, &[b"ab", b"", b"c"]);
-        let whole = mac_of(&keyed, &[b"abc"]);
+        let split = keyed.mac(&[b"ab", b"", b"c"]);
+        let whole = keyed.mac(&[b"abc"]);
         assert_eq!(split, whole);
     }
 }

@@ -105,9 +105,9 @@ pub(crate) fn verify_with(
             "signature",
             format!(
                 "the signature does not match: check that the appKey is the one issued for AppId \
-                 \"{}\", and that the body is verified exactly as received (raw bytes, not \
+                 {}, and that the body is verified exactly as received (raw bytes, not \
                  re-serialized JSON)",
-                auth.app_id
+                crate::error::quoted(&auth.app_id)
             ),
         ));
     }

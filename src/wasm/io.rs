@@ -15,95 +15,103 @@
 //!   `n | authorization length << 8`.
 //! * [`build_bills_io`]: in `[json][endpoint][env][baseUrl][msgSrcId]`, out `[url]\n[body]`,
 //!   returning its length.
+//!
+//! Growth never aborts: it uses `try_reserve`, so an impossible size is an error, not a trap.
+//! And the buffer is taken out of its cell for each call and put back after, so that even a
+//! trap elsewhere leaves an empty buffer behind rather than a stuck borrow.
 
-use core::cell::RefCell;
+use core::cell::Cell;
 
 use wasm_bindgen::prelude::*;
 
-use super::{body_limit, epoch_ms, thrown, JsResult, WasmSigner};
+use super::{body_limit, epoch_ms, header_inputs, thrown, JsResult, WasmSigner};
 use crate::bills::CheckOptions;
-use crate::error::{Error, ErrorCode};
-use crate::nonce::{fresh_nonce_into, NONCE_LEN};
 use crate::encoding::hex_lower_into;
-use crate::open_body_sig::{body_digest_hex, check_nonce, check_timestamp, write_authorization_header};
+use crate::error::{Error, ErrorCode};
+use crate::open_body_sig::{body_digest_hex, write_authorization_header};
 use crate::request::{build_request, resolve_base_url, BuildOptions};
-use crate::time::BeijingTime;
 
 std::thread_local! {
-    static IO: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    static IO: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
 }
 
 fn internal(what: &str) -> Error {
     Error::whole(ErrorCode::Internal, format!("internal error in the I/O buffer: {what}; please report it"))
 }
 
+/// Runs `f` with the buffer, which is out of its cell meanwhile (see the module documentation).
 fn with_io<R>(f: impl FnOnce(&mut Vec<u8>) -> Result<R, Error>) -> Result<R, Error> {
-    IO.with(|io| f(&mut *io.try_borrow_mut().map_err(|_| internal("re-entrant call"))?))
+    IO.with(|cell| {
+        let mut io = cell.take();
+        let result = f(&mut io);
+        cell.set(io);
+        result
+    })
+}
+
+/// Grows the buffer's length to at least `len` bytes, or fails without aborting.
+fn ensure_len(io: &mut Vec<u8>, len: usize) -> Result<(), Error> {
+    if io.len() < len {
+        io.try_reserve_exact(len - io.len()).map_err(|_| {
+            Error::whole(
+                ErrorCode::BodyTooLarge,
+                format!("cannot reserve {len} bytes of wasm memory for this input; send less, or sign it in parts of the app"),
+            )
+        })?;
+        io.resize(len, 0);
+    }
+    Ok(())
 }
 
 /// Makes the buffer at least `capacity` bytes long and returns its address. The address stays
 /// valid until the next call that may grow the buffer (any `*_io` call or `io_reserve`); the
 /// buffer never shrinks.
 #[wasm_bindgen]
-pub fn io_reserve(capacity: usize) -> usize {
-    IO.with(|io| match io.try_borrow_mut() {
-        Ok(mut io) => {
-            if io.len() < capacity {
-                io.resize(capacity, 0);
-            }
-            io.as_mut_ptr() as usize
-        }
-        Err(_) => 0,
+pub fn io_reserve(capacity: usize) -> JsResult<usize> {
+    with_io(|io| {
+        ensure_len(io, capacity)?;
+        Ok(io.as_mut_ptr() as usize)
     })
+    .map_err(thrown)
 }
 
 /// The buffer's current address (results are read from here after a `*_io` call).
 #[wasm_bindgen]
 pub fn io_address() -> usize {
-    IO.with(|io| io.try_borrow_mut().map(|mut io| io.as_mut_ptr() as usize).unwrap_or(0))
+    with_io(|io| Ok(io.as_mut_ptr() as usize)).unwrap_or(0)
 }
 
 /// Writes parts into the buffer as `pkg/src/io.js` does (`None`: absent, length -1), for the
 /// wasm test suite, which drives the `*_io` functions from Rust.
 #[doc(hidden)]
 pub fn write_parts(parts: &[Option<&[u8]>]) -> Vec<i32> {
-    IO.with(|io| {
-        let Ok(mut io) = io.try_borrow_mut() else { return Vec::new() };
+    let lengths = parts.iter().map(|part| part.map_or(-1, |bytes| i32::try_from(bytes.len()).unwrap_or(i32::MAX))).collect();
+    let written = with_io(|io| {
         io.clear();
-        parts
-            .iter()
-            .map(|part| match part {
-                Some(bytes) => {
-                    io.extend_from_slice(bytes);
-                    i32::try_from(bytes.len()).unwrap_or(i32::MAX)
-                }
-                None => -1,
-            })
-            .collect()
-    })
+        parts.iter().flatten().for_each(|bytes| io.extend_from_slice(bytes));
+        Ok(())
+    });
+    if written.is_err() { Vec::new() } else { lengths }
 }
 
 /// The first `len` bytes of the buffer (the results of the last `*_io` call), for tests.
 #[doc(hidden)]
 pub fn read_result(len: usize) -> Vec<u8> {
-    IO.with(|io| io.try_borrow().map(|io| io.get(..len).unwrap_or_default().to_vec()).unwrap_or_default())
+    with_io(|io| Ok(io.get(..len).unwrap_or_default().to_vec())).unwrap_or_default()
 }
 
 /// Writes `parts` one after the other from the start of the buffer and returns their total
 /// length. The buffer never shrinks, so that the capacity JavaScript has reserved stays usable.
-fn write_output(io: &mut Vec<u8>, parts: &[&[u8]]) -> usize {
+fn write_output(io: &mut Vec<u8>, parts: &[&[u8]]) -> Result<usize, Error> {
     let total = parts.iter().map(|p| p.len()).sum();
-    if io.len() < total {
-        io.resize(total, 0);
-    }
+    ensure_len(io, total)?;
     let mut offset = 0;
     for part in parts {
-        if let Some(slot) = io.get_mut(offset..offset + part.len()) {
-            slot.copy_from_slice(part);
-        }
+        let slot = io.get_mut(offset..offset + part.len()).ok_or_else(|| internal("output length"))?;
+        slot.copy_from_slice(part);
         offset += part.len();
     }
-    total
+    Ok(total)
 }
 
 /// Splits the next part (`len` bytes, or absent when `len < 0`) off the front of `bytes`.
@@ -119,18 +127,6 @@ fn utf8<'a>(bytes: &'a [u8], field: &str) -> Result<&'a str, Error> {
 
 fn optional_utf8<'a>(bytes: Option<&'a [u8]>, field: &str) -> Result<Option<&'a str>, Error> {
     bytes.map(|bytes| utf8(bytes, field)).transpose()
-}
-
-/// The header timestamp: the caller's (checked) or the clock's, `yyyyMMddHHmmss` Beijing.
-fn header_timestamp(given: Option<&[u8]>, now_ms: f64) -> Result<[u8; 14], Error> {
-    let text = match given {
-        Some(bytes) => {
-            check_timestamp(utf8(bytes, "timestamp")?)?;
-            return <[u8; 14]>::try_from(bytes).map_err(|_| internal("timestamp length"));
-        }
-        None => BeijingTime::from_epoch_ms(epoch_ms(now_ms, "now")?)?.compact(),
-    };
-    <[u8; 14]>::try_from(text.as_bytes()).map_err(|_| internal("timestamp length"))
 }
 
 /// Where the body's digest comes from.
@@ -157,50 +153,39 @@ impl WasmSigner {
 }
 
 impl WasmSigner {
+    /// Slices the inputs out of the buffer, has the core sign them (every rule lives in
+    /// `OpenBodySigner::sign_raw`), and writes the results back.
     fn sign_from_io(&self, kind: Body, body_len: i32, timestamp_len: i32, nonce_len: i32, now_ms: f64) -> Result<u32, Error> {
         with_io(|io| {
             let (body, rest) = take(io, body_len)?;
             let (timestamp, rest) = take(rest, timestamp_len)?;
             let (nonce, rest) = take(rest, nonce_len)?;
             let body = body.unwrap_or_default();
-            self.inner.check_body(body.len())?;
-            let digest = match kind {
-                Body::Bytes => body_digest_hex(body),
-                Body::HostSha256 => {
-                    let (host_digest, _) = take(rest, 32)?;
+            let (timestamp, nonce) = header_inputs(
+                optional_utf8(timestamp, "timestamp")?,
+                optional_utf8(nonce, "nonce")?,
+                now_ms,
+            )?;
+            let host_digest = match kind {
+                Body::Bytes => None,
+                Body::HostSha256 => Some(take(rest, 32)?.0.unwrap_or_default()),
+            };
+            let digest = || match host_digest {
+                None => body_digest_hex(body),
+                Some(raw) => {
                     let mut hex = [0u8; 64];
-                    hex_lower_into(host_digest.unwrap_or_default(), &mut hex);
+                    hex_lower_into(raw, &mut hex);
                     hex
                 }
             };
-            let timestamp = header_timestamp(timestamp, now_ms)?;
-            // The nonce is copied out of the buffer, which is about to be overwritten.
-            let mut nonce_bytes = [0u8; 128];
-            let nonce_len = match nonce {
-                Some(given) => {
-                    check_nonce(utf8(given, "nonce")?)?;
-                    nonce_bytes.get_mut(..given.len()).ok_or_else(|| internal("nonce length"))?.copy_from_slice(given);
-                    given.len()
-                }
-                None => {
-                    let mut fresh = [0u8; NONCE_LEN];
-                    fresh_nonce_into(&mut fresh)?;
-                    nonce_bytes.get_mut(..NONCE_LEN).ok_or_else(|| internal("nonce length"))?.copy_from_slice(&fresh);
-                    NONCE_LEN
-                }
-            };
-            // Checked (or generated) ASCII, so these conversions cannot fail.
-            let timestamp = core::str::from_utf8(&timestamp).map_err(|_| internal("timestamp"))?;
-            let nonce = nonce_bytes.get(..nonce_len).and_then(|n| core::str::from_utf8(n).ok()).ok_or_else(|| internal("nonce"))?;
+            let raw = self.inner.sign_raw(body.len(), digest, &timestamp, &nonce)?;
+            let signature = core::str::from_utf8(&raw.signature).map_err(|_| internal("signature"))?;
+            let mut header = String::with_capacity(160 + self.inner.app_id().len() + nonce.len());
+            write_authorization_header(&mut header, self.inner.app_id(), &timestamp, &nonce, signature);
 
-            let signature = self.inner.signature_for_digest(&digest, timestamp, nonce);
-            let signature = core::str::from_utf8(&signature).map_err(|_| internal("signature"))?;
-            let mut header = String::with_capacity(160 + self.inner.app_id().len() + nonce_len);
-            write_authorization_header(&mut header, self.inner.app_id(), timestamp, nonce, signature);
-
-            write_output(io, &[&digest, signature.as_bytes(), timestamp.as_bytes(), nonce.as_bytes(), header.as_bytes()]);
+            write_output(io, &[&raw.body_digest, &raw.signature, timestamp.as_bytes(), nonce.as_bytes(), header.as_bytes()])?;
             let header_len = u32::try_from(header.len()).map_err(|_| internal("header length"))?;
-            let nonce_len = u32::try_from(nonce_len).map_err(|_| internal("nonce length"))?;
+            let nonce_len = u32::try_from(nonce.len()).map_err(|_| internal("nonce length"))?;
             Ok(nonce_len | header_len << 8)
         })
     }
@@ -240,7 +225,7 @@ pub fn build_bills_io(
             },
         };
         let request = build_request(endpoint, optional_utf8(json, "input")?.unwrap_or_default(), &options)?;
-        Ok(write_output(io, &[request.url.as_bytes(), b"\n", request.body.as_bytes()]))
+        write_output(io, &[request.url.as_bytes(), b"\n", request.body.as_bytes()])
     })
     .map_err(thrown)
 }

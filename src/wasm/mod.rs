@@ -79,14 +79,15 @@ fn joined(parts: &[&str]) -> String {
     parts.join("\n")
 }
 
-/// Timestamp and nonce to sign with: the caller's, or the clock's and the CSPRNG's.
-fn header_inputs(timestamp: Option<String>, nonce: Option<String>, now_ms: f64) -> Result<(String, String), Error> {
+/// Timestamp and nonce to sign with: the caller's (checked later, by the signing code), or the
+/// clock's and the CSPRNG's.
+fn header_inputs(timestamp: Option<&str>, nonce: Option<&str>, now_ms: f64) -> Result<(String, String), Error> {
     let timestamp = match timestamp {
-        Some(ts) => ts,
+        Some(ts) => ts.to_owned(),
         None => BeijingTime::from_epoch_ms(epoch_ms(now_ms, "now")?)?.compact(),
     };
     let nonce = match nonce {
-        Some(n) => n,
+        Some(n) => n.to_owned(),
         None => fresh_nonce()?,
     };
     Ok((timestamp, nonce))
@@ -260,7 +261,7 @@ pub fn access_token_request(
 ) -> JsResult<String> {
     let key = self::app_key(app_key).map_err(thrown)?;
     let base_url = resolve_base_url(env.as_deref(), base_url.as_deref()).map_err(thrown)?;
-    let (timestamp, nonce) = header_inputs(timestamp, nonce, now_ms).map_err(thrown)?;
+    let (timestamp, nonce) = header_inputs(timestamp.as_deref(), nonce.as_deref(), now_ms).map_err(thrown)?;
     let request = crate::token::access_token_request(app_id, &key, &timestamp, &nonce, &base_url).map_err(thrown)?;
     Ok(joined(&[&request.url, &request.body]))
 }
@@ -302,7 +303,7 @@ pub fn form_param_url(
     now_ms: f64,
 ) -> JsResult<String> {
     let key = self::app_key(app_key).map_err(thrown)?;
-    let (timestamp, nonce) = header_inputs(timestamp, nonce, now_ms).map_err(thrown)?;
+    let (timestamp, nonce) = header_inputs(timestamp.as_deref(), nonce.as_deref(), now_ms).map_err(thrown)?;
     crate::form_param::form_param_url(app_id, &key, url, content, &timestamp, &nonce)
         .map(|signed| signed.url)
         .map_err(thrown)
