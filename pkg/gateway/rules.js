@@ -14,18 +14,31 @@ import { parseDate, parseDateTime } from './time.js';
  */
 const field = (name, rules = {}) => ({ name, required: false, max: null, format: null, prefixed: false, amount: false, ...rules });
 
+/** The rows every table shares, with the limits of the seed's preauth-cancel table. */
+const SHARED = Object.freeze({
+  requestTimestamp: field('requestTimestamp', { required: true, format: 'dateTime' }),
+  mid: field('mid', { required: true, max: 32 }),
+  tid: field('tid', { required: true, max: 32 }),
+  instMid: field('instMid', { required: true }),
+  billNo: field('billNo', { required: true, max: 31, prefixed: true }),
+  billDate: field('billDate', { required: true, format: 'date' }),
+  authIdRespCd: field('authIdRespCd', { required: true, max: 64 }),
+  msgId: field('msgId', { max: 64 }),
+  srcReserve: field('srcReserve', { max: 255 }),
+});
+
 /** `POST /v1/netpay/bills/preauth-cancel`: the seed's table, in its order. */
 export const PREAUTH_CANCEL_FIELDS = Object.freeze([
-  field('requestTimestamp', { required: true, format: 'dateTime' }),
-  field('mid', { required: true, max: 32 }),
-  field('tid', { required: true, max: 32 }),
-  field('instMid', { required: true }),
-  field('billNo', { required: true, max: 31, prefixed: true }),
-  field('billDate', { required: true, format: 'date' }),
+  SHARED.requestTimestamp,
+  SHARED.mid,
+  SHARED.tid,
+  SHARED.instMid,
+  SHARED.billNo,
+  SHARED.billDate,
   field('merOrderId', { required: true, max: 32, prefixed: true }),
-  field('authIdRespCd', { required: true, max: 64 }),
-  field('msgId', { max: 64 }),
-  field('srcReserve', { max: 255 }),
+  SHARED.authIdRespCd,
+  SHARED.msgId,
+  SHARED.srcReserve,
 ]);
 
 // The pages of the three tables below lost their field tables (PROTOCOL.md §13 item 8), so
@@ -38,16 +51,16 @@ export const PREAUTH_CANCEL_FIELDS = Object.freeze([
  * optional look-ups of one refund (`refundOrderId`) or one preauth completion (`authedOrderId`).
  */
 export const BILLS_QUERY_FIELDS = Object.freeze([
-  field('requestTimestamp', { required: true, format: 'dateTime' }),
-  field('mid', { required: true, max: 32 }),
-  field('tid', { required: true, max: 32 }),
-  field('instMid', { required: true }),
-  field('billNo', { required: true, max: 31, prefixed: true }),
-  field('billDate', { required: true, format: 'date' }),
+  SHARED.requestTimestamp,
+  SHARED.mid,
+  SHARED.tid,
+  SHARED.instMid,
+  SHARED.billNo,
+  SHARED.billDate,
   field('refundOrderId', { max: 32, prefixed: true }),
   field('authedOrderId', { max: 32, prefixed: true }),
-  field('msgId', { max: 64 }),
-  field('srcReserve', { max: 255 }),
+  SHARED.msgId,
+  SHARED.srcReserve,
 ]);
 
 /**
@@ -55,18 +68,18 @@ export const BILLS_QUERY_FIELDS = Object.freeze([
  * order id for the completion and the amount to capture. `authedDesc` has no known limit.
  */
 export const PREAUTHED_FIELDS = Object.freeze([
-  field('requestTimestamp', { required: true, format: 'dateTime' }),
-  field('mid', { required: true, max: 32 }),
-  field('tid', { required: true, max: 32 }),
-  field('instMid', { required: true }),
-  field('billNo', { required: true, max: 31, prefixed: true }),
-  field('billDate', { required: true, format: 'date' }),
+  SHARED.requestTimestamp,
+  SHARED.mid,
+  SHARED.tid,
+  SHARED.instMid,
+  SHARED.billNo,
+  SHARED.billDate,
   field('authedOrderId', { required: true, max: 32, prefixed: true }),
-  field('authIdRespCd', { required: true, max: 64 }),
+  SHARED.authIdRespCd,
   field('totalAmount', { required: true, amount: true }),
   field('authedDesc'),
-  field('msgId', { max: 64 }),
-  field('srcReserve', { max: 255 }),
+  SHARED.msgId,
+  SHARED.srcReserve,
 ]);
 
 /**
@@ -75,16 +88,16 @@ export const PREAUTHED_FIELDS = Object.freeze([
  * authIdRespCd empty, so they are optional; when given they must match the completion.
  */
 export const PREAUTHED_CANCEL_FIELDS = Object.freeze([
-  field('requestTimestamp', { required: true, format: 'dateTime' }),
-  field('mid', { required: true, max: 32 }),
-  field('tid', { required: true, max: 32 }),
-  field('instMid', { required: true }),
+  SHARED.requestTimestamp,
+  SHARED.mid,
+  SHARED.tid,
+  SHARED.instMid,
   field('billNo', { max: 31, prefixed: true }),
   field('billDate', { format: 'date' }),
   field('merOrderId', { required: true, max: 32, prefixed: true }),
   field('authIdRespCd', { max: 64 }),
-  field('msgId', { max: 64 }),
-  field('srcReserve', { max: 255 }),
+  SHARED.msgId,
+  SHARED.srcReserve,
 ]);
 
 const FORMATS = {

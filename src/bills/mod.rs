@@ -1,5 +1,30 @@
 //! The netpay "bills" API family: field tables, request bodies, and responses.
 
+/// A typed request for an endpoint: one `Option<String>` per row of its field table, in the
+/// table's order, and `into_body`, which hands them to the generic [`BillsBody`] in that same
+/// order (listed once, here, so the two cannot drift; a test checks the names against the table).
+macro_rules! typed_request {
+    ($(#[$meta:meta])* $name:ident for $table:ident { $($(#[$field_meta:meta])* $field:ident,)* }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq, Eq)]
+        pub struct $name {
+            $($(#[$field_meta])* pub $field: Option<String>,)*
+        }
+
+        impl $name {
+            /// The generic body, ready for [`check`](crate::bills::BillsBody::check) and
+            /// [`to_json`](crate::bills::BillsBody::to_json).
+            pub fn into_body(self) -> super::BillsBody {
+                super::BillsBody::from_values(&$table, vec![$(self.$field),*])
+            }
+
+            /// The field names, snake_case, in declaration order (checked against the table).
+            #[cfg(test)]
+            pub(crate) const FIELD_NAMES: &'static [&'static str] = &[$(stringify!($field)),*];
+        }
+    };
+}
+
 mod body;
 mod preauth_cancel;
 mod preauthed;
@@ -96,4 +121,26 @@ pub(crate) fn read_body_at(
         ));
     }
     Err(Error::from_issues(issues))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snake_case(name: &str) -> String {
+        name.chars().flat_map(|c| if c.is_ascii_uppercase() { vec!['_', c.to_ascii_lowercase()] } else { vec![c] }).collect()
+    }
+
+    #[test]
+    fn typed_requests_follow_their_tables() {
+        for (fields, table) in [
+            (PreauthCancel::FIELD_NAMES, &PREAUTH_CANCEL),
+            (Preauthed::FIELD_NAMES, &PREAUTHED),
+            (PreauthedCancel::FIELD_NAMES, &PREAUTHED_CANCEL),
+            (BillsQuery::FIELD_NAMES, &BILLS_QUERY),
+        ] {
+            let expected: Vec<String> = table.fields.iter().map(|f| snake_case(f.name)).collect();
+            assert_eq!(fields, expected.as_slice(), "{}", table.name);
+        }
+    }
 }

@@ -11,7 +11,6 @@
 //! * `totalAmount` is the amount to capture, positive integer fen, string or number;
 //! * `authedDesc` has no known limit, so none is enforced rather than an invented one.
 
-use super::body::BillsBody;
 use super::schema::common::*;
 use super::schema::{Endpoint, FieldFormat, FieldSpec};
 
@@ -35,54 +34,32 @@ pub static PREAUTHED: Endpoint = Endpoint {
     ],
 };
 
-/// A capture request, field by field (`None` = absent; see [`PreauthCancel`](super::PreauthCancel)).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Preauthed {
-    /// `yyyy-MM-dd HH:mm:ss` Beijing time; filled from the clock by the builder when absent.
-    pub request_timestamp: Option<String>,
-    /// Merchant number (at most 32 characters).
-    pub mid: Option<String>,
-    /// Terminal number (at most 32 characters).
-    pub tid: Option<String>,
-    /// Business type; `QRPAYDEFAULT` when absent.
-    pub inst_mid: Option<String>,
-    /// The preauthorized bill's number.
-    pub bill_no: Option<String>,
-    /// The bill's date, `yyyy-MM-dd`.
-    pub bill_date: Option<String>,
-    /// A new order id for this completion (at most 32 characters, starting with the msgSrcId).
-    pub authed_order_id: Option<String>,
-    /// The authorization code of the preauth.
-    pub auth_id_resp_cd: Option<String>,
-    /// The amount to capture in fen, written as a JSON string (`"2100"`).
-    pub total_amount: Option<String>,
-    /// A description of the completion.
-    pub authed_desc: Option<String>,
-    /// Message id, echoed back (at most 64 characters).
-    pub msg_id: Option<String>,
-    /// Caller's reserved field, echoed back (at most 255 characters).
-    pub src_reserve: Option<String>,
-}
-
-impl Preauthed {
-    /// The generic body, ready for [`BillsBody::check`] and [`BillsBody::to_json`].
-    pub fn into_body(self) -> BillsBody {
-        BillsBody::from_values(
-            &PREAUTHED,
-            vec![
-                self.request_timestamp,
-                self.mid,
-                self.tid,
-                self.inst_mid,
-                self.bill_no,
-                self.bill_date,
-                self.authed_order_id,
-                self.auth_id_resp_cd,
-                self.total_amount,
-                self.authed_desc,
-                self.msg_id,
-                self.src_reserve,
-            ],
-        )
+typed_request! {
+    /// A capture request, field by field (`None` = absent; see [`PreauthCancel`](super::PreauthCancel)).
+    Preauthed for PREAUTHED {
+        /// `yyyy-MM-dd HH:mm:ss` Beijing time; filled from the clock by the builder when absent.
+        request_timestamp,
+        /// Merchant number (at most 32 characters).
+        mid,
+        /// Terminal number (at most 32 characters).
+        tid,
+        /// Business type; `QRPAYDEFAULT` when absent.
+        inst_mid,
+        /// The preauthorized bill's number.
+        bill_no,
+        /// The bill's date, `yyyy-MM-dd`.
+        bill_date,
+        /// A new order id for this completion (at most 32 characters, starting with the msgSrcId).
+        authed_order_id,
+        /// The authorization code of the preauth.
+        auth_id_resp_cd,
+        /// The amount to capture in fen, written as a JSON string (`"2100"`).
+        total_amount,
+        /// A description of the completion.
+        authed_desc,
+        /// Message id, echoed back (at most 64 characters).
+        msg_id,
+        /// Caller's reserved field, echoed back (at most 255 characters).
+        src_reserve,
     }
 }

@@ -7,7 +7,6 @@
 //! with preauth-cancel are that table's. `merOrderId` is the completion's order id, i.e. the
 //! `authedOrderId` sent to `bills/preauthed`.
 
-use super::body::BillsBody;
 use super::schema::common::*;
 use super::schema::Endpoint;
 
@@ -29,48 +28,28 @@ pub static PREAUTHED_CANCEL: Endpoint = Endpoint {
     ],
 };
 
-/// A completion-reversal request, field by field (`None` = absent).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PreauthedCancel {
-    /// `yyyy-MM-dd HH:mm:ss` Beijing time; filled from the clock by the builder when absent.
-    pub request_timestamp: Option<String>,
-    /// Merchant number (at most 32 characters).
-    pub mid: Option<String>,
-    /// Terminal number (at most 32 characters).
-    pub tid: Option<String>,
-    /// Business type; `QRPAYDEFAULT` when absent.
-    pub inst_mid: Option<String>,
-    /// The bill's number (optional).
-    pub bill_no: Option<String>,
-    /// The bill's date, `yyyy-MM-dd` (optional).
-    pub bill_date: Option<String>,
-    /// The completion's order id (the `authedOrderId` of the capture).
-    pub mer_order_id: Option<String>,
-    /// The authorization code (optional).
-    pub auth_id_resp_cd: Option<String>,
-    /// Message id, echoed back (at most 64 characters).
-    pub msg_id: Option<String>,
-    /// Caller's reserved field, echoed back (at most 255 characters).
-    pub src_reserve: Option<String>,
-}
-
-impl PreauthedCancel {
-    /// The generic body, ready for [`BillsBody::check`] and [`BillsBody::to_json`].
-    pub fn into_body(self) -> BillsBody {
-        BillsBody::from_values(
-            &PREAUTHED_CANCEL,
-            vec![
-                self.request_timestamp,
-                self.mid,
-                self.tid,
-                self.inst_mid,
-                self.bill_no,
-                self.bill_date,
-                self.mer_order_id,
-                self.auth_id_resp_cd,
-                self.msg_id,
-                self.src_reserve,
-            ],
-        )
+typed_request! {
+    /// A completion-reversal request, field by field (`None` = absent).
+    PreauthedCancel for PREAUTHED_CANCEL {
+        /// `yyyy-MM-dd HH:mm:ss` Beijing time; filled from the clock by the builder when absent.
+        request_timestamp,
+        /// Merchant number (at most 32 characters).
+        mid,
+        /// Terminal number (at most 32 characters).
+        tid,
+        /// Business type; `QRPAYDEFAULT` when absent.
+        inst_mid,
+        /// The bill's number (optional).
+        bill_no,
+        /// The bill's date, `yyyy-MM-dd` (optional).
+        bill_date,
+        /// The completion's order id (the `authedOrderId` of the capture).
+        mer_order_id,
+        /// The authorization code (optional).
+        auth_id_resp_cd,
+        /// Message id, echoed back (at most 64 characters).
+        msg_id,
+        /// Caller's reserved field, echoed back (at most 255 characters).
+        src_reserve,
     }
 }

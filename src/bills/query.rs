@@ -6,7 +6,6 @@
 //! ids are merchant-created order ids like `merOrderId`: limit 32 and the msgSrcId prefix. No
 //! source says whether both may be sent at once, so that is not refused.
 
-use super::body::BillsBody;
 use super::schema::common::*;
 use super::schema::Endpoint;
 
@@ -28,48 +27,28 @@ pub static BILLS_QUERY: Endpoint = Endpoint {
     ],
 };
 
-/// A bills/query request, field by field (`None` = absent).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct BillsQuery {
-    /// `yyyy-MM-dd HH:mm:ss` Beijing time; filled from the clock by the builder when absent.
-    pub request_timestamp: Option<String>,
-    /// Merchant number (at most 32 characters).
-    pub mid: Option<String>,
-    /// Terminal number (at most 32 characters).
-    pub tid: Option<String>,
-    /// Business type; `QRPAYDEFAULT` when absent.
-    pub inst_mid: Option<String>,
-    /// The bill's number.
-    pub bill_no: Option<String>,
-    /// The bill's date, `yyyy-MM-dd`.
-    pub bill_date: Option<String>,
-    /// Look up this refund instead of the bill's payment.
-    pub refund_order_id: Option<String>,
-    /// Look up this preauth completion instead of the bill's payment.
-    pub authed_order_id: Option<String>,
-    /// Message id, echoed back (at most 64 characters).
-    pub msg_id: Option<String>,
-    /// Caller's reserved field, echoed back (at most 255 characters).
-    pub src_reserve: Option<String>,
-}
-
-impl BillsQuery {
-    /// The generic body, ready for [`BillsBody::check`] and [`BillsBody::to_json`].
-    pub fn into_body(self) -> BillsBody {
-        BillsBody::from_values(
-            &BILLS_QUERY,
-            vec![
-                self.request_timestamp,
-                self.mid,
-                self.tid,
-                self.inst_mid,
-                self.bill_no,
-                self.bill_date,
-                self.refund_order_id,
-                self.authed_order_id,
-                self.msg_id,
-                self.src_reserve,
-            ],
-        )
+typed_request! {
+    /// A bills/query request, field by field (`None` = absent).
+    BillsQuery for BILLS_QUERY {
+        /// `yyyy-MM-dd HH:mm:ss` Beijing time; filled from the clock by the builder when absent.
+        request_timestamp,
+        /// Merchant number (at most 32 characters).
+        mid,
+        /// Terminal number (at most 32 characters).
+        tid,
+        /// Business type; `QRPAYDEFAULT` when absent.
+        inst_mid,
+        /// The bill's number.
+        bill_no,
+        /// The bill's date, `yyyy-MM-dd`.
+        bill_date,
+        /// Look up this refund instead of the bill's payment.
+        refund_order_id,
+        /// Look up this preauth completion instead of the bill's payment.
+        authed_order_id,
+        /// Message id, echoed back (at most 64 characters).
+        msg_id,
+        /// Caller's reserved field, echoed back (at most 255 characters).
+        src_reserve,
     }
 }

@@ -36,7 +36,7 @@ pub(crate) struct RawSignature {
 
 /// Signs bodies for one appId. The key's HMAC state is computed once, here, and the key bytes
 /// themselves are not kept; the state is wiped when the signer is dropped (see
-/// [`KeyedMac`](super::stages) and SECURITY.md).
+/// SECURITY.md).
 #[derive(Clone)]
 pub struct OpenBodySigner {
     app_id: String,
