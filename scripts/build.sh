@@ -12,4 +12,6 @@ wasm-bindgen --target web --out-dir pkg/dist --out-name chinaums_open \
 rm -f pkg/dist/*.d.ts
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   pkg/dist/chinaums_open_bg.wasm -o pkg/dist/chinaums_open_bg.wasm
+# The constants the JS entries export before the wasm is loaded, written by the core itself.
+cargo run --quiet --example js_constants > pkg/dist/constants.js
 echo "built pkg/dist: $(wc -c < pkg/dist/chinaums_open_bg.wasm) bytes of wasm, $(gzip -9 -c pkg/dist/chinaums_open_bg.wasm | wc -c) gzipped"

@@ -6,7 +6,7 @@
 
 use core::fmt;
 
-use crate::json;
+use serde::{Serialize, Serializer};
 
 /// Stable error codes. Their string forms (`ERR_…`) are part of the public contract in every
 /// language binding; new codes may be added, existing ones never change meaning.
@@ -81,6 +81,12 @@ impl ErrorCode {
     }
 }
 
+impl Serialize for ErrorCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -88,7 +94,7 @@ impl fmt::Display for ErrorCode {
 }
 
 /// One problem found while validating an input. Validation reports all of them at once.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Issue {
     /// The field concerned (`None` for the input as a whole).
     pub field: Option<String>,
@@ -195,67 +201,6 @@ impl Error {
     }
 }
 
-impl Issue {
-    /// `{"field":…,"code":…,"message":…}`
-    pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(64 + self.message.len());
-        self.write_json(&mut out);
-        out
-    }
-
-    fn write_json(&self, out: &mut String) {
-        out.push_str("{\"field\":");
-        write_optional(out, self.field.as_deref());
-        out.push_str(",\"code\":\"");
-        out.push_str(self.code.as_str());
-        out.push_str("\",\"message\":");
-        json::write_string(out, &self.message);
-        out.push('}');
-    }
-}
-
-/// A JSON array of issues.
-pub fn issues_to_json(issues: &[Issue]) -> String {
-    let mut out = String::from("[");
-    for (i, issue) in issues.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        issue.write_json(&mut out);
-    }
-    out.push(']');
-    out
-}
-
-fn write_optional(out: &mut String, text: Option<&str>) {
-    match text {
-        Some(text) => json::write_string(out, text),
-        None => out.push_str("null"),
-    }
-}
-
-impl Error {
-    /// `{"code":…,"field":…,"message":…,"issues":[…]}`, the form the JavaScript binding turns
-    /// into a `ChinaumsError`; platform errors add `"platformCode":…` at the end.
-    pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(96 + self.message.len());
-        out.push_str("{\"code\":\"");
-        out.push_str(self.code.as_str());
-        out.push_str("\",\"field\":");
-        write_optional(&mut out, self.field.as_deref());
-        out.push_str(",\"message\":");
-        json::write_string(&mut out, &self.message);
-        out.push_str(",\"issues\":");
-        out.push_str(&issues_to_json(&self.issues));
-        if let Some(platform_code) = &self.platform_code {
-            out.push_str(",\"platformCode\":");
-            json::write_string(&mut out, platform_code);
-        }
-        out.push('}');
-        out
-    }
-}
-
 impl From<Issue> for Error {
     fn from(issue: Issue) -> Self {
         Error {
@@ -296,9 +241,8 @@ impl std::error::Error for Error {}
 /// forge log lines nor blur where it ends.
 pub(crate) fn quoted(value: &str) -> String {
     let end = value.char_indices().nth(40).map_or(value.len(), |(at, _)| at);
-    let mut out = String::with_capacity(end + 2);
-    json::write_string(&mut out, value.get(..end).unwrap_or(value));
-    out
+    // Serializing a string cannot fail; the fallback only keeps this total.
+    serde_json::to_string(value.get(..end).unwrap_or(value)).unwrap_or_default()
 }
 
 /// Result alias used throughout the crate.
@@ -335,26 +279,9 @@ mod tests {
     }
 
     #[test]
-    fn errors_serialize_for_javascript() {
-        let err = Error::from_issues(vec![Issue::new(ErrorCode::FieldLength, "mid", "mid is \"too\" long")]);
-        assert_eq!(
-            err.to_json(),
-            r#"{"code":"ERR_FIELD_LENGTH","field":"mid","message":"mid is \"too\" long","issues":[{"field":"mid","code":"ERR_FIELD_LENGTH","message":"mid is \"too\" long"}]}"#
-        );
-        assert_eq!(
-            Error::whole(ErrorCode::InvalidJson, "bad").to_json(),
-            r#"{"code":"ERR_INVALID_JSON","field":null,"message":"bad","issues":[]}"#
-        );
-    }
-
-    #[test]
     fn platform_errors_carry_the_platform_code() {
         let err = Error::platform("1000", "errCode", "refused");
         assert_eq!((err.code(), err.platform_code()), (ErrorCode::Platform, Some("1000")));
-        assert_eq!(
-            err.to_json(),
-            r#"{"code":"ERR_PLATFORM","field":"errCode","message":"refused","issues":[],"platformCode":"1000"}"#
-        );
         assert_eq!(Error::whole(ErrorCode::InvalidJson, "x").platform_code(), None);
     }
 

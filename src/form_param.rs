@@ -7,9 +7,8 @@
 //! `url.QueryEscape` differs only on `*` and `~`, which any form decoder reads back the same.
 
 use crate::bills::MAX_INPUT_BYTES;
-use crate::encoding::hex_digit;
 use crate::error::{Error, ErrorCode, Result};
-use crate::json::{self, Value};
+use crate::json::{self, Json};
 use crate::open_body_sig::{sign_open_body, AppKey};
 
 /// The value of the `authorization` query parameter.
@@ -26,19 +25,10 @@ pub struct FormParamUrl {
     pub signature: String,
 }
 
-/// Appends `text` form-encoded like Java's `URLEncoder.encode(text, "UTF-8")`.
+/// Appends `text` form-encoded like Java's `URLEncoder.encode(text, "UTF-8")`, which is the
+/// WHATWG `application/x-www-form-urlencoded` serializer that `form_urlencoded` implements.
 pub fn form_encode_into(out: &mut String, text: &str) {
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_' => out.push(char::from(byte)),
-            b' ' => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(char::from(hex_digit(byte >> 4).to_ascii_uppercase()));
-                out.push(char::from(hex_digit(byte).to_ascii_uppercase()));
-            }
-        }
-    }
+    out.extend(form_urlencoded::byte_serialize(text.as_bytes()));
 }
 
 /// Checks the endpoint URL: `http(s)://host/path`, visible ASCII, no query or fragment (the
@@ -80,13 +70,16 @@ fn check_content(content: &str) -> Result<()> {
         ));
     }
     match json::parse(content) {
-        Ok(Value::Object(_)) => Ok(()),
+        Ok(Json::Object(_)) => Ok(()),
         Ok(other) => Err(Error::new(
             ErrorCode::FieldType,
             "content",
             format!("content must be the JSON text of an object, not of {}", other.type_name()),
         )),
-        Err(e) => Err(Error::new(e.code(), "content", format!("content is not valid JSON: {}", e.message()))),
+        Err(e) => {
+            let e = e.into_error("content");
+            Err(Error::new(e.code(), "content", e.message()))
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 
 use crate::bills::MAX_INPUT_BYTES;
 use crate::error::{Error, ErrorCode, Issue, Result};
-use crate::json::{self, Value};
+use crate::json::{self, Exact, ExactMembers};
 use crate::request::HttpRequest;
 use crate::time::BeijingTime;
 
@@ -48,21 +48,21 @@ pub fn build_bills_request(service: &str, input: &str, base_url: &str, now_ms: i
             format!("the request is {} bytes of JSON; at most {MAX_INPUT_BYTES} are accepted", input.len()),
         ));
     }
-    let Value::Object(mut members) = json::parse(input)? else {
-        return Err(Error::whole(ErrorCode::FieldType, format!("the {service} request must be a JSON object")));
-    };
-    let mut issues = Vec::new();
-    for ((name, _), repeated) in members.iter().zip(json::repeated_names(&members)) {
-        if repeated {
-            issues.push(crate::bills::duplicate_field_issue(name));
-        }
+    if !input.trim_start().starts_with('{') {
+        return Err(match serde_json::from_str::<serde::de::IgnoredAny>(input) {
+            Ok(_) => Error::whole(ErrorCode::FieldType, format!("the {service} request must be a JSON object")),
+            Err(e) => json::json_error(&e, "the request"),
+        });
     }
+    let ExactMembers { mut members, repeated } =
+        serde_json::from_str(input).map_err(|e| json::json_error(&e, "the request"))?;
+    let mut issues: Vec<Issue> = repeated.iter().map(|name| json::duplicate_issue(name)).collect();
     match members.iter_mut().find(|(name, _)| name == "requestTimestamp") {
         None => members.insert(0, ("requestTimestamp".to_owned(), request_time(now_ms)?)),
         Some((_, slot)) => match slot {
-            Value::String(text) if text.is_empty() => *slot = request_time(now_ms)?,
-            Value::String(text) if BeijingTime::parse_date_time(text).is_some() => {}
-            Value::String(text) => issues.push(Issue::new(
+            Exact::Text(text) if text.is_empty() => *slot = request_time(now_ms)?,
+            Exact::Text(text) if BeijingTime::parse_date_time(text).is_some() => {}
+            Exact::Text(text) => issues.push(Issue::new(
                 ErrorCode::FieldFormat,
                 "requestTimestamp",
                 format!(
@@ -81,13 +81,12 @@ pub fn build_bills_request(service: &str, input: &str, base_url: &str, now_ms: i
     if !issues.is_empty() {
         return Err(Error::from_issues(issues));
     }
-    let mut body = String::with_capacity(input.len() + 48);
-    json::write_value(&mut body, &Value::Object(members));
+    let body = serde_json::to_string(&Exact::Object(members)).map_err(|e| json::json_error(&e, "the request"))?;
     Ok(HttpRequest { method: "POST", url: format!("{base_url}{path}"), content_type: "application/json", body })
 }
 
-fn request_time(now_ms: i64) -> Result<Value> {
-    Ok(Value::String(BeijingTime::from_epoch_ms(now_ms)?.date_time()))
+fn request_time(now_ms: i64) -> Result<Exact> {
+    Ok(Exact::Text(BeijingTime::from_epoch_ms(now_ms)?.date_time()))
 }
 
 #[cfg(test)]

@@ -13,15 +13,14 @@
 //!   signatures; [`generic_request`]: any other bills endpoint; [`clock`]: clock offsets.
 
 pub mod bills;
-mod encoding;
 pub mod error;
 pub mod json;
 pub mod limits;
 pub mod nonce;
 pub mod open_body_sig;
 pub mod preauth_cancel;
+pub mod preview;
 pub mod request;
-mod sha256;
 pub mod time;
 
 // The rest of the protocol (issue 6): token mode, form URLs, notifications, response

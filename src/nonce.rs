@@ -7,7 +7,6 @@
 //! time. Natively each nonce is drawn from the OS on its own (a pool there would be duplicated
 //! by `fork()`).
 
-use crate::encoding::hex_lower_into;
 use crate::error::{Error, ErrorCode, Result};
 
 /// Length of a generated nonce: 32 lowercase hex characters (128 random bits).
@@ -28,6 +27,8 @@ fn unavailable() -> Error {
 mod pool {
     use core::cell::RefCell;
 
+    use zeroize::Zeroize as _;
+
     use super::{unavailable, BYTES_PER_NONCE};
     use crate::error::Result;
 
@@ -43,20 +44,41 @@ mod pool {
         static POOL: RefCell<Pool> = const { RefCell::new(Pool { bytes: [0; POOL_BYTES], next: POOL_BYTES }) };
     }
 
-    pub(super) fn random_bytes(out: &mut [u8; BYTES_PER_NONCE]) -> Result<()> {
+    /// Takes the next unused bytes, if the pool has them (wiping them in the pool).
+    fn take(out: &mut [u8; BYTES_PER_NONCE]) -> Result<bool> {
         POOL.with(|pool| {
             let mut pool = pool.try_borrow_mut().map_err(|_| unavailable())?;
-            if pool.next + BYTES_PER_NONCE > POOL_BYTES {
-                getrandom::getrandom(&mut pool.bytes).map_err(|_| unavailable())?;
-                pool.next = 0;
-            }
             let start = pool.next;
-            let random = pool.bytes.get_mut(start..start + BYTES_PER_NONCE).ok_or_else(unavailable)?;
+            let Some(random) = pool.bytes.get_mut(start..start + BYTES_PER_NONCE) else { return Ok(false) };
             out.copy_from_slice(random);
-            random.fill(0);
+            random.zeroize();
             pool.next = start + BYTES_PER_NONCE;
-            Ok(())
+            Ok(true)
         })
+    }
+
+    pub(super) fn random_bytes(out: &mut [u8; BYTES_PER_NONCE]) -> Result<()> {
+        if take(out)? {
+            return Ok(());
+        }
+        // Refilled with no borrow held: `crypto.getRandomValues` is host code, and a host may
+        // have wrapped it with code that calls this library again (which then refills on its
+        // own); each batch is installed whole and every byte handed out once.
+        let mut fresh = [0u8; POOL_BYTES];
+        getrandom::getrandom(&mut fresh).map_err(|_| unavailable())?;
+        let (first, rest) = fresh.split_at_mut(BYTES_PER_NONCE);
+        out.copy_from_slice(first);
+        POOL.with(|pool| {
+            let mut pool = pool.try_borrow_mut().map_err(|_| unavailable())?;
+            pool.bytes.zeroize();
+            if let Some(slot) = pool.bytes.get_mut(BYTES_PER_NONCE..) {
+                slot.copy_from_slice(rest);
+            }
+            pool.next = BYTES_PER_NONCE;
+            Ok::<(), crate::Error>(())
+        })?;
+        fresh.zeroize();
+        Ok(())
     }
 }
 
@@ -68,19 +90,13 @@ fn random_bytes(out: &mut [u8; BYTES_PER_NONCE]) -> Result<()> {
     getrandom::getrandom(out).map_err(|_| unavailable())
 }
 
-/// Writes a fresh nonce (32 lowercase hex characters) into `out`.
-pub fn fresh_nonce_into(out: &mut [u8; NONCE_LEN]) -> Result<()> {
-    let mut random = [0u8; BYTES_PER_NONCE];
-    random_bytes(&mut random)?;
-    hex_lower_into(&random, out);
-    Ok(())
-}
-
 /// A fresh nonce: 32 lowercase hex characters (128 random bits), new on every call.
 pub fn fresh_nonce() -> Result<String> {
-    let mut hex = [0u8; NONCE_LEN];
-    fresh_nonce_into(&mut hex)?;
-    Ok(String::from_utf8_lossy(&hex).into_owned())
+    let mut random = [0u8; BYTES_PER_NONCE];
+    random_bytes(&mut random)?;
+    let nonce = base16ct::lower::encode_string(&random);
+    zeroize::Zeroize::zeroize(&mut random);
+    Ok(nonce)
 }
 
 #[cfg(test)]

@@ -16,16 +16,14 @@
 
 use core::fmt;
 
+use ctutils::CtEq as _;
 use md5::Md5;
-use md5::Digest as _;
-
-use crate::sha256::{constant_time_eq, Sha256};
+use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::bills::{normalize_amounts, payment_object, MAX_INPUT_BYTES};
-use crate::encoding::hex_digit;
 use crate::error::{Error, ErrorCode, Result};
-use crate::json::{self, Value};
+use crate::json::{self, Json};
 
 /// The parameter that carries the signature; never part of the signed string.
 pub const SIGN_FIELD: &str = "sign";
@@ -100,9 +98,9 @@ impl fmt::Debug for CommunicationKey {
 }
 
 /// The parameters of one notification, in the order received, values as received.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NotifyParams {
-    fields: Vec<(String, Value)>,
+    fields: Vec<(String, Json)>,
 }
 
 fn encoding_error(message: impl Into<String>) -> Error {
@@ -120,53 +118,35 @@ fn check_size(len: usize) -> Result<()> {
     Ok(())
 }
 
-fn hex_value(byte: u8) -> Option<u8> {
-    match byte {
-        b'0'..=b'9' => Some(byte - b'0'),
-        b'a'..=b'f' => Some(byte - b'a' + 10),
-        b'A'..=b'F' => Some(byte - b'A' + 10),
-        _ => None,
-    }
-}
-
 /// Decodes one `application/x-www-form-urlencoded` component: `+` is a space, `%XX` a byte,
 /// and the bytes must be UTF-8. A `%` without two hex digits is an error rather than a literal
-/// (what it meant cannot be known, and a signature over a guess proves nothing).
+/// (what it meant cannot be known, and a signature over a guess proves nothing), so the escapes
+/// are checked before `percent-encoding` (which keeps such a `%` as it is) decodes them.
 fn form_decode(component: &str) -> Result<String> {
     let bytes = component.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut at = 0;
-    while let Some(&byte) = bytes.get(at) {
-        match byte {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let high = bytes.get(at + 1).copied().and_then(hex_value);
-                let low = bytes.get(at + 2).copied().and_then(hex_value);
-                let (Some(high), Some(low)) = (high, low) else {
-                    let shown = crate::error::quoted(component.get(at..).unwrap_or_default());
-                    return Err(encoding_error(format!(
-                        "the form body has a '%' that is not followed by two hex digits ({shown}); \
-                         pass the raw body exactly as received")));
-                };
-                out.push(high << 4 | low);
-                at += 2;
-            }
-            other => out.push(other),
-        }
-        at += 1;
+    if let Some(at) = bytes.iter().enumerate().position(|(at, &b)| {
+        b == b'%' && !bytes.get(at + 1..at + 3).is_some_and(|pair| pair.iter().all(u8::is_ascii_hexdigit))
+    }) {
+        let shown = crate::error::quoted(component.get(at..).unwrap_or_default());
+        return Err(encoding_error(format!(
+            "the form body has a '%' that is not followed by two hex digits ({shown}); pass the raw \
+             body exactly as received"
+        )));
     }
-    String::from_utf8(out).map_err(|_| {
+    let spaced = component.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced).decode_utf8().map(std::borrow::Cow::into_owned).map_err(|_| {
         encoding_error("a form value decodes to bytes that are not UTF-8; the platform sends UTF-8")
     })
 }
 
 impl NotifyParams {
-    fn from_fields(fields: Vec<(String, Value)>) -> Result<Self> {
-        for ((name, _), repeated) in fields.iter().zip(json::repeated_names(&fields)) {
+    fn from_fields(fields: Vec<(String, Json)>) -> Result<Self> {
+        let mut names = json::NameSet::default();
+        for (name, _) in &fields {
             if name.is_empty() {
                 return Err(encoding_error("the notification has a parameter with an empty name"));
             }
-            if repeated {
+            if !names.insert(name) {
                 return Err(Error::new(
                     ErrorCode::DuplicateField,
                     name.clone(),
@@ -188,7 +168,7 @@ impl NotifyParams {
         let mut fields = Vec::new();
         for segment in body.split('&').filter(|s| !s.is_empty()) {
             let (name, value) = segment.split_once('=').unwrap_or((segment, ""));
-            fields.push((form_decode(name)?, Value::String(form_decode(value)?)));
+            fields.push((form_decode(name)?, Json::String(form_decode(value)?)));
         }
         NotifyParams::from_fields(fields)
     }
@@ -197,8 +177,8 @@ impl NotifyParams {
     /// Strings are taken as they are; numbers and booleans as their JSON text; `null` as empty.
     pub fn from_json(text: &str) -> Result<Self> {
         check_size(text.len())?;
-        match json::parse(text)? {
-            Value::Object(members) => NotifyParams::from_fields(members),
+        match json::parse(text).map_err(|e| e.into_error("the notification"))? {
+            Json::Object(members) => NotifyParams::from_fields(members),
             other => Err(Error::whole(
                 ErrorCode::FieldType,
                 format!(
@@ -210,26 +190,27 @@ impl NotifyParams {
     }
 
     /// The value of `name` as received, if present.
-    pub fn get(&self, name: &str) -> Option<&Value> {
+    pub fn get(&self, name: &str) -> Option<&Json> {
         self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
     /// The text a value is signed as; `None` for objects and arrays, which have no single text
     /// (a host that parsed `billPayment` into an object can no longer check the signature).
-    fn signed_text(value: &Value) -> Option<&str> {
+    fn signed_text(value: &Json) -> Option<std::borrow::Cow<'_, str>> {
         match value {
-            Value::String(text) | Value::Number(text) => Some(text),
-            Value::Bool(true) => Some("true"),
-            Value::Bool(false) => Some("false"),
-            Value::Null => Some(""),
-            Value::Array(_) | Value::Object(_) => None,
+            Json::String(text) => Some(text.as_str().into()),
+            Json::Number(number) => Some(number.to_string().into()),
+            Json::Bool(true) => Some("true".into()),
+            Json::Bool(false) => Some("false".into()),
+            Json::Null => Some("".into()),
+            Json::Array(_) | Json::Object(_) => None,
         }
     }
 
     /// The string that is hashed, without the key: every parameter but `sign` with a
     /// non-empty value, sorted by name (byte order), joined as `k=v&k=v`.
     pub fn string_to_sign(&self) -> Result<String> {
-        let mut signed: Vec<(&str, &str)> = Vec::with_capacity(self.fields.len());
+        let mut signed: Vec<(&str, std::borrow::Cow<'_, str>)> = Vec::with_capacity(self.fields.len());
         for (name, value) in &self.fields {
             if name == SIGN_FIELD {
                 continue;
@@ -249,9 +230,10 @@ impl NotifyParams {
                 signed.push((name, text));
             }
         }
-        let order = json::order_by_name(signed.iter().map(|(name, _)| *name));
+        // Names are unique (checked when read), so the order is total.
+        signed.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
         let mut out = String::with_capacity(signed.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
-        for (i, (name, text)) in order.iter().filter_map(|&i| signed.get(i)).enumerate() {
+        for (i, (name, text)) in signed.iter().enumerate() {
             if i > 0 {
                 out.push('&');
             }
@@ -265,13 +247,13 @@ impl NotifyParams {
     /// The algorithm the parameters name in `signType`, if they name one (an empty value
     /// counts as absent).
     pub fn declared_sign_type(&self) -> Result<Option<SignType>> {
-        match self.get(SIGN_TYPE_FIELD).and_then(NotifyParams::signed_text) {
-            None | Some("") => Ok(None),
-            Some(text) => SignType::parse(text).map(Some).ok_or_else(|| {
+        match self.get(SIGN_TYPE_FIELD).and_then(NotifyParams::signed_text).filter(|text| !text.is_empty()) {
+            None => Ok(None),
+            Some(text) => SignType::parse(&text).map(Some).ok_or_else(|| {
                 Error::new(
                     ErrorCode::FieldFormat,
                     SIGN_TYPE_FIELD,
-                    format!("signType must be MD5 or SHA256, not {}", crate::error::quoted(text)),
+                    format!("signType must be MD5 or SHA256, not {}", crate::error::quoted(&text)),
                 )
             }),
         }
@@ -280,39 +262,36 @@ impl NotifyParams {
     /// The parameters as a JSON object, in the order received: `billPayment` (and
     /// `refundBillPayment`) parsed from their JSON strings into objects, amounts as integer fen
     /// (as in parsed responses), everything else as received.
-    pub fn to_json(&self) -> Result<String> {
+    pub fn to_value(&self) -> Result<Json> {
         let mut members = Vec::with_capacity(self.fields.len());
         for (name, value) in &self.fields {
             let value = match name.as_str() {
-                "billPayment" | "refundBillPayment" => {
-                    payment_object(name, value.clone())?.unwrap_or(Value::Null)
-                }
+                "billPayment" | "refundBillPayment" => payment_object(name, value.clone())?.unwrap_or(Json::Null),
                 _ => normalize_amounts(name, value.clone())?,
             };
             members.push((name.clone(), value));
         }
-        let mut out = String::with_capacity(256);
-        json::write_value(&mut out, &Value::Object(members));
-        Ok(out)
+        Ok(Json::Object(members))
+    }
+
+    /// [`to_value`](Self::to_value) as JSON text.
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string(&self.to_value()?).map_err(|e| json::json_error(&e, "the notification"))
     }
 }
 
 /// The digest of the signed string plus the key (streamed: the key is never copied into a
 /// joined string).
 fn digest(sign_type: SignType, signed: &str, key: &CommunicationKey) -> Vec<u8> {
+    fn keyed<D: Digest>(signed: &str, key: &CommunicationKey) -> Vec<u8> {
+        let mut hasher = D::new();
+        hasher.update(signed.as_bytes());
+        hasher.update(&key.0[..]);
+        hasher.finalize().to_vec()
+    }
     match sign_type {
-        SignType::Md5 => {
-            let mut hasher = Md5::new();
-            hasher.update(signed.as_bytes());
-            hasher.update(&key.0[..]);
-            hasher.finalize().to_vec()
-        }
-        SignType::Sha256 => {
-            let mut hasher = Sha256::new();
-            hasher.update(signed.as_bytes());
-            hasher.update(&key.0[..]);
-            hasher.finish().to_vec()
-        }
+        SignType::Md5 => keyed::<Md5>(signed, key),
+        SignType::Sha256 => keyed::<Sha256>(signed, key),
     }
 }
 
@@ -340,28 +319,7 @@ fn algorithm(params: &NotifyParams, explicit: Option<SignType>, fallback: SignTy
 /// when given, else the declared `signType`, else MD5. For emulators and tests.
 pub fn sign_notification(params: &NotifyParams, key: &CommunicationKey, sign_type: Option<SignType>) -> Result<String> {
     let sign_type = algorithm(params, sign_type, SignType::Md5)?;
-    let digest = digest(sign_type, &params.string_to_sign()?, key);
-    let mut out = String::with_capacity(digest.len() * 2);
-    for byte in digest {
-        out.push(char::from(hex_digit(byte >> 4).to_ascii_uppercase()));
-        out.push(char::from(hex_digit(byte).to_ascii_uppercase()));
-    }
-    Ok(out)
-}
-
-/// Decodes hex of exactly `len` bytes, in either case.
-fn decode_hex(text: &str, len: usize) -> Option<Vec<u8>> {
-    let bytes = text.as_bytes();
-    if bytes.len() != len * 2 {
-        return None;
-    }
-    bytes
-        .chunks_exact(2)
-        .map(|pair| match pair {
-            [high, low] => Some(hex_value(*high)? << 4 | hex_value(*low)?),
-            _ => None,
-        })
-        .collect()
+    Ok(base16ct::upper::encode_string(&digest(sign_type, &params.string_to_sign()?, key)))
 }
 
 /// `true` only when `params` carry a `sign` that matches them under `key`: the algorithm is
@@ -369,13 +327,19 @@ fn decode_hex(text: &str, len: usize) -> Option<Vec<u8>> {
 /// `sign`, an unknown `signType`, values that are not text, a sign of the wrong length or not
 /// hex) is `false`.
 pub fn verify_notification(params: &NotifyParams, key: &CommunicationKey, default_sign_type: SignType) -> bool {
-    let Some(Value::String(claimed)) = params.get(SIGN_FIELD) else { return false };
+    let Some(Json::String(claimed)) = params.get(SIGN_FIELD) else { return false };
     let Ok(sign_type) = algorithm(params, None, default_sign_type) else { return false };
     let Ok(signed) = params.string_to_sign() else { return false };
     let expected = digest(sign_type, &signed, key);
-    match decode_hex(claimed, expected.len()) {
-        Some(claimed) => constant_time_eq(&expected, &claimed),
-        None => false,
+    // Hex in either case (clients differ); the length is public, the bytes compared in
+    // constant time.
+    if claimed.len() != expected.len() * 2 {
+        return false;
+    }
+    let mut decoded = vec![0u8; expected.len()];
+    match base16ct::mixed::decode(claimed, &mut decoded) {
+        Ok(decoded) => bool::from(decoded.ct_eq(expected.as_slice())),
+        Err(_) => false,
     }
 }
 
@@ -410,7 +374,7 @@ mod tests {
     #[test]
     fn form_decoding_follows_the_form_rules() {
         let p = NotifyParams::from_form("a=x+y&b=%E6%B5%8B%e8%af%95&c&&d=%2B%26%3D&e=").unwrap();
-        let text = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_owned);
+        let text = |k: &str| p.get(k).and_then(Json::as_str).map(str::to_owned);
         assert_eq!(text("a").as_deref(), Some("x y"));
         assert_eq!(text("b").as_deref(), Some("测试"));
         assert_eq!(text("c").as_deref(), Some(""));
@@ -467,13 +431,14 @@ mod tests {
     }
 
     #[test]
-    fn constant_time_eq_compares_everything() {
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"ab"));
-        assert_eq!(decode_hex("0aFF", 2), Some(vec![0x0a, 0xff]));
-        assert_eq!(decode_hex("0aF", 2), None);
-        assert_eq!(decode_hex("0aFG", 2), None);
+    fn signs_compare_as_hex_in_either_case_and_only_at_full_length() {
+        let p = NotifyParams::from_form("a=1&signType=MD5").unwrap();
+        let sign = sign_notification(&p, &key(), None).unwrap();
+        let with = |sign: &str| NotifyParams::from_form(&format!("a=1&signType=MD5&sign={sign}")).unwrap();
+        assert!(verify_notification(&with(&sign), &key(), SignType::Md5));
+        assert!(verify_notification(&with(&sign.to_lowercase()), &key(), SignType::Md5));
+        assert!(!verify_notification(&with(&sign[..30]), &key(), SignType::Md5));
+        assert!(!verify_notification(&with(&format!("{}G", &sign[..31])), &key(), SignType::Md5));
     }
 
     #[test]

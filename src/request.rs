@@ -98,6 +98,30 @@ pub struct HttpRequest {
     pub body: String,
 }
 
+/// `{ method, url, headers: { "Content-Type": … }, body }`, the shape hosts pass to `fetch`.
+impl serde::Serialize for HttpRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut request = serializer.serialize_struct("HttpRequest", 4)?;
+        request.serialize_field("method", self.method)?;
+        request.serialize_field("url", &self.url)?;
+        request.serialize_field("headers", &ContentType(self.content_type))?;
+        request.serialize_field("body", &self.body)?;
+        request.end()
+    }
+}
+
+struct ContentType(&'static str);
+
+impl serde::Serialize for ContentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut headers = serializer.serialize_struct("Headers", 1)?;
+        headers.serialize_field("Content-Type", self.0)?;
+        headers.end()
+    }
+}
+
 /// Options for building a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BuildOptions {
@@ -111,7 +135,7 @@ pub struct BuildOptions {
 
 /// Builds a bills request from JSON input: validates it, fills defaults and serializes the body.
 pub fn build_request(endpoint: &'static Endpoint, input: &str, options: &BuildOptions) -> Result<HttpRequest> {
-    let body = read_body_at(endpoint, input, &options.check, Some(options.now_ms))?.to_json();
+    let body = read_body_at(endpoint, input, &options.check, Some(options.now_ms))?.into_json()?;
     // Defaults can make the body a little longer than the input; what is built must also be
     // signable under the same cap.
     let max_body_bytes = options.check.max_body_bytes.unwrap_or(crate::limits::DEFAULT_MAX_BODY_BYTES);

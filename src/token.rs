@@ -12,11 +12,11 @@
 
 use core::fmt;
 
-use crate::sha256::Sha256;
+use serde::Serialize;
+use sha2::{Digest as _, Sha256};
 
-use crate::encoding::hex_lower_into;
 use crate::error::{Error, ErrorCode, Result};
-use crate::json::{self, Value};
+use crate::json::Json;
 use crate::open_body_sig::{check_app_id, check_nonce, check_timestamp, AppKey};
 
 /// The token endpoint's path below the gateway's base URL.
@@ -42,9 +42,7 @@ pub fn token_signature(app_id: &str, timestamp: &str, nonce: &str, app_key: &App
     for part in [app_id.as_bytes(), timestamp.as_bytes(), nonce.as_bytes(), app_key.bytes()] {
         hasher.update(part);
     }
-    let mut hex = [0u8; 64];
-    hex_lower_into(&hasher.finish(), &mut hex);
-    String::from_utf8_lossy(&hex).into_owned()
+    base16ct::lower::encode_string(&hasher.finalize())
 }
 
 /// A token request for the host to POST: the URL and the exact JSON body.
@@ -71,27 +69,20 @@ pub fn access_token_request(
     check_timestamp(timestamp)?;
     check_nonce(nonce)?;
     let signature = token_signature(app_id, timestamp, nonce, app_key);
-    let mut body = String::with_capacity(200);
-    body.push('{');
-    for (i, (name, value)) in [
-        ("appId", app_id),
-        ("timestamp", timestamp),
-        ("nonce", nonce),
-        ("signMethod", SIGN_METHOD),
-        ("signature", signature.as_str()),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        if i > 0 {
-            body.push(',');
-        }
-        json::write_string(&mut body, name);
-        body.push(':');
-        json::write_string(&mut body, value);
-    }
-    body.push('}');
+    let body = TokenBody { app_id, timestamp, nonce, sign_method: SIGN_METHOD, signature: &signature };
+    let body = serde_json::to_string(&body).map_err(|e| crate::json::json_error(&e, "the token request"))?;
     Ok(TokenRequest { url: format!("{base_url}{TOKEN_PATH}"), body, signature })
+}
+
+/// The token request's body, in the order the public clients send it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenBody<'a> {
+    app_id: &'a str,
+    timestamp: &'a str,
+    nonce: &'a str,
+    sign_method: &'a str,
+    signature: &'a str,
 }
 
 /// A token granted by the platform. `Debug` never shows the token itself.
@@ -122,13 +113,17 @@ impl AccessToken {
         refresh_at_ms(self.expires_at_ms, self.expires_in, margin_ms)
     }
 
-    /// `{"accessToken":…,"expiresIn":…,"expiresAt":…}`
-    pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(96 + self.access_token.len());
-        out.push_str("{\"accessToken\":");
-        json::write_string(&mut out, &self.access_token);
-        out.push_str(&format!(",\"expiresIn\":{},\"expiresAt\":{}}}", self.expires_in, self.expires_at_ms));
-        out
+}
+
+/// `{ accessToken, expiresIn, expiresAt }`, for the JavaScript binding.
+impl Serialize for AccessToken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut token = serializer.serialize_struct("AccessToken", 3)?;
+        token.serialize_field("accessToken", &self.access_token)?;
+        token.serialize_field("expiresIn", &self.expires_in)?;
+        token.serialize_field("expiresAt", &self.expires_at_ms)?;
+        token.end()
     }
 }
 
@@ -136,9 +131,9 @@ fn invalid(field: &str, message: impl Into<String>) -> Error {
     Error::new(ErrorCode::InvalidResponse, field, message)
 }
 
-/// The last member named `name`, as `JSON.parse` would keep it.
-fn member<'a>(members: &'a [(String, Value)], name: &str) -> Option<&'a Value> {
-    members.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v)
+/// The member named `name` (names are unique: repeated ones are refused when read).
+fn member<'a>(members: &'a [(String, Json)], name: &str) -> Option<&'a Json> {
+    members.iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
 fn shown(text: &str) -> String {
@@ -158,25 +153,10 @@ pub fn refresh_at_ms(expires_at_ms: i64, expires_in: u64, margin_ms: u64) -> i64
 /// `errCode` `"0000"` gives the token; any other code is an [`ErrorCode::Platform`] error
 /// carrying that code (see [`Error::platform_code`]) and the platform's `errInfo`.
 pub fn parse_access_token_response(text: &str, now_ms: i64) -> Result<AccessToken> {
-    let root = json::parse(text).map_err(|e| {
-        Error::whole(
-            e.code(),
-            format!(
-                "the token response is not JSON ({}); a non-JSON body usually means a gateway \
-                 failure: check the HTTP status",
-                e.message()
-            ),
-        )
-    })?;
-    let Value::Object(members) = root else {
-        return Err(Error::whole(
-            ErrorCode::InvalidResponse,
-            format!("the token response must be a JSON object, not {}", root.type_name()),
-        ));
-    };
+    let members = crate::bills::response_members(text, "the token response")?;
     let err_code = match member(&members, "errCode") {
-        Some(Value::String(code)) => code.clone(),
-        Some(Value::Number(code)) => code.clone(),
+        Some(Json::String(code)) => code.clone(),
+        Some(Json::Number(code)) => code.to_string(),
         Some(other) => return Err(invalid("errCode", format!("errCode must be a string, not {}", other.type_name()))),
         None => {
             return Err(invalid(
@@ -187,7 +167,7 @@ pub fn parse_access_token_response(text: &str, now_ms: i64) -> Result<AccessToke
     };
     if err_code != SUCCESS_CODE {
         let info = match member(&members, "errInfo").or_else(|| member(&members, "errMsg")) {
-            Some(Value::String(info)) if !info.is_empty() => format!(" ({})", shown(info)),
+            Some(Json::String(info)) if !info.is_empty() => format!(" ({})", shown(info)),
             _ => String::new(),
         };
         return Err(Error::platform(
@@ -202,7 +182,7 @@ pub fn parse_access_token_response(text: &str, now_ms: i64) -> Result<AccessToke
         ));
     }
     let access_token = match member(&members, "accessToken") {
-        Some(Value::String(token)) if !token.is_empty() => token.clone(),
+        Some(Json::String(token)) if !token.is_empty() => token.clone(),
         _ => return Err(invalid("accessToken", "the token response has errCode 0000 but no accessToken")),
     };
     if access_token.len() > MAX_TOKEN_LEN || !crate::open_body_sig::header_safe(&access_token) {
@@ -213,7 +193,8 @@ pub fn parse_access_token_response(text: &str, now_ms: i64) -> Result<AccessToke
         ));
     }
     let expires_in = match member(&members, "expiresIn") {
-        Some(Value::Number(text) | Value::String(text)) => seconds(text),
+        Some(Json::Number(number)) => seconds(&number.to_string()),
+        Some(Json::String(text)) => seconds(text),
         _ => None,
     }
     .ok_or_else(|| {
@@ -358,7 +339,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!((t.access_token.as_str(), t.expires_in, t.expires_at_ms), ("abc123", 3600, 3_601_000));
-        assert_eq!(t.to_json(), r#"{"accessToken":"abc123","expiresIn":3600,"expiresAt":3601000}"#);
+        assert_eq!(serde_json::to_string(&t).unwrap(), r#"{"accessToken":"abc123","expiresIn":3600,"expiresAt":3601000}"#);
         let t = parse_access_token_response(r#"{"errCode":"0000","accessToken":"t","expiresIn":"3000"}"#, 0).unwrap();
         assert_eq!(t.expires_in, 3000);
         assert!(!format!("{t:?}").contains("\"t\""));

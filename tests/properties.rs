@@ -18,7 +18,7 @@
 // Test helpers outside #[test] functions may assert with unwrap and indexing too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use chinaums_open::json::{self, Value};
+use chinaums_open::json::{self, Exact};
 use chinaums_open::open_body_sig::{
     authorization_header, body_digest, signature, string_to_sign, verify_open_body, AppKey, Authorization,
     OpenBodySigner, Tolerance,
@@ -256,60 +256,89 @@ proptest! {
     }
 }
 
-/// Random JSON values whose numbers are valid JSON number texts (within f64 range, which
-/// serde_json without `arbitrary_precision` requires; our reader keeps any number's text).
-fn json_value() -> impl Strategy<Value = Value> {
+/// A JSON document for the generator below: numbers as their source text.
+#[derive(Clone, Debug)]
+enum Doc {
+    Null,
+    Bool(bool),
+    Number(String),
+    Text(String),
+    Array(Vec<Doc>),
+    Object(Vec<(String, Doc)>),
+}
+
+/// Random JSON values whose numbers are any valid JSON number texts within f64 range (the
+/// library keeps their exact text), with unique member names.
+fn json_value() -> impl Strategy<Value = Doc> {
     let number = proptest::string::string_regex("-?(0|[1-9][0-9]{0,20})(\\.[0-9]{1,8})?([eE][+-]?[0-9]{1,2})?").unwrap();
     let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        number.prop_map(Value::Number),
-        "\\PC{0,20}".prop_map(Value::String),
-        any::<String>().prop_map(Value::String),
+        Just(Doc::Null),
+        any::<bool>().prop_map(Doc::Bool),
+        number.prop_map(Doc::Number),
+        "\\PC{0,20}".prop_map(Doc::Text),
+        any::<String>().prop_map(Doc::Text),
     ];
     leaf.prop_recursive(6, 64, 8, |inner| {
         prop_oneof![
-            proptest::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
-            proptest::collection::vec((any::<String>(), inner), 0..8).prop_map(Value::Object),
+            proptest::collection::vec(inner.clone(), 0..8).prop_map(Doc::Array),
+            proptest::collection::btree_map(any::<String>(), inner, 0..8).prop_map(|m| Doc::Object(m.into_iter().collect())),
         ]
     })
+}
+
+/// The document as text: compact, or with whitespace around every token; strings with `\uXXXX`
+/// escapes for non-ASCII when `escaped` (as PHP writes them), else as serde_json writes them.
+fn render(doc: &Doc, spaced: bool, escaped: bool) -> String {
+    let gap = if spaced { " \n\t" } else { "" };
+    let text = |s: &str| {
+        if escaped {
+            let mut out = String::from("\"");
+            for unit in s.encode_utf16() {
+                match unit {
+                    0x22 => out.push_str("\\\""),
+                    0x5c => out.push_str("\\\\"),
+                    0x2f => out.push_str("\\/"),
+                    0x20..=0x7e => out.push(char::from(unit as u8)),
+                    _ => out.push_str(&format!("\\u{unit:04x}")),
+                }
+            }
+            out.push('"');
+            out
+        } else {
+            serde_json::to_string(s).unwrap()
+        }
+    };
+    match doc {
+        Doc::Null => "null".into(),
+        Doc::Bool(b) => b.to_string(),
+        Doc::Number(n) => n.clone(),
+        Doc::Text(s) => text(s),
+        Doc::Array(items) => format!("[{gap}{}{gap}]", items.iter().map(|i| render(i, spaced, escaped)).collect::<Vec<_>>().join(&format!("{gap},{gap}"))),
+        Doc::Object(members) => format!(
+            "{{{gap}{}{gap}}}",
+            members.iter().map(|(k, v)| format!("{}{gap}:{gap}{}", text(k), render(v, spaced, escaped))).collect::<Vec<_>>().join(&format!("{gap},{gap}"))
+        ),
+    }
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(10_000))]
 
+    /// Bodies passed through unchanged (extra members, generic requests): whatever the
+    /// spacing and escaping of the input, the output is compact, strings raw UTF-8 exactly as
+    /// serde_json writes them, numbers with their exact source text.
     #[test]
-    fn strings_are_written_exactly_as_serde_json_writes_them(text in any::<String>()) {
-        let mut ours = String::new();
-        json::write_string(&mut ours, &text);
-        prop_assert_eq!(&ours, &serde_json::to_string(&text).unwrap());
-        prop_assert_eq!(json::parse(&ours).unwrap(), Value::String(text));
+    fn exact_values_write_back_compact_with_number_text_kept(doc in json_value(), spaced in any::<bool>(), escaped in any::<bool>()) {
+        let parsed: Exact = serde_json::from_str(&render(&doc, spaced, escaped)).unwrap();
+        prop_assert_eq!(serde_json::to_string(&parsed).unwrap(), render(&doc, false, false));
     }
 
+    /// The ordered reader agrees with serde_json's own Value on every document.
     #[test]
-    fn write_then_parse_is_the_identity(value in json_value()) {
-        let mut written = String::new();
-        json::write_value(&mut written, &value);
-        let parsed = json::parse(&written).unwrap();
-        prop_assert_eq!(&parsed, &value);
-        // serde_json reads what we write, to the same structure.
-        let theirs: serde_json::Value = serde_json::from_str(&written).unwrap();
-        prop_assert_eq!(theirs.is_object(), matches!(value, Value::Object(_)));
-        let mut again = String::new();
-        json::write_value(&mut again, &parsed);
-        prop_assert_eq!(again, written);
-    }
-
-    #[test]
-    fn parse_reads_pretty_printed_serde_output(value in json_value()) {
-        let mut compact = String::new();
-        json::write_value(&mut compact, &value);
-        let theirs: serde_json::Value = serde_json::from_str(&compact).unwrap();
-        // Whitespace between tokens is insignificant; escapes are decoded.
-        let pretty = serde_json::to_string_pretty(&theirs).unwrap();
-        let from_pretty = json::parse(&pretty).unwrap();
-        let mut rewritten = String::new();
-        json::write_value(&mut rewritten, &from_pretty);
-        prop_assert_eq!(rewritten, serde_json::to_string(&theirs).unwrap());
+    fn the_ordered_reader_agrees_with_serde_json(doc in json_value()) {
+        let text = render(&doc, true, true);
+        let ours = json::parse(&text).unwrap();
+        let theirs: serde_json::Value = serde_json::from_str(&text).unwrap();
+        prop_assert_eq!(serde_json::to_value(&ours).unwrap(), theirs);
     }
 }

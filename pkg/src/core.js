@@ -2,7 +2,7 @@
 // for the .wasm, for hosts that load it themselves (custom bundlers, edge runtimes, Deno, tests).
 // `chinaums-open/wasm` resolves to the .wasm file itself.
 
-import { argumentError } from './errors.js';
+import { ChinaumsError } from './errors.js';
 import { initAsync, isInitialized } from './state.js';
 
 export * from './api.js';
@@ -15,11 +15,11 @@ export * from './api.js';
  */
 export async function init(source) {
   if ((source === undefined || source === null) && !isInitialized()) {
-    throw argumentError(
+    throw new ChinaumsError(
       'ERR_FIELD_REQUIRED',
-      'source',
       'chinaums-open/core does not know where the .wasm is: pass init() a WebAssembly.Module, ' +
         "its bytes, or its URL (the file is exported as 'chinaums-open/wasm')",
+      { field: 'source' },
     );
   }
   return initAsync(source);

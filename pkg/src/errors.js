@@ -1,5 +1,7 @@
-// The package's one error class. Rust errors cross the wasm boundary as the JSON written by
-// `Error::to_json`; everything thrown to callers is a ChinaumsError with a stable `code`.
+// The package's one error class. The core builds its errors as instances of it (registered at
+// initialization, see state.js), and the boundary uses it for what only JavaScript can find
+// wrong (unreadable values, lone surrogates): every failure a caller sees is a ChinaumsError
+// with a stable `code`.
 
 export class ChinaumsError extends Error {
   /**
@@ -11,23 +13,9 @@ export class ChinaumsError extends Error {
     super(message);
     this.name = 'ChinaumsError';
     this.code = code;
-    this.field = details.field ?? null;
-    this.issues = details.issues ?? [];
+    this.field = details?.field ?? null;
+    this.issues = details?.issues ?? [];
     // The platform's own errCode, for ERR_PLATFORM (a refused token request, …); null otherwise.
-    this.platformCode = details.platformCode ?? null;
+    this.platformCode = details?.platformCode ?? null;
   }
-}
-
-/** Converts what the wasm module threw into a ChinaumsError; anything else is rethrown as is. */
-export function fromWasm(thrown) {
-  if (typeof thrown === 'string' && thrown.startsWith('{"code":')) {
-    const { code, field, message, issues, platformCode } = JSON.parse(thrown);
-    return new ChinaumsError(code, message, { field, issues, platformCode });
-  }
-  return thrown;
-}
-
-/** An error raised on the JavaScript side of the boundary (argument shapes, lifecycle). */
-export function argumentError(code, field, message) {
-  return new ChinaumsError(code, message, { field });
 }

@@ -1,16 +1,22 @@
 // Initialization state shared by every entry point. The wasm-bindgen glue keeps its instance in
-// module scope; this module is the one place that records whether an entry has initialized it,
-// so that calls made too early fail with a clear error instead of "cannot read properties of
-// undefined".
+// module scope; this module records whether an entry has initialized it, so that calls made too
+// early fail with a clear error instead of "cannot read properties of undefined", and registers
+// the error class the core throws.
 
-import initGlue, { initSync } from '../dist/chinaums_open.js';
+import initGlue, { initSync, register_error_class } from '../dist/chinaums_open.js';
 import { ChinaumsError } from './errors.js';
 
 let ready = false;
-/** The instance's linear memory, kept for the I/O buffer (io.js) and the diagnostic below. */
+/** The instance's linear memory, for wasmMemoryBytes(). */
 let memory;
 /** The one promise shared by concurrent async initializations; cleared again if one fails. */
 let pending;
+
+function started(exports) {
+  memory = exports.memory;
+  register_error_class(ChinaumsError);
+  ready = true;
+}
 
 export function isInitialized() {
   return ready;
@@ -27,10 +33,7 @@ export function assertInitialized() {
 
 /** Initializes synchronously from a compiled WebAssembly.Module or the module's bytes. */
 export function initFromModuleSync(moduleOrBytes) {
-  if (!ready) {
-    memory = initSync({ module: moduleOrBytes }).memory;
-    ready = true;
-  }
+  if (!ready) started(initSync({ module: moduleOrBytes }));
 }
 
 /**
@@ -42,16 +45,10 @@ export function initFromModuleSync(moduleOrBytes) {
  */
 export function initAsync(moduleOrPath) {
   if (ready) return Promise.resolve();
-  pending ??= initGlue({ module_or_path: moduleOrPath }).then(
-    (exports) => {
-      memory = exports.memory;
-      ready = true;
-    },
-    (error) => {
-      pending = undefined;
-      throw error;
-    },
-  );
+  pending ??= initGlue({ module_or_path: moduleOrPath }).then(started, (error) => {
+    pending = undefined;
+    throw error;
+  });
   return pending;
 }
 
@@ -62,9 +59,4 @@ export function initAsync(moduleOrPath) {
 export function wasmMemoryBytes() {
   assertInitialized();
   return memory.buffer.byteLength;
-}
-
-/** The current `ArrayBuffer` of the wasm memory (replaced whenever the memory grows). */
-export function wasmMemoryBuffer() {
-  return memory.buffer;
 }

@@ -1,9 +1,17 @@
 //! A bills request body: read from JSON, checked against its endpoint's field table, filled
-//! with defaults, and written as the exact bytes that are signed and sent.
+//! with defaults, and written as the exact bytes that are signed and sent (by the endpoint's
+//! derived `Serialize` struct, see `typed_request!`).
+
+use core::cell::RefCell;
+use core::fmt;
+
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::Number;
 
 use super::schema::{Endpoint, FieldDefault, FieldFormat, FieldSpec};
-use crate::error::{ErrorCode, Issue};
-use crate::json::{self, Value};
+use crate::error::{Error, ErrorCode, Issue, Result};
+use crate::json::{self, Exact, JsonError, NameSet};
 use crate::time::BeijingTime;
 
 /// How a body is checked.
@@ -23,40 +31,77 @@ pub struct CheckOptions {
     pub max_body_bytes: Option<usize>,
 }
 
-/// One field's value: its text, and whether the input wrote it as a JSON number (only amount
-/// fields accept numbers; they are written back in the same spelling).
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct FieldValue {
-    text: String,
-    number: bool,
+/// One field's value, written back in the spelling it was given: a JSON string, or (amount
+/// fields only) a JSON number, which are different signed bytes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldValue {
+    /// A JSON string.
+    Text(String),
+    /// A JSON number (amounts: `2100` rather than `"2100"`).
+    Number(Number),
 }
 
 impl FieldValue {
-    fn string(text: String) -> Self {
-        FieldValue { text, number: false }
+    /// The text the field's rules are checked against (a number as its JSON text).
+    fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            FieldValue::Text(text) => text.as_str().into(),
+            FieldValue::Number(number) => number.to_string().into(),
+        }
+    }
+}
+
+impl From<&str> for FieldValue {
+    fn from(text: &str) -> Self {
+        FieldValue::Text(text.to_owned())
+    }
+}
+
+impl From<String> for FieldValue {
+    fn from(text: String) -> Self {
+        FieldValue::Text(text)
+    }
+}
+
+impl Serialize for FieldValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> core::result::Result<S::Ok, S::Error> {
+        match self {
+            FieldValue::Text(text) => serializer.serialize_str(text),
+            FieldValue::Number(number) => number.serialize(serializer),
+        }
+    }
+}
+
+/// Members outside an endpoint's table, kept in input order when unknown fields are allowed,
+/// written after the table's fields.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Extra(pub Vec<(String, Exact)>);
+
+impl Serialize for Extra {
+    fn serialize<S: Serializer>(&self, serializer: S) -> core::result::Result<S::Ok, S::Error> {
+        json::serialize_members(serializer, &self.0)
     }
 }
 
 /// The body of one bills request.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BillsBody {
     endpoint: &'static Endpoint,
     /// One slot per row of the endpoint's field table.
-    values: Vec<Option<FieldValue>>,
+    pub(crate) values: Vec<Option<FieldValue>>,
     /// Members outside the table, in input order (kept only when allowed).
-    extra: Vec<(String, Value)>,
+    pub(crate) extra: Extra,
 }
 
 impl BillsBody {
     /// An empty body for `endpoint`.
     pub fn new(endpoint: &'static Endpoint) -> Self {
-        BillsBody { endpoint, values: vec![None; endpoint.fields.len()], extra: Vec::new() }
+        BillsBody { endpoint, values: vec![None; endpoint.fields.len()], extra: Extra::default() }
     }
 
-    pub(crate) fn from_values(endpoint: &'static Endpoint, values: Vec<Option<String>>) -> Self {
-        let mut values: Vec<Option<FieldValue>> = values.into_iter().map(|v| v.map(FieldValue::string)).collect();
+    pub(crate) fn from_values(endpoint: &'static Endpoint, mut values: Vec<Option<FieldValue>>, extra: Extra) -> Self {
         values.resize(endpoint.fields.len(), None);
-        BillsBody { endpoint, values, extra: Vec::new() }
+        BillsBody { endpoint, values, extra }
     }
 
     /// The endpoint this body is for.
@@ -64,26 +109,33 @@ impl BillsBody {
         self.endpoint
     }
 
-    /// A field's value, if present.
+    /// A field's value as text, if present (numbers as their JSON text).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.values.get(self.endpoint.position(name)?)?.as_ref().map(|v| v.text.as_str())
+        match self.values.get(self.endpoint.position(name)?)?.as_ref()? {
+            FieldValue::Text(text) => Some(text),
+            _ => None,
+        }
     }
 
     /// Sets a field defined by the endpoint (written as a JSON string); returns `false` (and
     /// changes nothing) for a name the endpoint does not define.
     pub fn set(&mut self, name: &str, value: impl Into<String>) -> bool {
-        self.set_value(name, FieldValue::string(value.into()))
+        self.set_value(name, FieldValue::Text(value.into()))
     }
 
     /// Sets an amount field to be written as a JSON number (`100` rather than `"100"`);
-    /// returns `false` (and changes nothing) unless `name` is an amount field of the endpoint.
-    pub fn set_number(&mut self, name: &str, digits: impl Into<String>) -> bool {
-        let is_amount = self
-            .endpoint
-            .position(name)
-            .and_then(|i| self.endpoint.fields.get(i))
-            .is_some_and(|spec| spec.format == FieldFormat::Amount);
-        is_amount && self.set_value(name, FieldValue { text: digits.into(), number: true })
+    /// returns `false` (and changes nothing) unless `name` is an amount field of the endpoint
+    /// and `digits` is a JSON number.
+    pub fn set_number(&mut self, name: &str, digits: &str) -> bool {
+        let is_amount = self.spec(name).is_some_and(|spec| spec.format == FieldFormat::Amount);
+        match serde_json::from_str::<Number>(digits) {
+            Ok(number) if is_amount => self.set_value(name, FieldValue::Number(number)),
+            _ => false,
+        }
+    }
+
+    fn spec(&self, name: &str) -> Option<&'static FieldSpec> {
+        self.endpoint.fields.get(self.endpoint.position(name)?)
     }
 
     fn set_value(&mut self, name: &str, value: FieldValue) -> bool {
@@ -98,62 +150,29 @@ impl BillsBody {
 
     /// Reads a JSON object. Type errors, duplicates and (unless allowed) unknown members are
     /// returned as issues; the fields that could be read are kept, so that checking can go on
-    /// and report every problem at once. Anything but an object is one issue on its own.
-    pub fn from_json(
-        endpoint: &'static Endpoint,
-        input: Value,
-        allow_unknown_fields: bool,
-    ) -> Result<(Self, Vec<Issue>), Issue> {
-        let Value::Object(members) = input else {
-            return Err(Issue::whole(
-                ErrorCode::FieldType,
-                format!(
-                    "the {} request must be a JSON object of string fields, not {}",
-                    endpoint.name,
-                    article(input.type_name())
-                ),
-            ));
-        };
-        let mut body = BillsBody::new(endpoint);
-        let mut issues = Vec::new();
-        let repeated = json::repeated_names(&members);
-        for ((name, value), repeated) in members.into_iter().zip(repeated) {
-            if repeated {
-                issues.push(duplicate_field_issue(&name));
-                continue;
-            }
-            let Some(position) = endpoint.position(&name) else {
-                if allow_unknown_fields {
-                    body.extra.push((name, value));
-                } else {
-                    issues.push(unknown_field_issue(endpoint, &name));
-                }
-                continue;
-            };
-            let is_amount = endpoint.fields.get(position).is_some_and(|f| f.format == FieldFormat::Amount);
-            let read = match value {
-                Value::String(text) => FieldValue::string(text),
-                Value::Number(text) if is_amount => FieldValue { text, number: true },
-                other => {
-                    issues.push(if is_amount { amount_type_issue(&name, &other) } else { type_issue(&name, &other) });
-                    continue;
-                }
-            };
-            if let Some(slot) = body.values.get_mut(position) {
-                *slot = Some(read);
-            }
+    /// and report every problem at once. Text that is not JSON, or JSON that is not an object,
+    /// is one error on its own.
+    pub fn from_json(endpoint: &'static Endpoint, input: &str, allow_unknown_fields: bool) -> Result<(Self, Vec<Issue>)> {
+        let failed_at = RefCell::new(None);
+        let reader = BodyReader { endpoint, allow_unknown_fields, failed_at: &failed_at };
+        let mut deserializer = serde_json::Deserializer::from_str(input);
+        let read = deserializer.deserialize_any(reader).and_then(|read| deserializer.end().map(|()| read));
+        match read {
+            Ok(Some(read)) => Ok(read),
+            // Valid JSON, but not an object.
+            Ok(None) => Err(not_an_object(endpoint, input)),
+            Err(err) => Err(read_error(&err, failed_at.into_inner())),
         }
-        Ok((body, issues))
     }
 
     /// Fills absent or empty fields that have a default, using `now_ms` for the request time.
-    pub fn fill_defaults(&mut self, now_ms: i64) -> Result<(), crate::Error> {
+    pub fn fill_defaults(&mut self, now_ms: i64) -> Result<()> {
         for (spec, slot) in self.endpoint.fields.iter().zip(self.values.iter_mut()) {
             let Some(default) = spec.default else { continue };
-            if slot.as_ref().is_some_and(|v| !v.text.is_empty()) {
+            if slot.as_ref().is_some_and(|value| !value.text().is_empty()) {
                 continue;
             }
-            *slot = Some(FieldValue::string(match default {
+            *slot = Some(FieldValue::Text(match default {
                 FieldDefault::RequestTime => BeijingTime::from_epoch_ms(now_ms)?.date_time(),
                 FieldDefault::Constant(text) => text.to_owned(),
             }));
@@ -179,60 +198,203 @@ impl BillsBody {
             None => None,
         };
         for (spec, value) in self.endpoint.fields.iter().zip(&self.values) {
-            let text = value.as_ref().map(|v| v.text.as_str());
-            check_field(spec, text, prefix, options.apply_defaults, &mut issues);
+            check_field(spec, value.as_ref(), prefix, options.apply_defaults, &mut issues);
         }
         issues
     }
 
     /// Compact JSON in field-table order, raw UTF-8, absent optional fields omitted, then any
     /// allowed extra members in input order.
-    pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(256);
-        out.push('{');
-        let present = self
-            .endpoint
-            .fields
-            .iter()
-            .zip(&self.values)
-            .filter_map(|(spec, value)| Some((spec.name, value.as_ref()?)));
-        let mut first = true;
-        for (name, value) in present {
-            member_separator(&mut out, &mut first);
-            json::write_string(&mut out, name);
-            out.push(':');
-            if value.number {
-                // Checked by `check` to be plain digits, so it is valid JSON as it stands.
-                out.push_str(&value.text);
-            } else {
-                json::write_string(&mut out, &value.text);
-            }
-        }
-        for (name, value) in &self.extra {
-            member_separator(&mut out, &mut first);
-            json::write_string(&mut out, name);
-            out.push(':');
-            json::write_value(&mut out, value);
-        }
-        out.push('}');
-        out
+    pub fn to_json(&self) -> Result<String> {
+        self.clone().into_json()
+    }
+
+    /// [`to_json`](Self::to_json), consuming the body (no copy of its values).
+    pub fn into_json(self) -> Result<String> {
+        (self.endpoint.write_json)(self)
     }
 }
 
-/// The issue of a member that appears more than once in a JSON object.
-pub(crate) fn duplicate_field_issue(name: &str) -> Issue {
-    Issue::new(
-        ErrorCode::DuplicateField,
-        name,
-        format!("{} appears more than once in the JSON object; keep one", crate::error::quoted(name)),
+/// Writes a typed request struct (see `typed_request!`) as the body's exact bytes.
+pub(crate) fn write_json<T: Serialize>(request: &T) -> Result<String> {
+    serde_json::to_string(request).map_err(|e| {
+        Error::whole(ErrorCode::Internal, format!("internal error writing a request body ({e}); please report it"))
+    })
+}
+
+/// Reads the top-level object of a request, member by member, into the endpoint's slots
+/// (`None`: the document is valid JSON but not an object).
+struct BodyReader<'a> {
+    endpoint: &'static Endpoint,
+    allow_unknown_fields: bool,
+    /// The member being read when `serde_json` failed (it knows only the line and column).
+    failed_at: &'a RefCell<Option<String>>,
+}
+
+impl<'de> Visitor<'de> for BodyReader<'_> {
+    type Value = Option<(BillsBody, Vec<Issue>)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> core::result::Result<Self::Value, A::Error> {
+        let endpoint = self.endpoint;
+        let mut body = BillsBody::new(endpoint);
+        let mut issues = Vec::new();
+        let mut names = NameSet::default();
+        while let Some(name) = map.next_key::<String>()? {
+            let read = self.member(&mut map, &name, &mut body, &mut issues, names.insert(&name));
+            if let Err(err) = read {
+                *self.failed_at.borrow_mut() = Some(name);
+                return Err(err);
+            }
+        }
+        Ok(Some((body, issues)))
+    }
+
+    // Any other JSON value: `from_json` reports what it is.
+    fn visit_bool<E>(self, _: bool) -> core::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> core::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> core::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> core::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_str<E>(self, _: &str) -> core::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> core::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> core::result::Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+}
+
+impl BodyReader<'_> {
+    fn member<'de, A: MapAccess<'de>>(
+        &self,
+        map: &mut A,
+        name: &str,
+        body: &mut BillsBody,
+        issues: &mut Vec<Issue>,
+        first: bool,
+    ) -> core::result::Result<(), A::Error> {
+        let endpoint = self.endpoint;
+        if !first {
+            issues.push(json::duplicate_issue(name));
+            map.next_value::<IgnoredAny>()?;
+            return Ok(());
+        }
+        let Some(position) = endpoint.position(name) else {
+            if self.allow_unknown_fields {
+                body.extra.0.push((name.to_owned(), map.next_value()?));
+            } else {
+                issues.push(unknown_field_issue(endpoint, name));
+                map.next_value::<IgnoredAny>()?;
+            }
+            return Ok(());
+        };
+        let Some(spec) = endpoint.fields.get(position) else { return Ok(()) };
+        let value = match map.next_value::<Lenient>()? {
+            Lenient::Text(text) => FieldValue::Text(text),
+            Lenient::Number(number) if spec.format == FieldFormat::Amount => FieldValue::Number(number),
+            other => {
+                issues.push(if spec.format == FieldFormat::Amount { amount_type_issue(name, &other) } else { type_issue(name, &other) });
+                return Ok(());
+            }
+        };
+        if let Some(slot) = body.values.get_mut(position) {
+            *slot = Some(value);
+        }
+        Ok(())
+    }
+}
+
+fn not_an_object(endpoint: &Endpoint, input: &str) -> Error {
+    let type_name = json::parse(input).map_or("a JSON value", |value| article(value.type_name()));
+    Error::whole(
+        ErrorCode::FieldType,
+        format!("the {} request must be a JSON object of string fields, not {type_name}", endpoint.name),
     )
 }
 
-fn member_separator(out: &mut String, first: &mut bool) {
-    if !*first {
-        out.push(',');
+fn read_error(err: &serde_json::Error, member: Option<String>) -> Error {
+    match (json::classify(err), member) {
+        (JsonError::Syntax(detail), Some(member)) if detail.starts_with("number out of range") => Error::new(
+            ErrorCode::FieldFormat,
+            member.clone(),
+            format!("{} is a number beyond the range of a 64-bit float", crate::error::quoted(&member)),
+        ),
+        (kind, _) => kind.into_error("the request"),
     }
-    *first = false;
+}
+
+/// A member's value as far as a field check needs it: strings and numbers in full, anything
+/// else only by its JSON type (its content is skipped).
+enum Lenient {
+    Text(String),
+    Number(Number),
+    Other(&'static str),
+}
+
+impl Lenient {
+    fn type_name(&self) -> &'static str {
+        match self {
+            Lenient::Text(_) => "string",
+            Lenient::Number(_) => "number",
+            Lenient::Other(name) => name,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Lenient {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> core::result::Result<Self, D::Error> {
+        struct LenientVisitor;
+        impl<'de> Visitor<'de> for LenientVisitor {
+            type Value = Lenient;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_str<E>(self, v: &str) -> core::result::Result<Lenient, E> {
+                Ok(Lenient::Text(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> core::result::Result<Lenient, E> {
+                Ok(Lenient::Text(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> core::result::Result<Lenient, E> {
+                Ok(Lenient::Number(v.into()))
+            }
+            fn visit_i64<E>(self, v: i64) -> core::result::Result<Lenient, E> {
+                Ok(Lenient::Number(v.into()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> core::result::Result<Lenient, E> {
+                Number::from_f64(v).map(Lenient::Number).ok_or_else(|| E::custom("number out of range"))
+            }
+            fn visit_bool<E>(self, _: bool) -> core::result::Result<Lenient, E> {
+                Ok(Lenient::Other("boolean"))
+            }
+            fn visit_unit<E>(self) -> core::result::Result<Lenient, E> {
+                Ok(Lenient::Other("null"))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> core::result::Result<Lenient, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Lenient::Other("array"))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> core::result::Result<Lenient, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Lenient::Other("object"))
+            }
+        }
+        deserializer.deserialize_any(LenientVisitor)
+    }
 }
 
 fn is_msg_src_id(id: &str) -> bool {
@@ -241,13 +403,14 @@ fn is_msg_src_id(id: &str) -> bool {
 
 fn check_field(
     spec: &FieldSpec,
-    value: Option<&str>,
+    value: Option<&FieldValue>,
     msg_src_prefix: Option<&str>,
     defaults_pending: bool,
     issues: &mut Vec<Issue>,
 ) {
     let name = spec.name;
-    let Some(text) = value.filter(|v| !v.is_empty()) else {
+    let text = value.map(FieldValue::text);
+    let Some(text) = text.as_deref().filter(|v| !v.is_empty()) else {
         let filled_later = defaults_pending && spec.default.is_some();
         if spec.required && !filled_later {
             issues.push(Issue::new(ErrorCode::FieldRequired, name, required_message(spec)));
@@ -327,18 +490,21 @@ fn format_message(format: FieldFormat, name: &str, text: &str) -> String {
     }
 }
 
-fn article(type_name: &str) -> String {
+fn article(type_name: &str) -> &'static str {
     match type_name {
-        "array" | "object" => format!("an {type_name}"),
-        "null" => "null".to_owned(),
-        other => format!("a {other}"),
+        "array" => "an array",
+        "object" => "an object",
+        "null" => "null",
+        "string" => "a string",
+        "boolean" => "a boolean",
+        _ => "a number",
     }
 }
 
-fn type_issue(name: &str, value: &Value) -> Issue {
+fn type_issue(name: &str, value: &Lenient) -> Issue {
     let hint = match value {
-        Value::Number(text) => format!("; write it as the string {}", crate::error::quoted(text)),
-        Value::Null => "; leave the field out instead of sending null".to_owned(),
+        Lenient::Number(number) => format!("; write it as the string {}", crate::error::quoted(&number.to_string())),
+        Lenient::Other("null") => "; leave the field out instead of sending null".to_owned(),
         _ => String::new(),
     };
     Issue::new(
@@ -348,9 +514,9 @@ fn type_issue(name: &str, value: &Value) -> Issue {
     )
 }
 
-fn amount_type_issue(name: &str, value: &Value) -> Issue {
+fn amount_type_issue(name: &str, value: &Lenient) -> Issue {
     let hint = match value {
-        Value::Null => "; leave the field out instead of sending null",
+        Lenient::Other("null") => "; leave the field out instead of sending null",
         _ => "",
     };
     Issue::new(

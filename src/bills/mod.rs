@@ -1,21 +1,37 @@
 //! The netpay "bills" API family: field tables, request bodies, and responses.
 
-/// A typed request for an endpoint: one `Option<String>` per row of its field table, in the
-/// table's order, and `into_body`, which hands them to the generic [`BillsBody`] in that same
-/// order (listed once, here, so the two cannot drift; a test checks the names against the table).
+/// A typed request for an endpoint: one `Option<FieldValue>` per row of its field table, in
+/// the table's order, which is the order `serde` writes them in (absent fields omitted), then
+/// the extra members allowed in. The names are listed once, here, so the struct and the body
+/// cannot drift; a test checks them against the table.
 macro_rules! typed_request {
     ($(#[$meta:meta])* $name:ident for $table:ident { $($(#[$field_meta:meta])* $field:ident,)* }) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, Default, PartialEq, Eq)]
+        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
         pub struct $name {
-            $($(#[$field_meta])* pub $field: Option<String>,)*
+            $($(#[$field_meta])* #[serde(skip_serializing_if = "Option::is_none")] pub $field: Option<super::FieldValue>,)*
+            /// Members outside the table (kept only when unknown fields are allowed).
+            #[serde(flatten)]
+            pub extra: super::Extra,
         }
 
         impl $name {
             /// The generic body, ready for [`check`](crate::bills::BillsBody::check) and
             /// [`to_json`](crate::bills::BillsBody::to_json).
             pub fn into_body(self) -> super::BillsBody {
-                super::BillsBody::from_values(&$table, vec![$(self.$field),*])
+                super::BillsBody::from_values(&$table, vec![$(self.$field),*], self.extra)
+            }
+
+            /// The struct of a body read for this endpoint (slots in table order).
+            fn from_body(body: super::BillsBody) -> Self {
+                let mut values = body.values.into_iter();
+                $name { $($field: values.next().flatten(),)* extra: body.extra }
+            }
+
+            /// The body's exact bytes.
+            pub(crate) fn write_json(body: super::BillsBody) -> crate::Result<String> {
+                super::body::write_json(&Self::from_body(body))
             }
 
             /// The field names, snake_case, in declaration order (checked against the table).
@@ -33,18 +49,16 @@ mod query;
 mod response;
 mod schema;
 
-pub use body::{BillsBody, CheckOptions};
-pub(crate) use body::duplicate_field_issue;
+pub use body::{BillsBody, CheckOptions, Extra, FieldValue};
 pub use preauth_cancel::{PreauthCancel, PREAUTH_CANCEL};
 pub use preauthed::{Preauthed, PREAUTHED};
 pub use preauthed_cancel::{PreauthedCancel, PREAUTHED_CANCEL};
 pub use query::{BillsQuery, BILLS_QUERY};
 pub use response::BillsResponse;
-pub(crate) use response::{normalize_amounts, payment_object};
+pub(crate) use response::{normalize_amounts, payment_object, response_members};
 pub use schema::{Endpoint, FieldDefault, FieldFormat, FieldSpec};
 
 use crate::error::{Error, ErrorCode, Issue, Result};
-use crate::json;
 
 /// Most issues reported for one input; hostile inputs could otherwise produce megabytes of them.
 pub const MAX_ISSUES: usize = 100;
@@ -97,8 +111,7 @@ pub(crate) fn read_body_at(
 ) -> Result<BillsBody> {
     let max_body_bytes = crate::limits::check_max_body_bytes(options.max_body_bytes.unwrap_or(MAX_INPUT_BYTES))?;
     crate::limits::check_body_size("input", input.len(), max_body_bytes)?;
-    let value = json::parse(input)?;
-    let (mut body, mut issues) = BillsBody::from_json(endpoint, value, options.allow_unknown_fields)?;
+    let (mut body, mut issues) = BillsBody::from_json(endpoint, input, options.allow_unknown_fields)?;
     if let Some(now_ms) = now_ms {
         body.fill_defaults(now_ms)?;
     }

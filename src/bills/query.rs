@@ -13,6 +13,7 @@ use super::schema::Endpoint;
 pub static BILLS_QUERY: Endpoint = Endpoint {
     name: "query",
     path: "/v1/netpay/bills/query",
+    write_json: BillsQuery::write_json,
     fields: &[
         REQUEST_TIMESTAMP,
         MID,

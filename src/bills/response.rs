@@ -1,16 +1,22 @@
 //! Reading bills responses leniently (PROTOCOL.md rule 7): unknown members are kept, amounts
 //! become integer fen whether the platform wrote them as numbers or strings, and `billPayment`
 //! may be an object or a JSON string (so may `refundBillPayment`, the result of a bills/query
-//! refund look-up). An `errCode` other than `SUCCESS` is reported, not hidden.
+//! refund look-up). An `errCode` other than `SUCCESS` is reported, not hidden. What cannot be
+//! read safely is an error, never a guess: a member repeated in one object (which one would a
+//! log, a database or another parser believe?), or an amount that is not a whole,
+//! non-negative number of fen.
+
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::json::{self, Value};
+use crate::json::{self, Json};
 
 /// Largest integer a JavaScript number holds exactly; larger amounts would be silently rounded.
-const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// A parsed bills response.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BillsResponse {
     /// `errCode == "SUCCESS"`: the platform accepted the call (check `bill_status` for the state).
     pub ok: bool,
@@ -21,13 +27,34 @@ pub struct BillsResponse {
     /// `billStatus` (`PAID`, `UNPAID`, `REFUND`, `CLOSED`, `UNKNOWN`, …).
     pub bill_status: Option<String>,
     /// `billPayment`, always an object here, amounts as integer fen.
-    pub bill_payment: Option<Value>,
+    pub bill_payment: Option<Json>,
     /// Every other member, in document order, amounts as integer fen.
-    pub other: Vec<(String, Value)>,
+    pub other: Vec<(String, Json)>,
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> Error {
     Error::new(ErrorCode::InvalidResponse, field, message)
+}
+
+/// Reads a response document: JSON text, unique member names, an object at the top.
+pub(crate) fn response_members(text: &str, what: &str) -> Result<Vec<(String, Json)>> {
+    let root = json::parse(text).map_err(|e| match e {
+        json::JsonError::Syntax(detail) => Error::whole(
+            ErrorCode::InvalidJson,
+            format!(
+                "{what} is not JSON ({detail}); a non-JSON body usually means a gateway or \
+                 authentication failure: check the HTTP status"
+            ),
+        ),
+        other => other.into_error(what),
+    })?;
+    match root {
+        Json::Object(members) => Ok(members),
+        other => Err(Error::whole(
+            ErrorCode::InvalidResponse,
+            format!("{what} must be a JSON object, not {}", other.type_name()),
+        )),
+    }
 }
 
 impl BillsResponse {
@@ -41,23 +68,7 @@ impl BillsResponse {
     pub fn parse_with_limit(text: &str, max_body_bytes: usize) -> Result<Self> {
         let max_body_bytes = crate::limits::check_max_body_bytes(max_body_bytes)?;
         crate::limits::check_body_size("text", text.len(), max_body_bytes)?;
-        let root = json::parse(text).map_err(|e| match e.code() {
-            ErrorCode::InvalidJson => Error::whole(
-                ErrorCode::InvalidJson,
-                format!(
-                    "the response is not JSON ({}); a non-JSON body usually means a gateway or \
-                     authentication failure: check the HTTP status",
-                    e.message()
-                ),
-            ),
-            _ => e,
-        })?;
-        let Value::Object(members) = root else {
-            return Err(Error::whole(
-                ErrorCode::InvalidResponse,
-                format!("the response must be a JSON object, not {}", root.type_name()),
-            ));
-        };
+        let members = response_members(text, "the response")?;
         let mut response = BillsResponse {
             ok: false,
             err_code: String::new(),
@@ -68,7 +79,7 @@ impl BillsResponse {
         };
         let mut err_code = None;
         let mut err_info = None;
-        for (name, value) in last_wins(members) {
+        for (name, value) in members {
             match name.as_str() {
                 "errCode" => err_code = Some(text_of(&name, value)?),
                 "errMsg" => response.err_msg = optional_text(&name, value)?,
@@ -76,7 +87,7 @@ impl BillsResponse {
                 "billStatus" => response.bill_status = optional_text(&name, value)?,
                 "billPayment" => response.bill_payment = payment_object(&name, value)?,
                 "refundBillPayment" => {
-                    let payment = payment_object(&name, value)?.unwrap_or(Value::Null);
+                    let payment = payment_object(&name, value)?.unwrap_or(Json::Null);
                     response.other.push((name, payment));
                 }
                 _ => {
@@ -99,73 +110,60 @@ impl BillsResponse {
         Ok(response)
     }
 
-    /// A member by name (including the named fields above).
-    pub fn get(&self, name: &str) -> Option<&Value> {
-        self.other.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v)
-    }
-
-    /// The response as JSON: `ok`, `errCode`, `errMsg`, `billStatus`, `billPayment` (null when
-    /// absent), then every other member; amounts are JSON integers.
-    pub fn to_json(&self) -> String {
-        let text_or_null = |s: &Option<String>| s.clone().map_or(Value::Null, Value::String);
-        let mut members = vec![
-            ("ok".to_owned(), Value::Bool(self.ok)),
-            ("errCode".to_owned(), Value::String(self.err_code.clone())),
-            ("errMsg".to_owned(), text_or_null(&self.err_msg)),
-            ("billStatus".to_owned(), text_or_null(&self.bill_status)),
-            ("billPayment".to_owned(), self.bill_payment.clone().unwrap_or(Value::Null)),
-        ];
-        // A member of the response named like one computed here (`ok`) would follow it and, as
-        // JSON.parse keeps the last of repeated names, replace the library's verdict in
-        // JavaScript (`{"errCode":"FAIL","ok":true}` would read as a success). The verdict
-        // wins; the raw member stays readable through `get`.
-        members.extend(self.other.iter().filter(|(name, _)| name != "ok").cloned());
-        let mut out = String::with_capacity(512);
-        json::write_value(&mut out, &Value::Object(members));
-        out
+    /// A member by name, other than the named fields above.
+    pub fn get(&self, name: &str) -> Option<&Json> {
+        self.other.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 }
 
-/// Members with repeated names collapse to the last value, as `JSON.parse` does.
-fn last_wins(members: Vec<(String, Value)>) -> Vec<(String, Value)> {
-    let mut out: Vec<(String, Value)> = Vec::with_capacity(members.len());
-    for (name, value) in members {
-        match out.iter_mut().find(|(k, _)| *k == name) {
-            Some(slot) => slot.1 = value,
-            None => out.push((name, value)),
+/// `ok`, `errCode`, `errMsg`, `billStatus`, `billPayment` (null when absent), then every other
+/// member; amounts are integers.
+impl Serialize for BillsResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> core::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(5 + self.other.len()))?;
+        map.serialize_entry("ok", &self.ok)?;
+        map.serialize_entry("errCode", &self.err_code)?;
+        map.serialize_entry("errMsg", &self.err_msg)?;
+        map.serialize_entry("billStatus", &self.bill_status)?;
+        map.serialize_entry("billPayment", &self.bill_payment)?;
+        // A member of the response named like one computed here (`ok`) would replace the
+        // library's verdict in a JavaScript object (`{"errCode":"FAIL","ok":true}` would read as
+        // a success). The verdict wins; the raw member stays readable through `get`.
+        for (name, value) in self.other.iter().filter(|(name, _)| name != "ok") {
+            map.serialize_entry(name, value)?;
         }
+        map.end()
     }
-    out
 }
 
-fn text_of(name: &str, value: Value) -> Result<String> {
+fn text_of(name: &str, value: Json) -> Result<String> {
     match value {
-        Value::String(s) => Ok(s),
-        Value::Number(n) => Ok(n),
+        Json::String(s) => Ok(s),
+        Json::Number(n) => Ok(n.to_string()),
         other => Err(invalid(name, format!("{name} must be a string, not {}", other.type_name()))),
     }
 }
 
-fn optional_text(name: &str, value: Value) -> Result<Option<String>> {
+fn optional_text(name: &str, value: Json) -> Result<Option<String>> {
     match value {
-        Value::Null => Ok(None),
+        Json::Null => Ok(None),
         other => text_of(name, other).map(Some),
     }
 }
 
 /// A payment member (`billPayment`, `refundBillPayment`) as an object with amounts in fen; it may
 /// arrive as an object or as a JSON string of one. Null or blank means absent.
-pub(crate) fn payment_object(name: &str, value: Value) -> Result<Option<Value>> {
+pub(crate) fn payment_object(name: &str, value: Json) -> Result<Option<Json>> {
     let object = match value {
-        Value::Null => return Ok(None),
-        Value::String(s) if s.trim().is_empty() => return Ok(None),
-        Value::String(s) => json::parse(&s).map_err(|e| {
-            invalid(name, format!("{name} is a string but not JSON: {}", e.message()))
+        Json::Null => return Ok(None),
+        Json::String(s) if s.trim().is_empty() => return Ok(None),
+        Json::String(s) => json::parse(&s).map_err(|e| {
+            invalid(name, format!("{name} is a string but not a JSON object: {}", e.into_error(name).message()))
         })?,
         other => other,
     };
     match object {
-        Value::Object(_) => normalize(name, name, object).map(Some),
+        Json::Object(_) => normalize(name, name, object).map(Some),
         other => Err(invalid(name, format!("{name} must be an object, not {}", other.type_name()))),
     }
 }
@@ -176,103 +174,71 @@ fn is_amount(name: &str) -> bool {
 }
 
 /// Converts the amounts of member `name` (at any depth) to integer fen; other values are kept.
-pub(crate) fn normalize_amounts(name: &str, value: Value) -> Result<Value> {
+pub(crate) fn normalize_amounts(name: &str, value: Json) -> Result<Json> {
     normalize(name, name, value)
 }
 
 /// Converts amounts (at any depth) to integer fen; other values are kept as they are.
-fn normalize(path: &str, name: &str, value: Value) -> Result<Value> {
+fn normalize(path: &str, name: &str, value: Json) -> Result<Json> {
+    if is_amount(name) {
+        return amount_fen(path, value);
+    }
     match value {
-        Value::Object(members) => {
-            let mut out = Vec::with_capacity(members.len());
-            for (key, item) in last_wins(members) {
-                let item = normalize(&format!("{path}.{key}"), &key, item)?;
-                out.push((key, item));
-            }
-            Ok(Value::Object(out))
-        }
-        Value::Array(items) => items
+        Json::Object(members) => members
+            .into_iter()
+            .map(|(key, item)| Ok((key.clone(), normalize(&format!("{path}.{key}"), &key, item)?)))
+            .collect::<Result<Vec<_>>>()
+            .map(Json::Object),
+        Json::Array(items) => items
             .into_iter()
             .enumerate()
             .map(|(i, item)| normalize(&format!("{path}[{i}]"), name, item))
             .collect::<Result<Vec<_>>>()
-            .map(Value::Array),
-        Value::Number(_) | Value::String(_) if is_amount(name) => amount_fen(path, value),
+            .map(Json::Array),
         other => Ok(other),
     }
 }
 
-fn amount_fen(path: &str, value: Value) -> Result<Value> {
-    let (text, raw) = match &value {
-        Value::String(s) if s.is_empty() => return Ok(Value::Null),
-        Value::String(s) => (s.as_str(), true),
-        Value::Number(n) => (n.as_str(), false),
-        _ => return Ok(value),
+/// An amount as integer fen: a JSON number with an integral value (`2100`, `2100.0`, `2.1e3`)
+/// or a string of digits (`"2100"`); empty strings and null mean absent. Anything else (a sign,
+/// a fraction, a string with a decimal point, which is most likely yuan, a boolean, an object,
+/// an array, a value beyond 2^53) is an error rather than a silently wrong number.
+fn amount_fen(path: &str, value: Json) -> Result<Json> {
+    let fen = match &value {
+        Json::Null => return Ok(Json::Null),
+        Json::String(s) if s.is_empty() => return Ok(Json::Null),
+        Json::String(s) if !s.is_empty() && s.len() <= 16 && s.bytes().all(|b| b.is_ascii_digit()) => s.parse::<u64>().ok(),
+        Json::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= MAX_SAFE_INTEGER as f64).map(|f| {
+            // Integral and within 0..=2^53, so the conversion is exact.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let whole = f as u64;
+            whole
+        })),
+        _ => None,
     };
-    // A string amount with a decimal point is most likely yuan ("21.00"), so only digits are
-    // accepted there; a JSON number only needs an integral value (2100.0 is 2100).
-    let digits_only = text.strip_prefix('-').unwrap_or(text).bytes().all(|b| b.is_ascii_digit());
-    let fen = integer_value(text)
-        .filter(|_| !raw || digits_only)
-        .filter(|v| v.unsigned_abs() <= MAX_SAFE_INTEGER.unsigned_abs());
-    match fen {
-        Some(fen) => Ok(Value::Number(fen.to_string())),
+    match fen.filter(|fen| *fen <= MAX_SAFE_INTEGER) {
+        Some(fen) => Ok(Json::Number(fen.into())),
         None => Err(invalid(
             path,
             format!(
-                "{} is {}{}, which is not a whole number of fen; amounts must be integers",
+                "{} is {}, which is not a whole number of fen; amounts must be non-negative \
+                 integers (a string with a decimal point is most likely yuan)",
                 crate::error::quoted(path),
-                if raw { "the string " } else { "" },
-                crate::error::quoted(text)
+                shown(&value)
             ),
         )),
     }
 }
 
-/// The exact integer value of a JSON-number-shaped text (`2100`, `"2100"`, `2100.00`, `2.1e3`),
-/// or `None` when it has a fraction or does not fit in 18 digits.
-fn integer_value(text: &str) -> Option<i64> {
-    let (negative, unsigned) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
-        Some((mantissa, exponent)) => (mantissa, i64::from(exponent.parse::<i32>().ok()?)),
-        None => (unsigned, 0),
-    };
-    let (whole, fraction) = match mantissa.split_once('.') {
-        Some((_, "")) => return None,
-        Some(parts) => parts,
-        None => (mantissa, ""),
-    };
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
-        return None;
+/// A value as a message shows it: strings quoted and cut short, other values by their JSON
+/// text or type.
+fn shown(value: &Json) -> String {
+    match value {
+        Json::String(s) => format!("the string {}", crate::error::quoted(s)),
+        Json::Number(n) => crate::error::quoted(&n.to_string()),
+        Json::Bool(b) => b.to_string(),
+        other => format!("a JSON {}", other.type_name()),
     }
-    // value = significant digits × 10^shift
-    let joined = [whole, fraction].concat();
-    let significant = joined.trim_start_matches('0');
-    let shift = exponent - i64::try_from(fraction.len()).ok()?;
-    let integral = if shift >= 0 {
-        let zeros = usize::try_from(shift).ok()?;
-        if significant.is_empty() {
-            String::new()
-        } else if significant.len().checked_add(zeros)? > 18 {
-            return None;
-        } else {
-            significant.to_owned() + &"0".repeat(zeros)
-        }
-    } else {
-        let dropped = usize::try_from(-shift).ok()?;
-        let keep = significant.len().saturating_sub(dropped);
-        let (kept, discarded) = significant.split_at_checked(keep)?;
-        if !discarded.bytes().all(|b| b == b'0') || kept.len() > 18 {
-            return None;
-        }
-        kept.to_owned()
-    };
-    let magnitude: i64 = if integral.is_empty() { 0 } else { integral.parse().ok()? };
-    Some(if negative { -magnitude } else { magnitude })
 }
 
 #[cfg(test)]
@@ -318,8 +284,8 @@ mod tests {
     fn a_member_named_ok_cannot_override_the_verdict() {
         let r = BillsResponse::parse(r#"{"errCode":"FAIL","ok":true}"#).unwrap();
         assert!(!r.ok);
-        assert_eq!(r.get("ok"), Some(&Value::Bool(true)));
-        assert_eq!(r.to_json(), r#"{"ok":false,"errCode":"FAIL","errMsg":null,"billStatus":null,"billPayment":null}"#);
+        assert_eq!(r.get("ok"), Some(&Json::Bool(true)));
+        assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"ok":false,"errCode":"FAIL","errMsg":null,"billStatus":null,"billPayment":null}"#);
     }
 
     #[test]
@@ -330,12 +296,12 @@ mod tests {
         assert_eq!(r.err_msg.as_deref(), Some(""));
         assert_eq!(r.bill_status.as_deref(), Some("CLOSED"));
         let payment = r.bill_payment.as_ref().unwrap();
-        assert_eq!(payment.get("totalAmount"), Some(&Value::Number("2100".into())));
-        assert_eq!(payment.get("status"), Some(&Value::String("TRADE_CLOSED".into())));
-        assert_eq!(payment.get("payDetail"), Some(&Value::String("现金支付21.00元".into())));
-        assert_eq!(r.get("cardAttr"), Some(&Value::String("CREDIT_CARD".into())));
-        assert_eq!(r.get("billNo"), Some(&Value::String("124F2023071912021792962162".into())));
-        let json = r.to_json();
+        assert_eq!(payment.get("totalAmount"), Some(&Json::Number(2100u64.into())));
+        assert_eq!(payment.get("status"), Some(&Json::String("TRADE_CLOSED".into())));
+        assert_eq!(payment.get("payDetail"), Some(&Json::String("现金支付21.00元".into())));
+        assert_eq!(r.get("cardAttr"), Some(&Json::String("CREDIT_CARD".into())));
+        assert_eq!(r.get("billNo"), Some(&Json::String("124F2023071912021792962162".into())));
+        let json = serde_json::to_string(&r).unwrap();
         assert!(json.starts_with(r#"{"ok":true,"errCode":"SUCCESS","errMsg":"","billStatus":"CLOSED","billPayment":{"merOrderId""#), "{json}");
         assert!(json.contains(r#""totalAmount":2100,"buyerPayAmount":2100"#));
     }
@@ -346,12 +312,12 @@ mod tests {
             r#"{"errCode":"SUCCESS","totalAmount":100,"refundAmount":"0250","billPayment":"{\"totalAmount\":2.1e3,\"invoiceAmount\":\"\",\"couponMerchantContribute\":5.00}"}"#,
         )
         .unwrap();
-        assert_eq!(r.get("totalAmount"), Some(&Value::Number("100".into())));
-        assert_eq!(r.get("refundAmount"), Some(&Value::Number("250".into())));
+        assert_eq!(r.get("totalAmount"), Some(&Json::Number(100u64.into())));
+        assert_eq!(r.get("refundAmount"), Some(&Json::Number(250u64.into())));
         let p = r.bill_payment.unwrap();
-        assert_eq!(p.get("totalAmount"), Some(&Value::Number("2100".into())));
-        assert_eq!(p.get("invoiceAmount"), Some(&Value::Null));
-        assert_eq!(p.get("couponMerchantContribute"), Some(&Value::Number("5".into())));
+        assert_eq!(p.get("totalAmount"), Some(&Json::Number(2100u64.into())));
+        assert_eq!(p.get("invoiceAmount"), Some(&Json::Null));
+        assert_eq!(p.get("couponMerchantContribute"), Some(&Json::Number(5u64.into())));
     }
 
     #[test]
@@ -372,22 +338,31 @@ mod tests {
     }
 
     #[test]
-    fn integer_value_is_exact() {
-        assert_eq!(integer_value("0"), Some(0));
-        assert_eq!(integer_value("-0"), Some(0));
-        assert_eq!(integer_value("2100"), Some(2100));
-        assert_eq!(integer_value("2100.000"), Some(2100));
-        assert_eq!(integer_value("21e2"), Some(2100));
-        assert_eq!(integer_value("0.21e4"), Some(2100));
-        assert_eq!(integer_value("210000e-2"), Some(2100));
-        assert_eq!(integer_value("-15"), Some(-15));
-        assert_eq!(integer_value("0.5"), None);
-        assert_eq!(integer_value("2101e-1"), None);
-        assert_eq!(integer_value("1e19"), None);
-        assert_eq!(integer_value(" 1"), None);
-        assert_eq!(integer_value("1."), None);
-        assert_eq!(integer_value(""), None);
-        assert_eq!(integer_value("1e999999999999"), None);
+    fn amounts_that_are_not_whole_non_negative_fen_are_refused() {
+        for amount in ["-1", "\"-5\"", "true", "{}", "[1]", "1.5", "\"21.00\"", "\"abc\"", "\" 1\"", "9007199254740992"] {
+            for body in [
+                format!(r#"{{"errCode":"SUCCESS","totalAmount":{amount}}}"#),
+                format!(r#"{{"errCode":"SUCCESS","billPayment":{{"totalAmount":{amount}}}}}"#),
+            ] {
+                let err = BillsResponse::parse(&body).unwrap_err();
+                assert_eq!(err.code(), ErrorCode::InvalidResponse, "{body}");
+                assert!(err.field().is_some_and(|f| f.ends_with("totalAmount")), "{body}: {:?}", err.field());
+            }
+        }
+        let r = BillsResponse::parse(r#"{"errCode":"SUCCESS","discountAmount":0,"couponAmount":"0","refundAmount":null}"#).unwrap();
+        assert_eq!(r.get("discountAmount"), Some(&Json::Number(0u64.into())));
+        assert_eq!(r.get("refundAmount"), Some(&Json::Null));
+    }
+
+    #[test]
+    fn repeated_members_are_refused_not_resolved() {
+        for (body, field) in [
+            (r#"{"errCode":"FAIL","errCode":"SUCCESS"}"#, "errCode"),
+            (r#"{"errCode":"SUCCESS","billPayment":{"totalAmount":1,"totalAmount":2}}"#, "billPayment.totalAmount"),
+        ] {
+            let err = BillsResponse::parse(body).unwrap_err();
+            assert_eq!((err.code(), err.field()), (ErrorCode::DuplicateField, Some(field)), "{body}");
+        }
     }
 
     #[test]
@@ -397,10 +372,10 @@ mod tests {
         )
         .unwrap();
         let refund = r.get("refundBillPayment").unwrap();
-        assert_eq!(refund.get("refundAmount"), Some(&Value::Number("50".into())));
-        assert_eq!(refund.get("refundOrderId"), Some(&Value::String("3194R1".into())));
+        assert_eq!(refund.get("refundAmount"), Some(&Json::Number(50u64.into())));
+        assert_eq!(refund.get("refundOrderId"), Some(&Json::String("3194R1".into())));
         let r = BillsResponse::parse(r#"{"errCode":"SUCCESS","refundBillPayment":""}"#).unwrap();
-        assert_eq!(r.get("refundBillPayment"), Some(&Value::Null));
+        assert_eq!(r.get("refundBillPayment"), Some(&Json::Null));
         let err = BillsResponse::parse(r#"{"errCode":"SUCCESS","refundBillPayment":"nope"}"#).unwrap_err();
         assert_eq!(err.field(), Some("refundBillPayment"));
     }
@@ -412,7 +387,7 @@ mod tests {
         assert_eq!((r.err_code.as_str(), r.err_msg.as_deref()), ("NO_BILL", Some("账单不存在")));
         let r = BillsResponse::parse(r#"{"errCode":"1001","errInfo":"认证失败"}"#).unwrap();
         assert_eq!(r.err_msg.as_deref(), Some("认证失败"));
-        assert!(r.to_json().contains(r#""billPayment":null"#));
+        assert!(serde_json::to_string(&r).unwrap().contains(r#""billPayment":null"#));
     }
 
     #[test]

@@ -102,9 +102,9 @@ pub(crate) mod common {
     pub const SRC_RESERVE: FieldSpec = FieldSpec::text("srcReserve", false, Some(255));
 }
 
-/// A bills endpoint: its path and its request fields in the platform table's order, which is
-/// also the order they are serialized in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A bills endpoint: its path, its request fields in the platform table's order, and the
+/// typed request struct that writes its body in that same order.
+#[derive(Clone, Copy)]
 pub struct Endpoint {
     /// Short name, for messages.
     pub name: &'static str,
@@ -112,6 +112,20 @@ pub struct Endpoint {
     pub path: &'static str,
     /// Request fields.
     pub fields: &'static [FieldSpec],
+    /// Writes a body through the endpoint's derived `Serialize` struct (see `typed_request!`).
+    pub(crate) write_json: fn(super::BillsBody) -> crate::Result<String>,
+}
+
+impl PartialEq for Endpoint {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path
+    }
+}
+
+impl core::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Endpoint").field("name", &self.name).field("path", &self.path).finish_non_exhaustive()
+    }
 }
 
 impl Endpoint {

@@ -16,7 +16,8 @@ pub const MAX_HEADER_LEN: usize = 4096;
 const PARAMS: [&str; 4] = ["AppId", "Timestamp", "Nonce", "Signature"];
 
 /// The four parameters of an OPEN-BODY-SIG header.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Authorization {
     /// `AppId`
     pub app_id: String,

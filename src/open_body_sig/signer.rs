@@ -3,8 +3,7 @@
 use core::fmt;
 
 use super::params::{check_app_id, check_nonce, check_timestamp, AppKey};
-use super::stages::{body_digest_hex, keyed_mac, KeyedMac};
-use crate::encoding::{base64_mac, BASE64_MAC_LEN};
+use super::stages::{keyed_mac, mac_base64, mac_of, BodyHash, KeyedMac};
 use super::verify::{verify_with, Tolerance};
 use super::Authorization;
 use crate::error::{Error, ErrorCode, Result};
@@ -12,7 +11,8 @@ use crate::limits::{check_body_size, check_max_body_bytes, DEFAULT_MAX_BODY_BYTE
 
 /// Everything a host needs to send a signed request: the header, and the intermediate values
 /// for logging or comparison (none of them secret).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SignedBody {
     /// The full `Authorization` header value.
     pub authorization: String,
@@ -24,14 +24,6 @@ pub struct SignedBody {
     pub timestamp: String,
     /// The nonce that was signed.
     pub nonce: String,
-}
-
-/// A signature's raw parts (ASCII bytes), before they become strings.
-pub(crate) struct RawSignature {
-    /// Lowercase hex SHA-256 of the body.
-    pub(crate) body_digest: [u8; 64],
-    /// Base64 HMAC-SHA256.
-    pub(crate) signature: [u8; BASE64_MAC_LEN],
 }
 
 /// Signs bodies for one appId. The key's HMAC state is computed once, here, and the key bytes
@@ -74,10 +66,27 @@ impl OpenBodySigner {
     }
 
     /// Signs the exact body bytes with a given timestamp (`yyyyMMddHHmmss`, Beijing) and nonce.
-    /// The host must send these same bytes.
+    /// The host must send these same bytes. This is the one signing path: every binding calls it.
     pub fn sign(&self, body: &[u8], timestamp: &str, nonce: &str) -> Result<SignedBody> {
-        let raw = self.sign_raw(body.len(), || body_digest_hex(body), timestamp, nonce)?;
-        Ok(self.signed_body(&raw, timestamp, nonce))
+        check_body_size("body", body.len(), self.max_body_bytes)?;
+        self.sign_hashed(&BodyHash::of(body), timestamp, nonce)
+    }
+
+    /// [`sign`](Self::sign) for a body hashed as it streamed past ([`BodyHash`]), so that a
+    /// large body need never be held whole.
+    pub fn sign_hashed(&self, body: &BodyHash, timestamp: &str, nonce: &str) -> Result<SignedBody> {
+        check_body_size("body", body.len(), self.max_body_bytes)?;
+        check_timestamp(timestamp)?;
+        check_nonce(nonce)?;
+        let body_digest = body.hex();
+        let signature = mac_base64(mac_of(&self.keyed, &self.app_id, timestamp, nonce, &body_digest));
+        Ok(SignedBody {
+            authorization: super::authorization_header(&self.app_id, timestamp, nonce, &signature),
+            signature,
+            body_digest,
+            timestamp: timestamp.to_owned(),
+            nonce: nonce.to_owned(),
+        })
     }
 
     /// Signs with the current system time and a fresh CSPRNG nonce.
@@ -89,39 +98,10 @@ impl OpenBodySigner {
         self.sign(body, &timestamp, &nonce)
     }
 
-    /// Every rule of signing, with the body's digest (lowercase hex) computed by `digest` only
-    /// once the checks pass: the body cap (on `body_len`), the timestamp and the nonce. The wasm
-    /// binding calls this directly, with a digest it may have had the host compute.
-    pub(crate) fn sign_raw(
-        &self,
-        body_len: usize,
-        digest: impl FnOnce() -> [u8; 64],
-        timestamp: &str,
-        nonce: &str,
-    ) -> Result<RawSignature> {
-        check_body_size("body", body_len, self.max_body_bytes)?;
-        check_timestamp(timestamp)?;
-        check_nonce(nonce)?;
-        let body_digest = digest();
-        let mac = self.keyed.mac(&[self.app_id.as_bytes(), timestamp.as_bytes(), nonce.as_bytes(), &body_digest]);
-        Ok(RawSignature { body_digest, signature: base64_mac(&mac) })
-    }
-
-    fn signed_body(&self, raw: &RawSignature, timestamp: &str, nonce: &str) -> SignedBody {
-        let signature = String::from_utf8_lossy(&raw.signature).into_owned();
-        SignedBody {
-            authorization: super::authorization_header(&self.app_id, timestamp, nonce, &signature),
-            signature,
-            body_digest: String::from_utf8_lossy(&raw.body_digest).into_owned(),
-            timestamp: timestamp.to_owned(),
-            nonce: nonce.to_owned(),
-        }
-    }
-
     /// Verifies a header received for this signer's appId, reusing the precomputed key state
     /// (see [`verify_open_body`](super::verify_open_body)).
     pub fn verify(&self, header: &str, body: &[u8], now_ms: i64, tolerance: Tolerance) -> Result<Authorization> {
-        let auth = verify_with(&self.keyed, header, body, now_ms, tolerance, self.max_body_bytes)?;
+        let auth = verify_with(&self.keyed, header, &BodyHash::of(body), now_ms, tolerance, self.max_body_bytes)?;
         if auth.app_id != self.app_id {
             return Err(Error::new(
                 ErrorCode::AuthHeader,

@@ -1,16 +1,62 @@
 //! The four pure stages of OPEN-BODY-SIG. Each is public so that a mismatch can be located
 //! stage by stage against another implementation.
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
+use hmac::{KeyInit as _, Mac as _};
+use sha2::{Digest as _, Sha256};
 
 use super::params::AppKey;
-use crate::encoding::{base64_mac, hex_lower_into};
 
-/// The HMAC state after absorbing the key.
-pub(crate) type KeyedMac = crate::sha256::HmacKey;
+/// HMAC-SHA256 after absorbing the key, cloned for each message (re-keying per signature would
+/// cost one more compression and another pass over the key).
+pub(crate) type KeyedMac = hmac::Hmac<Sha256>;
 
 /// Stage 1: lowercase hex SHA-256 of the exact body bytes (64 characters).
 pub fn body_digest(body: &[u8]) -> String {
-    ascii_string(&body_digest_hex(body))
+    BodyHash::of(body).hex()
+}
+
+/// Stage 1 for a body that arrives in parts: its length and SHA-256 so far.
+#[derive(Clone, Debug, Default)]
+pub struct BodyHash {
+    len: usize,
+    hasher: Sha256,
+}
+
+impl BodyHash {
+    /// An empty body.
+    pub fn new() -> Self {
+        BodyHash::default()
+    }
+
+    /// The hash of a whole body.
+    pub fn of(body: &[u8]) -> Self {
+        let mut hash = BodyHash::new();
+        hash.update(body);
+        hash
+    }
+
+    /// Adds the next bytes.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.len = self.len.saturating_add(bytes.len());
+        self.hasher.update(bytes);
+    }
+
+    /// Bytes hashed so far.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether nothing was hashed.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Lowercase hex SHA-256 of the bytes so far.
+    pub fn hex(&self) -> String {
+        base16ct::lower::encode_string(&self.hasher.clone().finalize())
+    }
 }
 
 /// Stage 2: `appId + timestamp + nonce + bodyDigest`, with no separators.
@@ -21,47 +67,53 @@ pub fn string_to_sign(app_id: &str, timestamp: &str, nonce: &str, body_digest: &
 /// Stage 3: standard padded Base64 of HMAC-SHA256 over the string to sign, keyed by the
 /// appKey's UTF-8 bytes.
 pub fn signature(app_key: &AppKey, string_to_sign: &str) -> String {
-    let mac = keyed_mac(app_key).mac(&[string_to_sign.as_bytes()]);
-    ascii_string(&base64_mac(&mac))
+    let mut mac = keyed_mac(app_key);
+    mac.update(string_to_sign.as_bytes());
+    BASE64.encode(mac.finalize().into_bytes())
 }
 
-/// Stage 4: the Authorization header value, in the form the official demo sends.
+/// Stage 4: the Authorization header value, in the form the official demo sends (the values
+/// are checked by the callers to be free of quotes and backslashes).
 pub fn authorization_header(app_id: &str, timestamp: &str, nonce: &str, signature: &str) -> String {
-    let mut header = String::with_capacity(
-        super::SCHEME.len() + 45 + app_id.len() + timestamp.len() + nonce.len() + signature.len(),
-    );
-    write_authorization_header(&mut header, app_id, timestamp, nonce, signature);
+    let params = [("AppId", app_id), ("Timestamp", timestamp), ("Nonce", nonce), ("Signature", signature)];
+    let mut header = String::with_capacity(super::SCHEME.len() + 45 + params.iter().map(|(_, v)| v.len()).sum::<usize>());
+    for (i, (name, value)) in params.into_iter().enumerate() {
+        header.push_str(if i == 0 { super::SCHEME } else { "," });
+        header.push(' ');
+        header.push_str(name);
+        header.push_str("=\"");
+        header.push_str(value);
+        header.push('"');
+    }
     header
 }
 
-/// Appends the Authorization header value to `out` (stage 4 without its own allocation).
-pub(crate) fn write_authorization_header(out: &mut String, app_id: &str, timestamp: &str, nonce: &str, signature: &str) {
-    for (i, (name, value)) in
-        [("AppId", app_id), ("Timestamp", timestamp), ("Nonce", nonce), ("Signature", signature)]
-            .into_iter()
-            .enumerate()
-    {
-        out.push_str(if i == 0 { super::SCHEME } else { "," });
-        out.push(' ');
-        out.push_str(name);
-        out.push_str("=\"");
-        out.push_str(value);
-        out.push('"');
+/// The MAC of one signature: the key state cloned, then the string to sign absorbed in parts
+/// (no joined copy of it is made).
+pub(crate) fn mac_of(keyed: &KeyedMac, app_id: &str, timestamp: &str, nonce: &str, digest_hex: &str) -> KeyedMac {
+    let mut mac = keyed.clone();
+    for part in [app_id, timestamp, nonce, digest_hex] {
+        mac.update(part.as_bytes());
     }
+    mac
 }
 
-pub(crate) fn body_digest_hex(body: &[u8]) -> [u8; 64] {
-    let mut hex = [0u8; 64];
-    hex_lower_into(&crate::sha256::sha256(body), &mut hex);
-    hex
+/// Base64 of a finished MAC.
+pub(crate) fn mac_base64(mac: KeyedMac) -> String {
+    BASE64.encode(mac.finalize().into_bytes())
+}
+
+/// Decodes a canonical padded Base64 signature of exactly 32 bytes.
+pub(crate) fn decode_signature(text: &str) -> Option<Vec<u8>> {
+    BASE64.decode(text).ok().filter(|bytes| bytes.len() == 32)
 }
 
 /// The HMAC state after absorbing the key, reusable for any number of messages.
 ///
-/// Key hygiene (SECURITY.md): the returned state is wiped when dropped. Deriving it wipes its
-/// own padded key blocks, but copies of key bytes can still be left in stack frames that no
-/// destructor owns (argument passing, spills); the derivation therefore runs in its own frame,
-/// which is overwritten with zeros as soon as it returns.
+/// Key hygiene (SECURITY.md): `hmac` and `sha2` (feature `zeroize`) wipe their states when
+/// dropped, but the padded key block `hmac` derives on its stack is not wiped, and copies of
+/// key bytes can be left in other frames no destructor owns; the derivation therefore runs in
+/// its own frame, which is overwritten with zeros as soon as it returns.
 pub(crate) fn keyed_mac(app_key: &AppKey) -> KeyedMac {
     let keyed = derive_keyed_mac(app_key.bytes());
     scrub_stack_below();
@@ -69,12 +121,15 @@ pub(crate) fn keyed_mac(app_key: &AppKey) -> KeyedMac {
 }
 
 #[inline(never)]
+#[allow(clippy::expect_used)]
 fn derive_keyed_mac(key: &[u8]) -> KeyedMac {
-    KeyedMac::new(key)
+    // HMAC takes keys of any length (RFC 2104): `new_from_slice` never fails for it, which
+    // hmac's own `KeyInit::new` relies on in the same way.
+    KeyedMac::new_from_slice(key).expect("HMAC accepts keys of any length")
 }
 
 /// Bytes of stack below the caller that [`scrub_stack_below`] overwrites. `derive_keyed_mac`
-/// and what it calls (one SHA-256 compression per pad) use well under 1 KiB.
+/// and what it calls (two SHA-256 compressions) use well under 1 KiB.
 const SCRUBBED_STACK_BYTES: usize = 4096;
 
 /// Overwrites the stack region just below the caller's frame, where the frames of the calls it
@@ -86,10 +141,6 @@ fn scrub_stack_below() {
     let mut area = [0u64; SCRUBBED_STACK_BYTES / 8];
     area.zeroize();
     core::hint::black_box(&area);
-}
-
-fn ascii_string(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[cfg(test)]
@@ -131,11 +182,21 @@ mod tests {
     }
 
     #[test]
-    fn keyed_state_matches_one_shot_hmac() {
+    fn the_cloned_key_state_matches_a_fresh_hmac() {
         let key = AppKey::new("k").unwrap();
         let keyed = keyed_mac(&key);
-        let split = keyed.mac(&[b"ab", b"", b"c"]);
-        let whole = keyed.mac(&[b"abc"]);
-        assert_eq!(split, whole);
+        let parts = mac_base64(mac_of(&keyed, "ab", "", "c", "d"));
+        assert_eq!(parts, signature(&key, "abcd"));
+        assert_eq!(mac_base64(mac_of(&keyed, "ab", "", "c", "d")), parts, "the key state is reusable");
+    }
+
+    #[test]
+    fn signatures_decode_only_in_canonical_padded_form() {
+        let text = BASE64.encode([0xfbu8; 32]);
+        assert_eq!(text, "+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/s=");
+        assert_eq!(decode_signature(&text), Some(vec![0xfb; 32]));
+        for bad in ["+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/t=", "+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/s", "-_v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/s=", "AAAA"] {
+            assert_eq!(decode_signature(bad), None, "{bad}");
+        }
     }
 }

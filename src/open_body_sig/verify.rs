@@ -2,9 +2,8 @@
 
 use super::authorization::Authorization;
 use super::params::AppKey;
-use super::stages::{body_digest_hex, keyed_mac, KeyedMac};
-use crate::sha256::constant_time_eq;
-use crate::encoding::decode_base64_mac;
+use super::stages::{decode_signature, keyed_mac, mac_of, BodyHash, KeyedMac};
+use hmac::Mac as _;
 use crate::error::{Error, ErrorCode, Result};
 use crate::limits::{check_body_size, check_max_body_bytes, DEFAULT_MAX_BODY_BYTES};
 use crate::time::BeijingTime;
@@ -75,6 +74,11 @@ pub fn verify_open_body_with(
     now_ms: i64,
     options: &VerifyOptions,
 ) -> Result<Authorization> {
+    verify_hashed(header, &BodyHash::of(body), app_key, now_ms, options)
+}
+
+/// [`verify_open_body_with`] for a body hashed as it streamed past.
+pub fn verify_hashed(header: &str, body: &BodyHash, app_key: &AppKey, now_ms: i64, options: &VerifyOptions) -> Result<Authorization> {
     let max_body_bytes = check_max_body_bytes(options.max_body_bytes)?;
     verify_with(&keyed_mac(app_key), header, body, now_ms, options.tolerance, max_body_bytes)
 }
@@ -82,14 +86,14 @@ pub fn verify_open_body_with(
 pub(crate) fn verify_with(
     keyed: &KeyedMac,
     header: &str,
-    body: &[u8],
+    body: &BodyHash,
     now_ms: i64,
     tolerance: Tolerance,
     max_body_bytes: usize,
 ) -> Result<Authorization> {
     let auth = Authorization::parse(header)?;
     check_body_size("body", body.len(), max_body_bytes)?;
-    let claimed = decode_base64_mac(&auth.signature).ok_or_else(|| {
+    let claimed = decode_signature(&auth.signature).ok_or_else(|| {
         Error::new(
             ErrorCode::AuthHeader,
             "authorization",
@@ -97,9 +101,10 @@ pub(crate) fn verify_with(
              HMAC-SHA256 (44 characters)",
         )
     })?;
-    let digest = body_digest_hex(body);
-    let computed = keyed.mac(&[auth.app_id.as_bytes(), auth.timestamp.as_bytes(), auth.nonce.as_bytes(), &digest]);
-    if !constant_time_eq(&computed, &claimed) {
+    let digest = body.hex();
+    // `verify_slice` compares in constant time (RustCrypto's ctutils).
+    let computed = mac_of(keyed, &auth.app_id, &auth.timestamp, &auth.nonce, &digest);
+    if computed.verify_slice(&claimed).is_err() {
         return Err(Error::new(
             ErrorCode::SignatureMismatch,
             "signature",
