@@ -17,7 +17,7 @@ import { extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bodyDigest, buildPreauthCancel, parsePreauthCancelResponse, signRequest, validatePreauthCancel } from 'chinaums-open';
-import { startGateway } from 'chinaums-open/gateway';
+import { startGateway } from 'chinaums-open-gateway';
 import { DEMO_BILL, DEMO_CREDENTIALS, DEMO_MSG_SRC_ID } from './flow/demo-setup.mjs';
 import { redactAuthorization } from './flow/preauth-cancel-flow.mjs';
 
@@ -267,7 +267,7 @@ async function main() {
     credentials,
     msgSrcId,
     gatewayUrl: gateway?.url ?? args.gateway,
-    gatewayKind: gateway ? 'the local gateway emulator (chinaums-open/gateway), started by this server' : 'the gateway given by --gateway',
+    gatewayKind: gateway ? 'the local gateway emulator (chinaums-open-gateway), started by this server' : 'the gateway given by --gateway',
     sample: { ...DEMO_BILL, billDate: DEMO_BILL.billDate.replaceAll('-', '/'), msgId: 'admin-panel-0001', srcReserve: '后台撤销预授权' },
     origin: null,
     log,

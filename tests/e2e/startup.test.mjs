@@ -4,20 +4,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startGateway, DEFAULT_BILLS } from 'chinaums-open/gateway';
+import { startGateway, DEFAULT_BILLS } from 'chinaums-open-gateway';
 import { APP, BILL_1 } from './helpers.mjs';
 
-const pkg = JSON.parse(readFileSync(new URL('../../pkg/package.json', import.meta.url), 'utf8'));
+const manifest = JSON.parse(readFileSync(new URL('../../gateway/package.json', import.meta.url), 'utf8'));
 
-test('chinaums-open/gateway is a Node-only entry; elsewhere it fails with a clear message', async () => {
-  assert.deepEqual(pkg.exports['./gateway'], {
-    types: './gateway/index.d.ts',
-    node: './gateway/index.js',
-    default: './gateway/not-node.js',
+test('chinaums-open-gateway is a Node-only package; elsewhere it fails with a clear message', async () => {
+  assert.deepEqual(manifest.exports['.'], {
+    types: './index.d.ts',
+    node: './index.js',
+    default: './not-node.js',
   });
-  assert.equal(pkg.bin['chinaums-open-gateway'], './gateway/bin.js');
-  assert.ok(pkg.files.includes('gateway'));
-  await assert.rejects(import('../../pkg/gateway/not-node.js'), /Node\.js-only test server/);
+  assert.equal(manifest.bin['chinaums-open-gateway'], './bin.js');
+  await assert.rejects(import('../../gateway/not-node.js'), /Node\.js-only test server/);
 });
 
 test('the defaults hold the V1 vector bill as a frozen preauthorization', async () => {

@@ -136,15 +136,14 @@ async function pack() {
     'src/node.js',
     'src/state.js',
     'src/workerd.js',
-    'gateway/index.js',
-    'gateway/index.d.ts',
-    'gateway/bin.js',
   ];
   const missing = required.filter((f) => !files.includes(f));
   if (missing.length > 0) fail(`the tarball lacks ${missing.join(', ')}`);
-  // One .wasm and one .d.ts for every runtime entry (the Node-only gateway subpath has its own
-  // types); no sources, tests or maps leak in.
-  const stray = files.filter((f) => !/^(src\/[a-z_-]+\.js|gateway\/[a-z-]+\.(js|d\.ts)|dist\/chinaums_open(_bg\.wasm|\.js)|index\.d\.ts|package\.json|README\.md|LICENSE.*)$/.test(f));
+  // The gateway emulator is a package of its own (chinaums-open-gateway): none of it ships here.
+  const gateway = files.filter((f) => /gateway/i.test(f));
+  if (gateway.length > 0) fail(`the library's tarball carries gateway files: ${gateway.join(', ')}`);
+  // One .wasm and one .d.ts for every runtime entry; no sources, tests or maps leak in.
+  const stray = files.filter((f) => !/^(src\/[a-z_-]+\.js|dist\/chinaums_open(_bg\.wasm|\.js)|index\.d\.ts|package\.json|README\.md|LICENSE.*)$/.test(f));
   if (stray.length > 0) fail(`unexpected files in the tarball: ${stray.join(', ')}`);
   return { tarball: join(TMP, info.filename), size: info.size, unpackedSize: info.unpackedSize, files };
 }
@@ -169,6 +168,23 @@ async function createProject(name, tarball) {
   await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: dir });
   installedPackage(dir);
   return dir;
+}
+
+/**
+ * The installed library is the library only: no command, no `./gateway` export, and Node's
+ * resolver refuses `chinaums-open/gateway` (the emulator is the chinaums-open-gateway package).
+ */
+async function checkNoGateway(project) {
+  const manifest = JSON.parse(readFileSync(join(installedPackage(project), 'package.json'), 'utf8'));
+  if (manifest.bin !== undefined) fail(`the library's package.json has a bin: ${JSON.stringify(manifest.bin)}`);
+  const gatewayExports = Object.keys(manifest.exports).filter((subpath) => /gateway/i.test(subpath));
+  if (gatewayExports.length > 0) fail(`the library exports ${gatewayExports.join(', ')}`);
+  const commands = existsSync(join(project, 'node_modules/.bin')) ? readdirSync(join(project, 'node_modules/.bin')) : [];
+  if (commands.length > 0) fail(`installing the library added commands: ${commands.join(', ')}`);
+  const probe = "import('chinaums-open/gateway').then(() => console.log('resolved'), (error) => console.log(error.code))";
+  const { stdout } = await run(process.execPath, ['--input-type=module', '--eval', probe], { cwd: project });
+  expectEqual(stdout.trim(), 'ERR_PACKAGE_PATH_NOT_EXPORTED', "importing 'chinaums-open/gateway' from the installed library");
+  return `${Object.keys(manifest.exports).join(', ')} exported; no bin`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -386,6 +402,11 @@ async function main() {
     }),
   ]);
   if (Object.keys(projects).length !== Object.keys(PROJECTS).length) return summary(started);
+
+  await step('the library only: no gateway file, bin or ./gateway export', async () => {
+    const detail = await checkNoGateway(projects['node-esm']);
+    return `${packed.files.length} files, ${detail}`;
+  });
 
   await step('1. Node import', async () => {
     const report = await nodeHost(projects['node-esm'], 'main.mjs', 'node-esm', { TZ: NODE_TIME_ZONE });

@@ -14,7 +14,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beijingTime, buildPreauthCancel, signOpenBody, validatePreauthCancel } from 'chinaums-open';
-import { startGateway } from 'chinaums-open/gateway';
+import { startGateway } from 'chinaums-open-gateway';
 import { DEMO_BILL, DEMO_CREDENTIALS, DEMO_MSG_SRC_ID } from '../../examples/flow/demo-setup.mjs';
 import { freePort, launchHeadlessChromium, startProcess } from '../packaging/support.mjs';
 
@@ -312,7 +312,8 @@ describe('admin panel in headless Chromium', { timeout: 120_000 }, () => {
       '/pkg/src/%2e%2e/%2e%2e/examples/flow/demo-setup.mjs',
       '/..%2fexamples%2fflow%2fdemo-setup.mjs',
       '/pkg/src/..%5c..%5cexamples/flow/demo-setup.mjs',
-      '/pkg/gateway/index.js',
+      '/gateway/index.js',
+      '/pkg/src/../../gateway/index.js',
       '/pkg/package.json',
       '/examples/admin-panel-server.mjs',
       '/.git/HEAD',

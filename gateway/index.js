@@ -1,6 +1,7 @@
-// chinaums-open/gateway: a local ChinaUMS gateway for the preauth lifecycle, for tests, CI and
+// chinaums-open-gateway: a local ChinaUMS gateway for the preauth lifecycle, for tests, CI and
 // demos (what stripe-mock is to Stripe). Node only: node:http and node:crypto, no dependencies,
-// and nothing from the library's wasm, because it is the oracle the library is tested against.
+// and nothing from the chinaums-open library, because it is the oracle the library is tested
+// against.
 //
 // It serves
 //   POST /v1/token/access                    token exchange (OPEN-ACCESS-TOKEN mode)
@@ -251,7 +252,7 @@ export async function startGateway(options = {}) {
     }
     if (req.method === 'GET' && path === '/') {
       send(res, 200, {
-        emulator: 'chinaums-open gateway',
+        emulator: 'chinaums-open-gateway',
         endpoints: [
           ...Object.keys(routes).map((p) => `POST ${p}`),
           ...FORM_PARAM_PATHS.map((p) => `GET ${p} (OPEN-FORM-PARAM)`),
