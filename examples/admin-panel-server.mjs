@@ -202,10 +202,32 @@ function refusal(req, origin) {
   return null;
 }
 
+const PARSE_BASE = 'http://panel.invalid';
+
+/**
+ * The path of an origin-form request target (`/path?query`, RFC 9112 §3.2.1), or null. Any
+ * other target (`//host/x`, `/\host`, `http://host/x`, `*`) would make new URL() take a host
+ * from the request itself, or throw. The parsed origin is checked as well, since URL parsing
+ * also drops tabs and newlines, which could bring two slashes together.
+ */
+function originFormPath(target) {
+  if (!/^\/(?![/\\])/.test(target)) return null;
+  let url;
+  try {
+    url = new URL(target, PARSE_BASE);
+  } catch {
+    return null;
+  }
+  return url.origin === PARSE_BASE ? url.pathname : null;
+}
+
 async function handle(req, res, context) {
-  const { pathname } = new URL(req.url ?? '/', 'http://panel.invalid');
   const refused = refusal(req, context.origin);
   if (refused) return sendJson(res, 403, apiError('FORBIDDEN', refused));
+  const pathname = originFormPath(req.url ?? '');
+  if (pathname === null) {
+    return sendJson(res, 400, apiError('BAD_REQUEST', `the request target must be a path on this server, not ${JSON.stringify(req.url.slice(0, 80))}`));
+  }
   if (pathname === '/api/config') {
     if (req.method !== 'GET') return sendJson(res, 405, apiError('METHOD', 'GET only'), { Allow: 'GET' });
     return sendJson(res, 200, publicConfig(context));

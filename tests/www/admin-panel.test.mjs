@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beijingTime, buildPreauthCancel, signOpenBody, validatePreauthCancel } from 'chinaums-open';
@@ -67,6 +67,28 @@ function rawGet(url, path, headers = {}) {
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+/**
+ * Sends `GET <target>` with the given Host over a raw socket, byte for byte (an HTTP client
+ * would normalize `//` or refuse `*`): `{ status, text }`.
+ */
+function rawTarget(url, target, host) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => {
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    });
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => (text += chunk));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const status = /^HTTP\/1\.1 (\d{3}) /.exec(text);
+      if (status) resolve({ status: Number(status[1]), text });
+      else reject(new Error(`${target}: no HTTP status line in ${JSON.stringify(text.slice(0, 200))}`));
+    });
   });
 }
 
@@ -335,6 +357,23 @@ describe('admin panel in headless Chromium', { timeout: 120_000 }, () => {
     const form = await fetch(`${panel.url}api/preauth-cancel`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{}' });
     assert.equal(form.status, 415);
     fetched.push(await crossSite.text(), await form.text(), foreignHost.body);
+  });
+
+  it('a request target that is not a path is 400, and a foreign Host 403 before it is parsed, never 500', async () => {
+    const ownHost = new URL(panel.url).host;
+    for (const host of [ownHost, ownHost.replace('127.0.0.1', 'localhost')]) {
+      for (const target of ['//', '//evil.example/x', '/\\evil.example/x', 'http://x', `http://${ownHost}/api/config`, '*']) {
+        const { status, text } = await rawTarget(panel.url, target, host);
+        assert.equal(status, 400, `GET ${target} (Host ${host}) answered ${text}`);
+        fetched.push(text);
+      }
+      assert.equal((await rawTarget(panel.url, '/api/config', host)).status, 200);
+    }
+    for (const target of ['//', '/', '//evil.example/x', '*']) {
+      const { status, text } = await rawTarget(panel.url, target, 'evil.example');
+      assert.equal(status, 403, `GET ${target} (Host evil.example) answered ${text}`);
+      fetched.push(text);
+    }
   });
 
   it('the key is in no resource the browser received and no API answer', async () => {
