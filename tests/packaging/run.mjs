@@ -7,15 +7,31 @@
 //   4. a plain ES-module page in headless Chromium
 //   5. a Vite production build of a page in headless Chromium
 // plus a strict TypeScript consumer (moduleResolution bundler and node16). Every host must
-// reproduce the shared vectors and the same cross-host request byte for byte. Exits non-zero,
-// naming what failed, if anything does. Tools come from the root node_modules (no downloads).
+// reproduce the shared vectors and the same cross-host request byte for byte, and the tarball
+// must hold the library only (no gateway file, bin or ./gateway export). Then the emulator's
+// own package, chinaums-open-gateway (gateway.mjs). Exits non-zero, naming what failed, if
+// anything does. Tools come from the root node_modules (no downloads).
 
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CROSS_HOST_BODY, CROSS_HOST_REQUEST, PREAUTH_CANCEL_VECTORS, canonical } from './suite.mjs';
-import { Failure, fail, freePort, lastJsonLine, launchHeadlessChromium, run, serveStatic, startProcess, waitForJson } from './support.mjs';
+import {
+  Failure,
+  beijingTime,
+  fail,
+  freePort,
+  lastJsonLine,
+  launchHeadlessChromium,
+  openBodySignature,
+  run,
+  serveStatic,
+  startProcess,
+  stepRunner,
+  waitForJson,
+} from './support.mjs';
+import { gatewayPackaging } from './gateway.mjs';
 import { bundleWorker } from '../../examples/worker/workerd.mjs';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -47,39 +63,14 @@ const EXPECTED_CROSS_HOST = (() => {
   };
 })();
 
-function openBodySignature(appKey, appId, timestamp, nonce, body) {
-  const digest = createHash('sha256').update(body, 'utf8').digest('hex');
-  return createHmac('sha256', Buffer.from(appKey, 'utf8')).update(appId + timestamp + nonce + digest, 'utf8').digest('base64');
-}
-
 // ---------------------------------------------------------------------------------------------
 // Steps and the summary
 
-const steps = [];
+const { step, summary } = stepRunner();
 /** Export names of the Node `import` host: every other host and entry must export the same. */
 let referenceExports = null;
 /** The Node host's cross-host request: the Worker must sign exactly like it. */
 let nodeCrossHost = null;
-
-async function step(name, fn) {
-  const started = performance.now();
-  process.stdout.write(`--- ${name}\n`);
-  try {
-    const detail = await fn();
-    const ms = Math.round(performance.now() - started);
-    steps.push({ name, ok: true, ms, detail });
-    process.stdout.write(`ok   ${name} (${ms} ms)${detail ? `: ${detail}` : ''}\n`);
-    return true;
-  } catch (error) {
-    const ms = Math.round(performance.now() - started);
-    const message = error instanceof Failure ? error.message : error && error.stack;
-    steps.push({ name, ok: false, ms, message });
-    process.stdout.write(`FAIL ${name} (${ms} ms)\n${indent(message)}\n`);
-    return false;
-  }
-}
-
-const indent = (text) => String(text).replace(/^/gm, '     ');
 
 function expectEqual(actual, expected, what) {
   if (canonical(actual) !== canonical(expected)) {
@@ -284,7 +275,7 @@ async function checkWorkerHttp(base, host) {
     if (!match) fail(`${host}: unexpected Authorization ${json.headers.Authorization}`);
     const [, , timestamp, nonce, signature] = match;
     expectEqual(signature, openBodySignature(appKey, appId, timestamp, nonce, json.body), `${host}: signature with clock defaults`);
-    const beijing = (ms) => new Date(ms + 8 * 3_600_000).toISOString().replace(/\D/g, '').slice(0, 14);
+    const beijing = (ms) => beijingTime(ms).compact;
     if (timestamp < beijing(before - 5_000) || timestamp > beijing(Date.now() + 5_000)) {
       fail(`${host}: Timestamp ${timestamp} is not the Beijing time of now (${beijing(before)})`);
     }
@@ -367,17 +358,13 @@ function writeAllExports(project, rootNames, coreNames) {
 
 // ---------------------------------------------------------------------------------------------
 
-async function main() {
-  const started = performance.now();
-  rmSync(TMP, { recursive: true, force: true });
-  mkdirSync(TMP, { recursive: true });
-
+async function libraryPackaging() {
   let packed;
   const packedOk = await step('npm pack pkg/', async () => {
     packed = await pack();
     return `${packed.size} bytes packed, ${packed.unpackedSize} unpacked, ${packed.files.length} files`;
   });
-  if (!packedOk) return summary(started);
+  if (!packedOk) return;
 
   const projects = {};
   const installs = Promise.all(
@@ -401,7 +388,7 @@ async function main() {
       await installs;
     }),
   ]);
-  if (Object.keys(projects).length !== Object.keys(PROJECTS).length) return summary(started);
+  if (Object.keys(projects).length !== Object.keys(PROJECTS).length) return;
 
   await step('the library only: no gateway file, bin or ./gateway export', async () => {
     const detail = await checkNoGateway(projects['node-esm']);
@@ -479,20 +466,15 @@ async function main() {
       await context.close();
     }
   }
-
-  return summary(started);
 }
 
-function summary(started) {
-  const failed = steps.filter((s) => !s.ok);
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  process.stdout.write(`\npackaging tests, ${seconds} s:\n`);
-  for (const s of steps) process.stdout.write(`  ${s.ok ? 'ok  ' : 'FAIL'} ${String(s.ms).padStart(6)} ms  ${s.name}\n`);
-  if (failed.length > 0) {
-    process.stdout.write(`\n${failed.length} packaging steps failed:\n${failed.map((s) => `- ${s.name}\n${indent(s.message)}`).join('\n')}\n`);
-  }
-  process.stdout.write(`packaging: ${steps.length - failed.length} passed, ${failed.length} failed\n`);
-  return failed.length === 0 ? 0 : 1;
+async function main() {
+  const started = performance.now();
+  rmSync(TMP, { recursive: true, force: true });
+  mkdirSync(TMP, { recursive: true });
+  await libraryPackaging();
+  await gatewayPackaging(step, join(TMP, 'gateway'));
+  return summary(started);
 }
 
 main().then(
