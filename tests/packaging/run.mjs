@@ -161,9 +161,12 @@ async function createProject(name, tarball) {
   return dir;
 }
 
+/** Where the emulator used to be exported before it became the chinaums-open-gateway package. */
+const FORMER_GATEWAY_SUBPATH = './gateway';
+
 /**
- * The installed library is the library only: no command, no `./gateway` export, and Node's
- * resolver refuses `chinaums-open/gateway` (the emulator is the chinaums-open-gateway package).
+ * The installed library is the library only: no command, no gateway export, and Node's resolver
+ * refuses the former gateway subpath.
  */
 async function checkNoGateway(project) {
   const manifest = JSON.parse(readFileSync(join(installedPackage(project), 'package.json'), 'utf8'));
@@ -172,9 +175,10 @@ async function checkNoGateway(project) {
   if (gatewayExports.length > 0) fail(`the library exports ${gatewayExports.join(', ')}`);
   const commands = existsSync(join(project, 'node_modules/.bin')) ? readdirSync(join(project, 'node_modules/.bin')) : [];
   if (commands.length > 0) fail(`installing the library added commands: ${commands.join(', ')}`);
-  const probe = "import('chinaums-open/gateway').then(() => console.log('resolved'), (error) => console.log(error.code))";
+  const specifier = `chinaums-open${FORMER_GATEWAY_SUBPATH.slice(1)}`;
+  const probe = `import(${JSON.stringify(specifier)}).then(() => console.log('resolved'), (error) => console.log(error.code))`;
   const { stdout } = await run(process.execPath, ['--input-type=module', '--eval', probe], { cwd: project });
-  expectEqual(stdout.trim(), 'ERR_PACKAGE_PATH_NOT_EXPORTED', "importing 'chinaums-open/gateway' from the installed library");
+  expectEqual(stdout.trim(), 'ERR_PACKAGE_PATH_NOT_EXPORTED', `importing '${specifier}' from the installed library`);
   return `${Object.keys(manifest.exports).join(', ')} exported; no bin`;
 }
 
