@@ -18,7 +18,8 @@
 //   401  authentication failures (signature, appId, header grammar, time window, nonce reuse,
 //        token), errMsg starting with 认证失败, as the platform's auth failures are non-2xx;
 //   400  a body (or OPEN-FORM-PARAM content) that is not UTF-8 JSON: it cannot reach the
-//        business layer, so it gets no business envelope (BAD_REQUEST);
+//        business layer, so it gets no business envelope (BAD_REQUEST); also a request target
+//        that is not a path (`GET //`);
 //   200  every business outcome, SUCCESS or not (BAD_REQUEST for a body breaking the field
 //        rules, INVALID_MSGSRC, NO_BILL, NO_ORDER, INVALID_ORDER, OPERATION_NOT_ALLOWED,
 //        DUP_ORDER), as the platform answers them with errCode/errMsg;
@@ -241,9 +242,17 @@ export async function startGateway(options = {}) {
   }
 
   async function handle(req, res) {
-    const target = new URL(req.url ?? '/', 'http://gateway.invalid');
-    const path = target.pathname;
     const nowMs = clock();
+    let target;
+    try {
+      target = new URL(req.url ?? '/', 'http://gateway.invalid');
+    } catch {
+      // `//` or `/\`, which URL parsing reads as a host that is missing: the client's mistake.
+      req.resume();
+      send(res, 400, { errCode: 'BAD_REQUEST', errMsg: `the request target ${JSON.stringify(req.url.slice(0, 80))} is not a path` }, {}, nowMs);
+      return { status: 400, errCode: 'BAD_REQUEST' };
+    }
+    const path = target.pathname;
     const fault = faultQueue.take(path);
     if (fault !== null) {
       req.resume();

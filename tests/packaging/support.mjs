@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
+import { connect, createServer as createNetServer } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 
 /** A failure whose message is the whole story; run.mjs prints it without a stack. */
@@ -162,6 +162,28 @@ export function startProcess(command, args, { cwd, env, group = false } = {}) {
     }
   };
   return { child, state, stop };
+}
+
+/**
+ * Sends `GET <target>` with the given Host over a raw socket, byte for byte (an HTTP client
+ * would normalize `//` or refuse `*`): `{ status, text }`.
+ */
+export function rawTarget(url, target, host) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => {
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    });
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => (text += chunk));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const status = /^HTTP\/1\.1 (\d{3}) /.exec(text);
+      if (status) resolve({ status: Number(status[1]), text });
+      else reject(new Error(`${target}: no HTTP status line in ${JSON.stringify(text.slice(0, 200))}`));
+    });
+  });
 }
 
 /** GETs `url` until it answers 200 with JSON satisfying `accept`, or fails after `timeoutMs`. */

@@ -10,13 +10,13 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beijingTime, buildPreauthCancel, signOpenBody, validatePreauthCancel } from 'chinaums-open';
 import { startGateway } from 'chinaums-open-gateway';
 import { DEMO_BILL, DEMO_CREDENTIALS, DEMO_MSG_SRC_ID } from '../../examples/flow/demo-setup.mjs';
-import { freePort, launchHeadlessChromium, startProcess } from '../packaging/support.mjs';
+import { freePort, launchHeadlessChromium, rawTarget, startProcess } from '../packaging/support.mjs';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const TMP = join(REPO, 'tests/.tmp/www');
@@ -67,28 +67,6 @@ function rawGet(url, path, headers = {}) {
     });
     req.on('error', reject);
     req.end();
-  });
-}
-
-/**
- * Sends `GET <target>` with the given Host over a raw socket, byte for byte (an HTTP client
- * would normalize `//` or refuse `*`): `{ status, text }`.
- */
-function rawTarget(url, target, host) {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname, port: Number(port) }, () => {
-      socket.write(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
-    });
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk) => (text += chunk));
-    socket.on('error', reject);
-    socket.on('end', () => {
-      const status = /^HTTP\/1\.1 (\d{3}) /.exec(text);
-      if (status) resolve({ status: Number(status[1]), text });
-      else reject(new Error(`${target}: no HTTP status line in ${JSON.stringify(text.slice(0, 200))}`));
-    });
   });
 }
 
