@@ -9,6 +9,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { cpSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beijingTime, fail, openBodySignature, run, startProcess, stepRunner } from './support.mjs';
@@ -20,16 +21,6 @@ const bin = (name) => join(REPO, 'node_modules/.bin', name);
 
 /** A made-up application; its key never appears in any output (checked). */
 const APP = Object.freeze({ appId: 'packaging0gateway0app00000000001', appKey: 'packaging0fictional0key000000001', msgSrcId: '3194' });
-/** The first of DEFAULT_BILLS, the V1 vector bill, as the gateway's README lists it. */
-const DEFAULT_BILL = Object.freeze({
-  mid: '898201612345678',
-  tid: '88880001',
-  instMid: 'QRPAYDEFAULT',
-  billNo: '3194202501020304050001',
-  billDate: '2025-01-02',
-  merOrderId: '31942025010203040500010',
-  authIdRespCd: '000665',
-});
 const URL_LINE = /^(http:\/\/127\.0\.0\.1:\d+)$/m;
 
 /** The tarball must hold exactly the emulator's modules, its types, README and package.json. */
@@ -79,10 +70,18 @@ async function printedUrl(command, timeoutMs = 15_000) {
   fail(`npx chinaums-open-gateway printed no URL within ${timeoutMs} ms:\n${command.state.output}`);
 }
 
-/** A preauth-cancel of DEFAULT_BILL, signed now with node:crypto. */
-function signedCancel() {
+/** The installed package's first default bill, the V1 vector bill: a frozen preauthorization. */
+async function defaultBill(project) {
+  const entry = createRequire(join(project, 'package.json')).resolve('chinaums-open-gateway');
+  const { DEFAULT_BILLS } = await import(pathToFileURL(entry).href);
+  const { mid, tid, billNo, billDate, merOrderId, authIdRespCd } = DEFAULT_BILLS[0];
+  return { mid, tid, instMid: 'QRPAYDEFAULT', billNo, billDate, merOrderId, authIdRespCd };
+}
+
+/** A preauth-cancel of `bill`, signed now with node:crypto. */
+function signedCancel(bill) {
   const now = beijingTime(Date.now());
-  const body = JSON.stringify({ requestTimestamp: now.dateTime, ...DEFAULT_BILL });
+  const body = JSON.stringify({ requestTimestamp: now.dateTime, ...bill });
   const nonce = randomBytes(16).toString('hex');
   const signature = openBodySignature(APP.appKey, APP.appId, now.compact, nonce, body);
   return {
@@ -104,7 +103,7 @@ async function cancelThroughCommand(project) {
   let answer;
   try {
     url = await printedUrl(command);
-    const response = await fetch(`${url}/v1/netpay/bills/preauth-cancel`, { method: 'POST', ...signedCancel() });
+    const response = await fetch(`${url}/v1/netpay/bills/preauth-cancel`, { method: 'POST', ...signedCancel(await defaultBill(project)) });
     answer = { status: response.status, text: await response.text() };
   } finally {
     await command.stop();
