@@ -15,7 +15,7 @@ export function fail(message) {
   throw new Failure(message);
 }
 
-export const indent = (text) => String(text).replace(/^/gm, '     ');
+const indent = (text) => String(text).replace(/^/gm, '     ');
 
 /**
  * Named steps, each reported as it ends: `step(name, fn)` resolves to whether `fn` succeeded
