@@ -17,7 +17,7 @@ import { extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bodyDigest, buildPreauthCancel, parsePreauthCancelResponse, signRequest, validatePreauthCancel } from 'chinaums-open';
-import { startGateway } from 'chinaums-open/gateway';
+import { startGateway } from 'chinaums-open-gateway';
 import { DEMO_BILL, DEMO_CREDENTIALS, DEMO_MSG_SRC_ID } from './flow/demo-setup.mjs';
 import { redactAuthorization } from './flow/preauth-cancel-flow.mjs';
 
@@ -202,10 +202,32 @@ function refusal(req, origin) {
   return null;
 }
 
+const PARSE_BASE = 'http://panel.invalid';
+
+/**
+ * The path of an origin-form request target (`/path?query`, RFC 9112 §3.2.1), or null. Any
+ * other target (`//host/x`, `/\host`, `http://host/x`, `*`) would make new URL() take a host
+ * from the request itself, or throw. The parsed origin is checked as well, since URL parsing
+ * also drops tabs and newlines, which could bring two slashes together.
+ */
+function originFormPath(target) {
+  if (!/^\/(?![/\\])/.test(target)) return null;
+  let url;
+  try {
+    url = new URL(target, PARSE_BASE);
+  } catch {
+    return null;
+  }
+  return url.origin === PARSE_BASE ? url.pathname : null;
+}
+
 async function handle(req, res, context) {
-  const { pathname } = new URL(req.url ?? '/', 'http://panel.invalid');
   const refused = refusal(req, context.origin);
   if (refused) return sendJson(res, 403, apiError('FORBIDDEN', refused));
+  const pathname = originFormPath(req.url ?? '');
+  if (pathname === null) {
+    return sendJson(res, 400, apiError('BAD_REQUEST', `the request target must be a path on this server, not ${JSON.stringify(req.url.slice(0, 80))}`));
+  }
   if (pathname === '/api/config') {
     if (req.method !== 'GET') return sendJson(res, 405, apiError('METHOD', 'GET only'), { Allow: 'GET' });
     return sendJson(res, 200, publicConfig(context));
@@ -267,7 +289,7 @@ async function main() {
     credentials,
     msgSrcId,
     gatewayUrl: gateway?.url ?? args.gateway,
-    gatewayKind: gateway ? 'the local gateway emulator (chinaums-open/gateway), started by this server' : 'the gateway given by --gateway',
+    gatewayKind: gateway ? 'the local gateway emulator (chinaums-open-gateway), started by this server' : 'the gateway given by --gateway',
     sample: { ...DEMO_BILL, billDate: DEMO_BILL.billDate.replaceAll('-', '/'), msgId: 'admin-panel-0001', srcReserve: '后台撤销预授权' },
     origin: null,
     log,

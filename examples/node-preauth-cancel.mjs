@@ -10,7 +10,7 @@
 //   node examples/node-preauth-cancel.mjs
 
 import * as lib from 'chinaums-open';
-import { startGateway } from 'chinaums-open/gateway';
+import { startGateway } from 'chinaums-open-gateway';
 import { DEMO_BILL, DEMO_CREDENTIALS, DEMO_MSG_SRC_ID, DEMO_WORKER_BILL } from './flow/demo-setup.mjs';
 import { runPreauthCancelFlow } from './flow/preauth-cancel-flow.mjs';
 import { flowSucceeded, formatTranscript } from './flow/transcript.mjs';

@@ -26,7 +26,7 @@ scripts/build.sh
 step "JavaScript: the built package in Node"
 node --test --test-reporter=spec tests/js/
 
-step "Packaging: the npm pack tarball in Node (import, require), workerd, Chromium (plain page, Vite build)"
+step "Packaging: the library tarball in Node (import, require), workerd, Chromium (plain page, Vite build); the gateway tarball via npx"
 node tests/packaging/run.mjs
 
 step "End to end: the gateway emulator and the demo flow over HTTP on 127.0.0.1 (tests/e2e)"

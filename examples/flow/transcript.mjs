@@ -46,7 +46,7 @@ function responseLines(response, expectFailure) {
 export function formatTranscript({ steps, outcome }, { backend, gatewayUrl }) {
   const out = [
     `chinaums-open demo: a ${backend} backend voids a preauthorization on a local ChinaUMS gateway`,
-    `gateway emulator: ${gatewayUrl} (chinaums-open/gateway; signatures redacted, the appKey never shown)`,
+    `gateway emulator: ${gatewayUrl} (chinaums-open-gateway; signatures redacted, the appKey never shown)`,
   ];
   steps.forEach((step, i) => {
     out.push('', `${i + 1}. ${step.title}`);

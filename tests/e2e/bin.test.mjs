@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { buildPreauthCancel, parsePreauthCancelResponse, signOpenBody, signRequest } from 'chinaums-open';
 import { APP, MSG_SRC_ID } from './helpers.mjs';
 
-const BIN = fileURLToPath(new URL('../../pkg/gateway/bin.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../gateway/bin.js', import.meta.url));
 
 const FIXTURE_BILL = {
   mid: '898201612345699',

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import * as lib from 'chinaums-open';
-import { startGateway } from 'chinaums-open/gateway';
+import { startGateway } from 'chinaums-open-gateway';
 import { DEMO_BILL, DEMO_CREDENTIALS, DEMO_MSG_SRC_ID, DEMO_WORKER_BILL } from '../../examples/flow/demo-setup.mjs';
 import { runPreauthCancelFlow } from '../../examples/flow/preauth-cancel-flow.mjs';
 import { flowSucceeded, formatTranscript } from '../../examples/flow/transcript.mjs';

@@ -2,7 +2,7 @@
 // gateway per test on 127.0.0.1 port 0, and requests signed by the library.
 
 import { beijingTime, signOpenBody } from 'chinaums-open';
-import { startGateway } from 'chinaums-open/gateway';
+import { startGateway } from 'chinaums-open-gateway';
 
 /** 2025-01-02 03:04:05 Beijing time: the instant of the shared V1 vectors. */
 export const FIXED_MS = Date.UTC(2025, 0, 1, 19, 4, 5);

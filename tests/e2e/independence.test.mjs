@@ -1,20 +1,21 @@
 // The emulator is the oracle the library is tested against, so it must be right on its own and
 // share nothing with the library: its node:crypto implementation reproduces the shared vectors
 // (computed by a third implementation), it imports nothing but node: built-ins and its own
-// files, and over HTTP it accepts what the library signs and refuses any one-byte change.
+// files, its package depends on nothing, and over HTTP it accepts what the library signs and
+// refuses any one-byte change.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { authorizationHeader, beijingTime, signOpenBody, verifyOpenBody } from 'chinaums-open';
-import { bodyDigestHex, bodySignature, tokenSignature } from '../../pkg/gateway/auth.js';
-import { beijingCompact, beijingDate, beijingDateTime, parseCompact, parseDate, parseDateTime } from '../../pkg/gateway/time.js';
+import { bodyDigestHex, bodySignature, tokenSignature } from '../../gateway/auth.js';
+import { beijingCompact, beijingDate, beijingDateTime, parseCompact, parseDate, parseDateTime } from '../../gateway/time.js';
 import { CLIENTS } from './clients.mjs';
 import { APP, CANCEL_PATH, FIXED_MS, cancelBody, withGateway } from './helpers.mjs';
 
 const vectors = (name) => JSON.parse(readFileSync(new URL(`../vectors/${name}`, import.meta.url), 'utf8')).cases;
 const encoder = new TextEncoder();
-const gatewayDir = new URL('../../pkg/gateway/', import.meta.url);
+const gatewayDir = new URL('../../gateway/', import.meta.url);
 
 test('the emulator reproduces every shared OPEN-BODY-SIG vector with node:crypto', () => {
   const cases = vectors('open-body-sig.json');
@@ -68,6 +69,17 @@ test('the emulator imports only node: built-ins and its own modules, never the l
       assert.match(specifier, /^(node:|\.\/[a-z-]+\.js$)/, `${file} imports ${specifier}`);
     }
   }
+  const types = readFileSync(new URL('index.d.ts', gatewayDir), 'utf8');
+  assert.doesNotMatch(types, /^\s*(import|export\s.*\sfrom)\s|\bimport\s*\(|\/\/\/\s*<reference/m, 'index.d.ts stands alone');
+});
+
+test("the emulator's package depends on nothing, chinaums-open least of all", () => {
+  const manifest = JSON.parse(readFileSync(new URL('package.json', gatewayDir), 'utf8'));
+  assert.equal(manifest.name, 'chinaums-open-gateway');
+  for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies', 'bundleDependencies', 'bundledDependencies']) {
+    assert.equal(manifest[field], undefined, `package.json has ${field}: ${JSON.stringify(manifest[field])}`);
+  }
+  assert.doesNotMatch(JSON.stringify(manifest), /"chinaums-open"/);
 });
 
 test("the emulator's Beijing time agrees with the library's", () => {

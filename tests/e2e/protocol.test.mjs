@@ -28,9 +28,9 @@ import {
   verifyNotification,
   verifyResponseSignature,
 } from 'chinaums-open';
-import { FORM_PARAM_PATHS, startGateway } from 'chinaums-open/gateway';
-import { formBody, formDecode, formEncode } from '../../pkg/gateway/form.js';
-import { notificationSign, notificationStringToSign } from '../../pkg/gateway/notify.js';
+import { FORM_PARAM_PATHS, startGateway } from 'chinaums-open-gateway';
+import { formBody, formDecode, formEncode } from '../../gateway/form.js';
+import { notificationSign, notificationStringToSign } from '../../gateway/notify.js';
 import { APP, BILL_1, BILL_2, FIXED_MS, MSG_SRC_ID, QUERY_PATH, manualClock, nonceSequence, queryBody } from './helpers.mjs';
 
 const vectors = (name) => JSON.parse(readFileSync(new URL(`../vectors/${name}`, import.meta.url), 'utf8'));
@@ -423,7 +423,7 @@ test('the chinaums-open-gateway command takes clockSkewMs, signResponses and fau
   const dir = mkdtempSync(join(tmpdir(), 'chinaums-gateway-'));
   const config = join(dir, 'config.json');
   writeFileSync(config, JSON.stringify({ credentials: [{ ...APP, msgSrcId: MSG_SRC_ID }], clockSkewMs: 120_000, signResponses: true, faults: [{ fault: 'token-refusal' }] }));
-  const bin = fileURLToPath(new URL('../../pkg/gateway/bin.js', import.meta.url));
+  const bin = fileURLToPath(new URL('../../gateway/bin.js', import.meta.url));
   const child = spawn(process.execPath, [bin, '--config', config, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const url = await new Promise((resolve, reject) => {

@@ -1,23 +1,24 @@
 // startGateway's own contract: clear errors for bad options, the Node-only entry, a port that
-// is taken, an idempotent close, and a broken clock answered as INTERNAL_ERROR.
+// is taken, an idempotent close, a broken clock answered as INTERNAL_ERROR, and a request
+// target that is not a path answered as the client's error.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startGateway, DEFAULT_BILLS } from 'chinaums-open/gateway';
+import { startGateway, DEFAULT_BILLS } from 'chinaums-open-gateway';
+import { rawTarget } from '../packaging/support.mjs';
 import { APP, BILL_1 } from './helpers.mjs';
 
-const pkg = JSON.parse(readFileSync(new URL('../../pkg/package.json', import.meta.url), 'utf8'));
+const manifest = JSON.parse(readFileSync(new URL('../../gateway/package.json', import.meta.url), 'utf8'));
 
-test('chinaums-open/gateway is a Node-only entry; elsewhere it fails with a clear message', async () => {
-  assert.deepEqual(pkg.exports['./gateway'], {
-    types: './gateway/index.d.ts',
-    node: './gateway/index.js',
-    default: './gateway/not-node.js',
+test('chinaums-open-gateway is a Node-only package; elsewhere it fails with a clear message', async () => {
+  assert.deepEqual(manifest.exports['.'], {
+    types: './index.d.ts',
+    node: './index.js',
+    default: './not-node.js',
   });
-  assert.equal(pkg.bin['chinaums-open-gateway'], './gateway/bin.js');
-  assert.ok(pkg.files.includes('gateway'));
-  await assert.rejects(import('../../pkg/gateway/not-node.js'), /Node\.js-only test server/);
+  assert.equal(manifest.bin['chinaums-open-gateway'], './bin.js');
+  await assert.rejects(import('../../gateway/not-node.js'), /Node\.js-only test server/);
 });
 
 test('the defaults hold the V1 vector bill as a frozen preauthorization', async () => {
@@ -77,6 +78,20 @@ test('a clock that returns something other than a number is answered as INTERNAL
     assert.equal(response.status, 500);
     assert.equal((await response.json()).errCode, 'INTERNAL_ERROR');
     assert.match(lines.join('\n'), /500 INTERNAL_ERROR/);
+  } finally {
+    await gateway.close();
+  }
+});
+
+test('a request target that is not a path (GET //) is 400 BAD_REQUEST, not INTERNAL_ERROR', async () => {
+  const gateway = await startGateway({ credentials: [APP] });
+  try {
+    for (const target of ['//', '/\\']) {
+      const { status, text } = await rawTarget(gateway.url, target, new URL(gateway.url).host);
+      assert.equal(status, 400, `GET ${target}: ${text}`);
+      assert.equal(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)).errCode, 'BAD_REQUEST');
+    }
+    assert.equal((await rawTarget(gateway.url, '/', new URL(gateway.url).host)).status, 200, 'the connection-level parser is not what refused them');
   } finally {
     await gateway.close();
   }

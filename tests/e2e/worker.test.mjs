@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startGateway } from 'chinaums-open/gateway';
+import { startGateway } from 'chinaums-open-gateway';
 import { DEMO_BILL, DEMO_CREDENTIALS, DEMO_MSG_SRC_ID, DEMO_WORKER_BILL } from '../../examples/flow/demo-setup.mjs';
 import { flowSucceeded } from '../../examples/flow/transcript.mjs';
 import { startFlowWorker } from '../../examples/worker/flow-worker.mjs';

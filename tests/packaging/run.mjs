@@ -7,15 +7,31 @@
 //   4. a plain ES-module page in headless Chromium
 //   5. a Vite production build of a page in headless Chromium
 // plus a strict TypeScript consumer (moduleResolution bundler and node16). Every host must
-// reproduce the shared vectors and the same cross-host request byte for byte. Exits non-zero,
-// naming what failed, if anything does. Tools come from the root node_modules (no downloads).
+// reproduce the shared vectors and the same cross-host request byte for byte, and the tarball
+// must hold the library only (no gateway file, bin or ./gateway export). Then the emulator's
+// own package, chinaums-open-gateway (gateway.mjs). Exits non-zero, naming what failed, if
+// anything does. Tools come from the root node_modules (no downloads).
 
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CROSS_HOST_BODY, CROSS_HOST_REQUEST, PREAUTH_CANCEL_VECTORS, canonical } from './suite.mjs';
-import { Failure, fail, freePort, lastJsonLine, launchHeadlessChromium, run, serveStatic, startProcess, waitForJson } from './support.mjs';
+import {
+  Failure,
+  beijingTime,
+  fail,
+  freePort,
+  lastJsonLine,
+  launchHeadlessChromium,
+  openBodySignature,
+  run,
+  serveStatic,
+  startProcess,
+  stepRunner,
+  waitForJson,
+} from './support.mjs';
+import { gatewayPackaging } from './gateway.mjs';
 import { bundleWorker } from '../../examples/worker/workerd.mjs';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -47,39 +63,14 @@ const EXPECTED_CROSS_HOST = (() => {
   };
 })();
 
-function openBodySignature(appKey, appId, timestamp, nonce, body) {
-  const digest = createHash('sha256').update(body, 'utf8').digest('hex');
-  return createHmac('sha256', Buffer.from(appKey, 'utf8')).update(appId + timestamp + nonce + digest, 'utf8').digest('base64');
-}
-
 // ---------------------------------------------------------------------------------------------
 // Steps and the summary
 
-const steps = [];
+const { step, summary } = stepRunner();
 /** Export names of the Node `import` host: every other host and entry must export the same. */
 let referenceExports = null;
 /** The Node host's cross-host request: the Worker must sign exactly like it. */
 let nodeCrossHost = null;
-
-async function step(name, fn) {
-  const started = performance.now();
-  process.stdout.write(`--- ${name}\n`);
-  try {
-    const detail = await fn();
-    const ms = Math.round(performance.now() - started);
-    steps.push({ name, ok: true, ms, detail });
-    process.stdout.write(`ok   ${name} (${ms} ms)${detail ? `: ${detail}` : ''}\n`);
-    return true;
-  } catch (error) {
-    const ms = Math.round(performance.now() - started);
-    const message = error instanceof Failure ? error.message : error && error.stack;
-    steps.push({ name, ok: false, ms, message });
-    process.stdout.write(`FAIL ${name} (${ms} ms)\n${indent(message)}\n`);
-    return false;
-  }
-}
-
-const indent = (text) => String(text).replace(/^/gm, '     ');
 
 function expectEqual(actual, expected, what) {
   if (canonical(actual) !== canonical(expected)) {
@@ -136,15 +127,14 @@ async function pack() {
     'src/node.js',
     'src/state.js',
     'src/workerd.js',
-    'gateway/index.js',
-    'gateway/index.d.ts',
-    'gateway/bin.js',
   ];
   const missing = required.filter((f) => !files.includes(f));
   if (missing.length > 0) fail(`the tarball lacks ${missing.join(', ')}`);
-  // One .wasm and one .d.ts for every runtime entry (the Node-only gateway subpath has its own
-  // types); no sources, tests or maps leak in.
-  const stray = files.filter((f) => !/^(src\/[a-z_-]+\.js|gateway\/[a-z-]+\.(js|d\.ts)|dist\/chinaums_open(_bg\.wasm|\.js)|index\.d\.ts|package\.json|README\.md|LICENSE.*)$/.test(f));
+  // The gateway emulator is a package of its own (chinaums-open-gateway): none of it ships here.
+  const gateway = files.filter((f) => /gateway/i.test(f));
+  if (gateway.length > 0) fail(`the library's tarball carries gateway files: ${gateway.join(', ')}`);
+  // One .wasm and one .d.ts for every runtime entry; no sources, tests or maps leak in.
+  const stray = files.filter((f) => !/^(src\/[a-z_-]+\.js|dist\/chinaums_open(_bg\.wasm|\.js)|index\.d\.ts|package\.json|README\.md|LICENSE.*)$/.test(f));
   if (stray.length > 0) fail(`unexpected files in the tarball: ${stray.join(', ')}`);
   return { tarball: join(TMP, info.filename), size: info.size, unpackedSize: info.unpackedSize, files };
 }
@@ -169,6 +159,27 @@ async function createProject(name, tarball) {
   await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: dir });
   installedPackage(dir);
   return dir;
+}
+
+/** Where the emulator used to be exported before it became the chinaums-open-gateway package. */
+const FORMER_GATEWAY_SUBPATH = './gateway';
+
+/**
+ * The installed library is the library only: no command, no gateway export, and Node's resolver
+ * refuses the former gateway subpath.
+ */
+async function checkNoGateway(project) {
+  const manifest = JSON.parse(readFileSync(join(installedPackage(project), 'package.json'), 'utf8'));
+  if (manifest.bin !== undefined) fail(`the library's package.json has a bin: ${JSON.stringify(manifest.bin)}`);
+  const gatewayExports = Object.keys(manifest.exports).filter((subpath) => /gateway/i.test(subpath));
+  if (gatewayExports.length > 0) fail(`the library exports ${gatewayExports.join(', ')}`);
+  const commands = existsSync(join(project, 'node_modules/.bin')) ? readdirSync(join(project, 'node_modules/.bin')) : [];
+  if (commands.length > 0) fail(`installing the library added commands: ${commands.join(', ')}`);
+  const specifier = `chinaums-open${FORMER_GATEWAY_SUBPATH.slice(1)}`;
+  const probe = `import(${JSON.stringify(specifier)}).then(() => console.log('resolved'), (error) => console.log(error.code))`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '--eval', probe], { cwd: project });
+  expectEqual(stdout.trim(), 'ERR_PACKAGE_PATH_NOT_EXPORTED', `importing '${specifier}' from the installed library`);
+  return `${Object.keys(manifest.exports).join(', ')} exported; no bin`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -268,7 +279,7 @@ async function checkWorkerHttp(base, host) {
     if (!match) fail(`${host}: unexpected Authorization ${json.headers.Authorization}`);
     const [, , timestamp, nonce, signature] = match;
     expectEqual(signature, openBodySignature(appKey, appId, timestamp, nonce, json.body), `${host}: signature with clock defaults`);
-    const beijing = (ms) => new Date(ms + 8 * 3_600_000).toISOString().replace(/\D/g, '').slice(0, 14);
+    const beijing = (ms) => beijingTime(ms).compact;
     if (timestamp < beijing(before - 5_000) || timestamp > beijing(Date.now() + 5_000)) {
       fail(`${host}: Timestamp ${timestamp} is not the Beijing time of now (${beijing(before)})`);
     }
@@ -351,17 +362,13 @@ function writeAllExports(project, rootNames, coreNames) {
 
 // ---------------------------------------------------------------------------------------------
 
-async function main() {
-  const started = performance.now();
-  rmSync(TMP, { recursive: true, force: true });
-  mkdirSync(TMP, { recursive: true });
-
+async function libraryPackaging() {
   let packed;
   const packedOk = await step('npm pack pkg/', async () => {
     packed = await pack();
     return `${packed.size} bytes packed, ${packed.unpackedSize} unpacked, ${packed.files.length} files`;
   });
-  if (!packedOk) return summary(started);
+  if (!packedOk) return;
 
   const projects = {};
   const installs = Promise.all(
@@ -385,7 +392,12 @@ async function main() {
       await installs;
     }),
   ]);
-  if (Object.keys(projects).length !== Object.keys(PROJECTS).length) return summary(started);
+  if (Object.keys(projects).length !== Object.keys(PROJECTS).length) return;
+
+  await step('the library only: no gateway file, bin or ./gateway export', async () => {
+    const detail = await checkNoGateway(projects['node-esm']);
+    return `${packed.files.length} files, ${detail}`;
+  });
 
   await step('1. Node import', async () => {
     const report = await nodeHost(projects['node-esm'], 'main.mjs', 'node-esm', { TZ: NODE_TIME_ZONE });
@@ -458,20 +470,15 @@ async function main() {
       await context.close();
     }
   }
-
-  return summary(started);
 }
 
-function summary(started) {
-  const failed = steps.filter((s) => !s.ok);
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  process.stdout.write(`\npackaging tests, ${seconds} s:\n`);
-  for (const s of steps) process.stdout.write(`  ${s.ok ? 'ok  ' : 'FAIL'} ${String(s.ms).padStart(6)} ms  ${s.name}\n`);
-  if (failed.length > 0) {
-    process.stdout.write(`\n${failed.length} packaging steps failed:\n${failed.map((s) => `- ${s.name}\n${indent(s.message)}`).join('\n')}\n`);
-  }
-  process.stdout.write(`packaging: ${steps.length - failed.length} passed, ${failed.length} failed\n`);
-  return failed.length === 0 ? 0 : 1;
+async function main() {
+  const started = performance.now();
+  rmSync(TMP, { recursive: true, force: true });
+  mkdirSync(TMP, { recursive: true });
+  await libraryPackaging();
+  await gatewayPackaging(step, join(TMP, 'gateway'));
+  return summary(started);
 }
 
 main().then(

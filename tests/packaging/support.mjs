@@ -1,9 +1,11 @@
-// Process, port and HTTP helpers for run.mjs. Everything listens on 127.0.0.1 only.
+// Steps, processes, ports, HTTP and an independent signer for the packaging tests (run.mjs,
+// gateway.mjs). Everything listens on 127.0.0.1 only.
 
 import { spawn } from 'node:child_process';
+import { createHash, createHmac } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
+import { connect, createServer as createNetServer } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 
 /** A failure whose message is the whole story; run.mjs prints it without a stack. */
@@ -11,6 +13,60 @@ export class Failure extends Error {}
 
 export function fail(message) {
   throw new Failure(message);
+}
+
+const indent = (text) => String(text).replace(/^/gm, '     ');
+
+/**
+ * Named steps, each reported as it ends: `step(name, fn)` resolves to whether `fn` succeeded
+ * (its result is the step's detail); `summary(started)` prints them all and returns the exit code.
+ */
+export function stepRunner() {
+  const steps = [];
+  async function step(name, fn) {
+    const started = performance.now();
+    process.stdout.write(`--- ${name}\n`);
+    try {
+      const detail = await fn();
+      const ms = Math.round(performance.now() - started);
+      steps.push({ name, ok: true, ms, detail });
+      process.stdout.write(`ok   ${name} (${ms} ms)${detail ? `: ${detail}` : ''}\n`);
+      return true;
+    } catch (error) {
+      const ms = Math.round(performance.now() - started);
+      const message = error instanceof Failure ? error.message : error && error.stack;
+      steps.push({ name, ok: false, ms, message });
+      process.stdout.write(`FAIL ${name} (${ms} ms)\n${indent(message)}\n`);
+      return false;
+    }
+  }
+  function summary(started) {
+    const failed = steps.filter((s) => !s.ok);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    process.stdout.write(`\npackaging tests, ${seconds} s:\n`);
+    for (const s of steps) process.stdout.write(`  ${s.ok ? 'ok  ' : 'FAIL'} ${String(s.ms).padStart(6)} ms  ${s.name}\n`);
+    if (failed.length > 0) {
+      process.stdout.write(`\n${failed.length} packaging steps failed:\n${failed.map((s) => `- ${s.name}\n${indent(s.message)}`).join('\n')}\n`);
+    }
+    process.stdout.write(`packaging: ${steps.length - failed.length} passed, ${failed.length} failed\n`);
+    return failed.length === 0 ? 0 : 1;
+  }
+  return { step, summary };
+}
+
+/**
+ * OPEN-BODY-SIG's signature as an implementation independent of both packages computes it
+ * (node:crypto): Base64 HMAC-SHA256(appKey, appId + timestamp + nonce + hex SHA-256(body)).
+ */
+export function openBodySignature(appKey, appId, timestamp, nonce, body) {
+  const digest = createHash('sha256').update(body, 'utf8').digest('hex');
+  return createHmac('sha256', Buffer.from(appKey, 'utf8')).update(appId + timestamp + nonce + digest, 'utf8').digest('base64');
+}
+
+/** Beijing time (UTC+8) of an instant: `compact` yyyyMMddHHmmss and `dateTime` yyyy-MM-dd HH:mm:ss. */
+export function beijingTime(ms) {
+  const iso = new Date(ms + 8 * 3_600_000).toISOString();
+  return { compact: iso.replace(/\D/g, '').slice(0, 14), dateTime: `${iso.slice(0, 10)} ${iso.slice(11, 19)}` };
 }
 
 /**
@@ -65,11 +121,21 @@ export function freePort() {
 }
 
 /**
- * Starts a long-running process and returns `{ child, output, stop }`. `stop()` kills it and
- * resolves once it has exited; it is also called when run.mjs exits, whatever the reason.
+ * Starts a long-running process and returns `{ child, state, stop }`. `stop()` kills it and
+ * resolves once it has exited; it is also called when run.mjs exits, whatever the reason. With
+ * `group`, the process leads a process group of its own and the signals go to the whole group:
+ * for launchers such as npx, which run the command under a shell that does not pass SIGTERM on.
  */
-export function startProcess(command, args, { cwd, env } = {}) {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startProcess(command, args, { cwd, env, group = false } = {}) {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: group });
+  const kill = (signal) => {
+    try {
+      if (group) process.kill(-child.pid, signal);
+      else child.kill(signal);
+    } catch {
+      // already gone
+    }
+  };
   const state = { output: '', exited: false };
   child.stdout.setEncoding('utf8').on('data', (d) => (state.output += d));
   child.stderr.setEncoding('utf8').on('data', (d) => (state.output += d));
@@ -84,18 +150,40 @@ export function startProcess(command, args, { cwd, env } = {}) {
       resolve();
     });
   });
-  const killOnExit = () => child.kill('SIGKILL');
+  const killOnExit = () => kill('SIGKILL');
   process.on('exit', killOnExit);
   const stop = async () => {
     process.off('exit', killOnExit);
     if (!state.exited) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+      kill('SIGTERM');
+      const timer = setTimeout(() => kill('SIGKILL'), 3_000);
       await exited;
       clearTimeout(timer);
     }
   };
   return { child, state, stop };
+}
+
+/**
+ * Sends `GET <target>` with the given Host over a raw socket, byte for byte (an HTTP client
+ * would normalize `//` or refuse `*`): `{ status, text }`.
+ */
+export function rawTarget(url, target, host) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => {
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    });
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => (text += chunk));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const status = /^HTTP\/1\.1 (\d{3}) /.exec(text);
+      if (status) resolve({ status: Number(status[1]), text });
+      else reject(new Error(`${target}: no HTTP status line in ${JSON.stringify(text.slice(0, 200))}`));
+    });
+  });
 }
 
 /** GETs `url` until it answers 200 with JSON satisfying `accept`, or fails after `timeoutMs`. */

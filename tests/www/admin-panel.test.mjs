@@ -14,9 +14,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beijingTime, buildPreauthCancel, signOpenBody, validatePreauthCancel } from 'chinaums-open';
-import { startGateway } from 'chinaums-open/gateway';
+import { startGateway } from 'chinaums-open-gateway';
 import { DEMO_BILL, DEMO_CREDENTIALS, DEMO_MSG_SRC_ID } from '../../examples/flow/demo-setup.mjs';
-import { freePort, launchHeadlessChromium, startProcess } from '../packaging/support.mjs';
+import { freePort, launchHeadlessChromium, rawTarget, startProcess } from '../packaging/support.mjs';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const TMP = join(REPO, 'tests/.tmp/www');
@@ -312,7 +312,8 @@ describe('admin panel in headless Chromium', { timeout: 120_000 }, () => {
       '/pkg/src/%2e%2e/%2e%2e/examples/flow/demo-setup.mjs',
       '/..%2fexamples%2fflow%2fdemo-setup.mjs',
       '/pkg/src/..%5c..%5cexamples/flow/demo-setup.mjs',
-      '/pkg/gateway/index.js',
+      '/gateway/index.js',
+      '/pkg/src/../../gateway/index.js',
       '/pkg/package.json',
       '/examples/admin-panel-server.mjs',
       '/.git/HEAD',
@@ -334,6 +335,23 @@ describe('admin panel in headless Chromium', { timeout: 120_000 }, () => {
     const form = await fetch(`${panel.url}api/preauth-cancel`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{}' });
     assert.equal(form.status, 415);
     fetched.push(await crossSite.text(), await form.text(), foreignHost.body);
+  });
+
+  it('a request target that is not a path is 400, and a foreign Host 403 before it is parsed, never 500', async () => {
+    const ownHost = new URL(panel.url).host;
+    for (const host of [ownHost, ownHost.replace('127.0.0.1', 'localhost')]) {
+      for (const target of ['//', '//evil.example/x', '/\\evil.example/x', 'http://x', `http://${ownHost}/api/config`, '*']) {
+        const { status, text } = await rawTarget(panel.url, target, host);
+        assert.equal(status, 400, `GET ${target} (Host ${host}) answered ${text}`);
+        fetched.push(text);
+      }
+      assert.equal((await rawTarget(panel.url, '/api/config', host)).status, 200);
+    }
+    for (const target of ['//', '/', '//evil.example/x', '*']) {
+      const { status, text } = await rawTarget(panel.url, target, 'evil.example');
+      assert.equal(status, 403, `GET ${target} (Host evil.example) answered ${text}`);
+      fetched.push(text);
+    }
   });
 
   it('the key is in no resource the browser received and no API answer', async () => {

@@ -1,4 +1,4 @@
-// Types for chinaums-open/gateway, the local gateway emulator (Node.js only).
+// Types for chinaums-open-gateway, the local ChinaUMS gateway emulator (Node.js only).
 
 /** An application the gateway knows. The appKey and communicationKey never leave the emulator. */
 export interface GatewayCredential {
@@ -88,6 +88,12 @@ export interface FaultOptions {
   readonly times?: number;
 }
 
+/**
+ * A `file:` URL object, e.g. `new URL('./bills.json', import.meta.url)`: the global `URL` when the
+ * program declares one (@types/node or the DOM lib), so that these types need neither.
+ */
+export type FileUrl = typeof globalThis extends { readonly URL: abstract new (...args: never[]) => infer Url } ? Url : never;
+
 export interface StartGatewayOptions {
   /** Default 0: a free port chosen by the OS. */
   readonly port?: number;
@@ -98,7 +104,7 @@ export interface StartGatewayOptions {
    * Bills added to {@link DEFAULT_BILLS} (one with the same billNo and billDate replaces the
    * default): an array, or the path of a JSON file holding an array or `{ "bills": [...] }`.
    */
-  readonly fixtures?: readonly BillFixture[] | string | URL;
+  readonly fixtures?: readonly BillFixture[] | string | FileUrl;
   /** The gateway's clock, epoch milliseconds; default `Date.now`. Inject it for deterministic tests. */
   readonly now?: () => number;
   /**

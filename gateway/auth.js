@@ -11,6 +11,7 @@
 // (BAD_SIGN, ABNORMAL_REQUEST_TIME, §9.2) and a descriptive emulator code otherwise.
 
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ExpiringMap } from './expiring-map.js';
 import { beijingCompact, parseCompact } from './time.js';
 
 /** errCodes of authentication failures (all answered with HTTP 401). */
@@ -163,20 +164,38 @@ function checkHeaderValues({ appId, timestamp, nonce, signature }) {
 // Replay protection
 
 /**
- * Nonces seen per appId, each kept until its timestamp leaves the acceptance window: after
- * that, a replay fails the time check anyway, so the ledger stays bounded by the request rate.
+ * Nonces seen per appId. A request passes the time check while the clock is within the
+ * tolerance of its signed Timestamp, on either side; so a nonce is held from its claim until the
+ * clock passes Timestamp + tolerance (a Timestamp ahead of the clock holds it longer). After
+ * that a replay fails the time check anyway and the nonce may be used again with a new
+ * Timestamp, so the ledger stays bounded by the request rate. Expiry compares with the clock of
+ * each claim, not with the latest time seen: a test clock moved back keeps refusing what it
+ * still holds. (A nonce already forgotten stays forgotten if a clock is moved back past it.)
  */
-class NonceLedger {
-  #expiries = new Map(); // `${appId}\n${nonce}` → epoch ms after which it may be forgotten
+export class NonceLedger {
+  #toleranceMs;
+  /** `${appId}\n${nonce}` → the last instant (epoch ms) at which its request passes the time check. */
+  #heldUntil = new ExpiringMap((heldUntilMs, nowMs) => nowMs > heldUntilMs);
 
-  /** Records the nonce; false when it was already recorded and is still in its window. */
-  claim(appId, nonce, forgetAfterMs, nowMs) {
-    for (const [key, expiry] of this.#expiries) {
-      if (expiry < nowMs) this.#expiries.delete(key);
-    }
+  constructor(toleranceMs) {
+    this.#toleranceMs = toleranceMs;
+  }
+
+  /** How many nonces are held. */
+  get size() {
+    return this.#heldUntil.size;
+  }
+
+  /** How many held entries claims have looked at so far (tests check it grows by O(1) a claim). */
+  get examined() {
+    return this.#heldUntil.examined;
+  }
+
+  /** Records the nonce of a request signed at `sentAtMs`; false when it is still held. */
+  claim(appId, nonce, sentAtMs, nowMs) {
     const key = `${appId}\n${nonce}`;
-    if (this.#expiries.has(key)) return false;
-    this.#expiries.set(key, forgetAfterMs);
+    if (this.#heldUntil.find(key, nowMs)?.expired === false) return false;
+    this.#heldUntil.set(key, sentAtMs + this.#toleranceMs, nowMs);
     return true;
   }
 }
@@ -239,8 +258,9 @@ export class Authenticator {
   #credentials;
   #toleranceMs;
   #tokenTtlSeconds;
-  #nonces = new NonceLedger();
-  #tokens = new Map(); // accessToken → { appId, expiresAtMs }
+  #nonces;
+  /** accessToken → { appId, expiresAtMs }; an expired token is refused as expired until evicted. */
+  #tokens = new ExpiringMap((grant, nowMs) => nowMs >= grant.expiresAtMs);
 
   /**
    * @param {{ credentials: Array<{appId: string, appKey: string, msgSrcId?: string}>,
@@ -249,6 +269,7 @@ export class Authenticator {
   constructor({ credentials, toleranceSeconds, tokenTtlSeconds }) {
     this.#credentials = checkCredentials(credentials);
     this.#toleranceMs = toleranceSeconds * 1000;
+    this.#nonces = new NonceLedger(this.#toleranceMs);
     this.#tokenTtlSeconds = tokenTtlSeconds;
   }
 
@@ -269,7 +290,7 @@ export class Authenticator {
           `the window is ±${this.#toleranceMs / 1000} s (sync the clock, and sign each request when it is sent)`,
       );
     }
-    if (!this.#nonces.claim(appId, nonce, sentAtMs + this.#toleranceMs, nowMs)) {
+    if (!this.#nonces.claim(appId, nonce, sentAtMs, nowMs)) {
       return unauthorized(AuthCode.REPLAYED_NONCE, `nonce ${nonce} was already used by this appId; use a fresh nonce for every request`);
     }
     return null;
@@ -317,13 +338,13 @@ export class Authenticator {
     if (match === null || match[1].includes('"')) {
       return malformed('expected OPEN-ACCESS-TOKEN AccessToken=<token> (one unquoted token, nothing else)');
     }
-    const grant = this.#tokens.get(match[1]);
+    const grant = this.#tokens.find(match[1], nowMs);
     if (grant === undefined) return unauthorized(AuthCode.INVALID_TOKEN, 'the access token was not issued by this gateway; get one from /v1/token/access');
-    if (nowMs >= grant.expiresAtMs) {
+    if (grant.expired) {
       this.#tokens.delete(match[1]);
       return unauthorized(AuthCode.EXPIRED_TOKEN, 'the access token has expired; get a new one from /v1/token/access before expiresIn runs out');
     }
-    return { credential: publicView(this.#credentials.get(grant.appId)), mode: 'OPEN-ACCESS-TOKEN' };
+    return { credential: publicView(this.#credentials.get(grant.value.appId)), mode: 'OPEN-ACCESS-TOKEN' };
   }
 
   /**
@@ -352,11 +373,8 @@ export class Authenticator {
     }
     const stale = this.#checkFreshness(appId, timestamp, nonce, nowMs);
     if (stale !== null) return tokenFailure(stale);
-    for (const [token, grant] of this.#tokens) {
-      if (nowMs >= grant.expiresAtMs) this.#tokens.delete(token);
-    }
     const accessToken = randomBytes(24).toString('hex');
-    this.#tokens.set(accessToken, { appId, expiresAtMs: nowMs + this.#tokenTtlSeconds * 1000 });
+    this.#tokens.set(accessToken, { appId, expiresAtMs: nowMs + this.#tokenTtlSeconds * 1000 }, nowMs);
     return {
       status: 200,
       body: { errCode: '0000', errInfo: '正常 (success)', accessToken, expiresIn: this.#tokenTtlSeconds },

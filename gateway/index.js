@@ -1,6 +1,7 @@
-// chinaums-open/gateway: a local ChinaUMS gateway for the preauth lifecycle, for tests, CI and
+// chinaums-open-gateway: a local ChinaUMS gateway for the preauth lifecycle, for tests, CI and
 // demos (what stripe-mock is to Stripe). Node only: node:http and node:crypto, no dependencies,
-// and nothing from the library's wasm, because it is the oracle the library is tested against.
+// and nothing from the chinaums-open library, because it is the oracle the library is tested
+// against.
 //
 // It serves
 //   POST /v1/token/access                    token exchange (OPEN-ACCESS-TOKEN mode)
@@ -17,7 +18,8 @@
 //   401  authentication failures (signature, appId, header grammar, time window, nonce reuse,
 //        token), errMsg starting with 认证失败, as the platform's auth failures are non-2xx;
 //   400  a body (or OPEN-FORM-PARAM content) that is not UTF-8 JSON: it cannot reach the
-//        business layer, so it gets no business envelope (BAD_REQUEST);
+//        business layer, so it gets no business envelope (BAD_REQUEST); also a request target
+//        that is not a path (`GET //`);
 //   200  every business outcome, SUCCESS or not (BAD_REQUEST for a body breaking the field
 //        rules, INVALID_MSGSRC, NO_BILL, NO_ORDER, INVALID_ORDER, OPERATION_NOT_ALLOWED,
 //        DUP_ORDER), as the platform answers them with errCode/errMsg;
@@ -240,9 +242,17 @@ export async function startGateway(options = {}) {
   }
 
   async function handle(req, res) {
-    const target = new URL(req.url ?? '/', 'http://gateway.invalid');
-    const path = target.pathname;
     const nowMs = clock();
+    let target;
+    try {
+      target = new URL(req.url ?? '/', 'http://gateway.invalid');
+    } catch {
+      // `//` or `/\`, which URL parsing reads as a host that is missing: the client's mistake.
+      req.resume();
+      send(res, 400, { errCode: 'BAD_REQUEST', errMsg: `the request target ${JSON.stringify(req.url.slice(0, 80))} is not a path` }, {}, nowMs);
+      return { status: 400, errCode: 'BAD_REQUEST' };
+    }
+    const path = target.pathname;
     const fault = faultQueue.take(path);
     if (fault !== null) {
       req.resume();
@@ -251,7 +261,7 @@ export async function startGateway(options = {}) {
     }
     if (req.method === 'GET' && path === '/') {
       send(res, 200, {
-        emulator: 'chinaums-open gateway',
+        emulator: 'chinaums-open-gateway',
         endpoints: [
           ...Object.keys(routes).map((p) => `POST ${p}`),
           ...FORM_PARAM_PATHS.map((p) => `GET ${p} (OPEN-FORM-PARAM)`),
