@@ -118,9 +118,11 @@ async function pack() {
   const required = [
     'dist/chinaums_open.js',
     'dist/chinaums_open_bg.wasm',
+    'dist/constants.js',
     'index.d.ts',
     'package.json',
     'src/api.js',
+    'src/boundary.js',
     'src/browser.js',
     'src/core.js',
     'src/errors.js',
@@ -134,7 +136,7 @@ async function pack() {
   const gateway = files.filter((f) => /gateway/i.test(f));
   if (gateway.length > 0) fail(`the library's tarball carries gateway files: ${gateway.join(', ')}`);
   // One .wasm and one .d.ts for every runtime entry; no sources, tests or maps leak in.
-  const stray = files.filter((f) => !/^(src\/[a-z_-]+\.js|dist\/chinaums_open(_bg\.wasm|\.js)|index\.d\.ts|package\.json|README\.md|LICENSE.*)$/.test(f));
+  const stray = files.filter((f) => !/^(src\/[a-z_-]+\.js|dist\/(chinaums_open(_bg\.wasm|\.js)|constants\.js)|index\.d\.ts|package\.json|README\.md|LICENSE.*)$/.test(f));
   if (stray.length > 0) fail(`unexpected files in the tarball: ${stray.join(', ')}`);
   return { tarball: join(TMP, info.filename), size: info.size, unpackedSize: info.unpackedSize, files };
 }

@@ -146,7 +146,7 @@ describe('admin panel in headless Chromium', { timeout: 120_000 }, () => {
       ['/app.js', 'text/javascript'],
       ['/style.css', 'text/css'],
       ['/pkg/src/browser.js', 'text/javascript'],
-      ['/pkg/src/preview.js', 'text/javascript'],
+      ['/pkg/src/boundary.js', 'text/javascript'],
       ['/pkg/dist/chinaums_open.js', 'text/javascript'],
       ['/pkg/dist/chinaums_open_bg.wasm', 'application/wasm'],
       ['/api/config', 'application/json'],
