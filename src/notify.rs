@@ -231,7 +231,7 @@ impl NotifyParams {
             }
         }
         // Names are unique (checked when read), so the order is total.
-        signed.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+        signed.sort_unstable_by_key(|(name, _)| *name);
         let mut out = String::with_capacity(signed.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
         for (i, (name, text)) in signed.iter().enumerate() {
             if i > 0 {
