@@ -2,10 +2,11 @@
 // sign path, cold start, and artifact sizes. `node bench/node.mjs` prints one JSON object;
 // bench/run.mjs puts it in a table with the workerd figures.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { OpenBodySigner, buildPreauthCancel, signRequest } from 'chinaums-open';
+import { handwrittenPreauthCancel } from './handwritten.mjs';
 import { APP_ID, APP_KEY, NONCE, PREAUTH_INPUT, TIMESTAMP, bodyOfSize, median, nodeCryptoSign, opsPerSecond } from './lib.mjs';
 
 const signer = new OpenBodySigner({ appId: APP_ID, appKey: APP_KEY });
@@ -22,17 +23,19 @@ function signerVsNodeCrypto(size) {
   return { bodyBytes: size, wasmOpsPerSec: ops.wasm, nodeCryptoOpsPerSec: ops.nodeCrypto, ratio: ops.wasm / ops.nodeCrypto };
 }
 
+/** Validate + build + sign from a JS object, against the same job written by hand with node:crypto. */
 function buildValidateSign() {
-  const options = { env: 'test', now: 1_735_758_245_000 };
+  const now = 1_735_758_245_000;
+  const options = { env: 'test', now };
   const credentials = { appId: APP_ID, appKey: APP_KEY, ...headerInputs };
+  const ours = () => signer.signRequest(buildPreauthCancel(PREAUTH_INPUT, options), headerInputs);
+  const theirs = () => handwrittenPreauthCancel(PREAUTH_INPUT, { appId: APP_ID, appKey: APP_KEY, now, ...headerInputs });
+  if (ours().headers.Authorization !== theirs().authorization) throw new Error('the contenders disagree');
   const ops = opsPerSecond(
-    {
-      signRequest: () => signRequest(buildPreauthCancel(PREAUTH_INPUT, options), credentials),
-      signerInstance: () => signer.sign(buildPreauthCancel(PREAUTH_INPUT, options).body, headerInputs),
-    },
+    { signer: ours, signRequest: () => signRequest(buildPreauthCancel(PREAUTH_INPUT, options), credentials), handwritten: theirs },
     { iterations: 20_000 },
   );
-  return { withSignRequestPerSec: ops.signRequest, withSignerPerSec: ops.signerInstance };
+  return { withSignerPerSec: ops.signer, withSignRequestPerSec: ops.signRequest, handwrittenPerSec: ops.handwritten, ratio: ops.signer / ops.handwritten };
 }
 
 /**
@@ -49,7 +52,7 @@ function coldStart(runs = 15) {
     process.stdout.write(JSON.stringify({ importMs: t1 - t0 }));`;
   const wasmBytes = readFileSync(new URL('../pkg/dist/chinaums_open_bg.wasm', import.meta.url));
   const compileProbe = `
-    import { readFileSync } from 'node:fs';
+    import { readdirSync, readFileSync } from 'node:fs';
     const bytes = readFileSync(${JSON.stringify(fileURLToPath(new URL('../pkg/dist/chinaums_open_bg.wasm', import.meta.url)))});
     const t0 = performance.now();
     new WebAssembly.Module(bytes);
@@ -66,6 +69,14 @@ function coldStart(runs = 15) {
   return { importMs: median(imports), compileOnlyMs: median(compiles), wasmBytes: wasmBytes.length };
 }
 
+/** Lines of the files ending in `extension` in a folder. */
+function lines(folder, extension) {
+  const dir = new URL(folder, import.meta.url);
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(extension))
+    .reduce((total, name) => total + readFileSync(new URL(name, dir), 'utf8').split('\n').length - 1, 0);
+}
+
 function sizes() {
   const gz = (path) => gzipSync(readFileSync(new URL(path, import.meta.url)), { level: 9 }).length;
   return {
@@ -73,6 +84,7 @@ function sizes() {
     wasmGzip9: gz('../pkg/dist/chinaums_open_bg.wasm'),
     glueGzip9: gz('../pkg/dist/chinaums_open.js'),
     apiGzip9: gz('../pkg/src/api.js'),
+    bindingLines: lines('../src/wasm/', '.rs') + lines('../pkg/src/', '.js'),
   };
 }
 

@@ -165,6 +165,12 @@ impl Error {
         Error { code, field, message, issues, platform_code: None }
     }
 
+    /// The same error with `hint` added to its message (what to do about it).
+    pub fn with_hint(mut self, hint: &str) -> Self {
+        self.message.push_str(hint);
+        self
+    }
+
     /// The stable code.
     pub fn code(&self) -> ErrorCode {
         self.code

@@ -17,6 +17,7 @@ pub mod error;
 pub mod json;
 pub mod limits;
 pub mod nonce;
+pub mod numbers;
 pub mod open_body_sig;
 pub mod preauth_cancel;
 pub mod preview;

@@ -74,6 +74,11 @@ impl BeijingTime {
         days * MS_PER_DAY + secs * 1000 - BEIJING_OFFSET_MS
     }
 
+    /// The three forms at once.
+    pub fn forms(&self) -> Forms {
+        Forms { compact: self.compact(), date_time: self.date_time(), date: self.date() }
+    }
+
     /// `yyyyMMddHHmmss`, the OPEN-BODY-SIG header and token timestamp form.
     pub fn compact(&self) -> String {
         self.render(&[])
@@ -237,6 +242,18 @@ pub fn system_now_ms() -> i64 {
         Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
         Err(before) => i64::try_from(before.duration().as_millis()).map_or(i64::MIN, |ms| -ms),
     }
+}
+
+/// The three forms of one Beijing time.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Forms {
+    /// `yyyyMMddHHmmss`
+    pub compact: String,
+    /// `yyyy-MM-dd HH:mm:ss`
+    pub date_time: String,
+    /// `yyyy-MM-dd`
+    pub date: String,
 }
 
 #[cfg(test)]

@@ -250,6 +250,22 @@ impl Default for AccessTokenHolder {
 }
 
 impl AccessTokenHolder {
+    /// The margin a host gave as a number (`marginSeconds`): whole seconds, 0 or more.
+    pub fn margin_from(seconds: Option<f64>) -> Result<u32> {
+        let Some(seconds) = seconds else { return Ok(DEFAULT_REFRESH_MARGIN_SECONDS) };
+        if !(seconds.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&seconds)) {
+            return Err(Error::new(ErrorCode::FieldFormat, "marginSeconds", format!("marginSeconds must be a whole number of seconds, 0 or more, not {seconds}")));
+        }
+        // Whole and within u32 (checked just above).
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Ok(seconds as u32)
+    }
+
+    /// The margin, in seconds.
+    pub fn margin_seconds(&self) -> u64 {
+        self.margin_ms / 1000
+    }
+
     /// An empty holder that asks for a refresh `margin_seconds` before expiry.
     pub fn new(margin_seconds: u32) -> Self {
         AccessTokenHolder { token: None, margin_ms: u64::from(margin_seconds) * 1000 }

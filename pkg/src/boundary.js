@@ -17,7 +17,6 @@ const typedArray = Object.getPrototypeOf(Uint8Array.prototype);
 const VIEWS = [typedArray, DataView.prototype].map((p) => [p, getter(p, 'buffer'), getter(p, 'byteOffset'), getter(p, 'byteLength')]);
 const bufferLength = getter(ArrayBuffer.prototype, 'byteLength');
 const dateValue = Date.prototype.getTime;
-const headersHas = typeof Headers === 'function' ? Headers.prototype.has : undefined;
 const paramsToString = typeof URLSearchParams === 'function' ? URLSearchParams.prototype.toString : undefined;
 const encoder = new TextEncoder();
 // ignoreBOM keeps a leading byte-order mark, so that the core reports it instead of the decoder
@@ -288,7 +287,10 @@ export function notification(params) {
 export function headerEntries(headers) {
   if (headers === undefined || headers === null) return [];
   const entries = [];
-  if (isInstance(headers, globalThis.Headers) && branded(headersHas, headers, 'authorization') !== undefined) {
+  // Only a value that says it is a Headers is checked against the global, which Node loads
+  // lazily, at some cost, on first use.
+  const isHeaders = Object.prototype.toString.call(headers) === '[object Headers]' && branded(globalThis.Headers?.prototype.has, headers, 'authorization') !== undefined;
+  if (isHeaders) {
     reading('headers', 'request.headers', () => Headers.prototype.forEach.call(headers, (value, name) => entries.push([name, value])));
     return entries;
   }

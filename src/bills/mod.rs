@@ -136,6 +136,23 @@ pub(crate) fn read_body_at(
     Err(Error::from_issues(issues))
 }
 
+/// Issues for fields a host could not encode (JavaScript strings with lone surrogates, left
+/// out of the JSON it passed), first, and without a second "missing" for each.
+pub fn with_unencodable(unencodable: &[String], issues: Vec<Issue>) -> Vec<Issue> {
+    let unreadable = unencodable.iter().map(|field| {
+        Issue::new(
+            ErrorCode::BodyEncoding,
+            field.clone(),
+            format!(
+                "{field} contains a lone UTF-16 surrogate, which has no UTF-8 encoding; it would be \
+                 silently replaced by U+FFFD and the bytes sent would differ from the text you hold"
+            ),
+        )
+    });
+    let missing_again = |i: &Issue| i.code == ErrorCode::FieldRequired && i.field.as_ref().is_some_and(|f| unencodable.contains(f));
+    unreadable.chain(issues.into_iter().filter(|i| !missing_again(i))).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,7 +48,24 @@ pub fn check_header_size(len: usize) -> Result<()> {
     Ok(())
 }
 
+/// The public parameters of a header that verified (its signature is not repeated).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verified<'a> {
+    /// `AppId`
+    pub app_id: &'a str,
+    /// `Timestamp`
+    pub timestamp: &'a str,
+    /// `Nonce`
+    pub nonce: &'a str,
+}
+
 impl Authorization {
+    /// The public parameters, for a header that verified.
+    pub fn verified(&self) -> Verified<'_> {
+        Verified { app_id: &self.app_id, timestamp: &self.timestamp, nonce: &self.nonce }
+    }
+
     /// Parses a header value of at most [`MAX_HEADER_LEN`] bytes.
     pub fn parse(header: &str) -> Result<Self> {
         check_header_size(header.len())?;

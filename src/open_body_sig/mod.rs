@@ -11,11 +11,9 @@ mod signer;
 mod stages;
 mod verify;
 
-pub use authorization::{check_header_size, Authorization, MAX_HEADER_LEN, SCHEME};
+pub use authorization::{check_header_size, Authorization, Verified, MAX_HEADER_LEN, SCHEME};
 pub use params::{check_app_id, check_nonce, check_timestamp, AppKey};
 pub(crate) use params::header_safe;
 pub use signer::{sign_open_body, OpenBodySigner, SignedBody};
-pub use stages::{authorization_header, body_digest, signature, string_to_sign, BodyHash};
-#[cfg(target_arch = "wasm32")]
-pub(crate) use stages::decode_signature;
+pub use stages::{authorization_header, body_digest, check_body_digest, check_signature, signature, string_to_sign, BodyHash};
 pub use verify::{verify_hashed, verify_open_body, verify_open_body_with, Tolerance, VerifyOptions, DEFAULT_TOLERANCE_SECONDS};

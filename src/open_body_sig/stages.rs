@@ -59,6 +59,21 @@ impl BodyHash {
     }
 }
 
+/// Checks a body digest given to stage 2: 64 lowercase hex characters.
+pub fn check_body_digest(digest: &str) -> crate::Result<()> {
+    if digest.len() == 64 && digest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return Ok(());
+    }
+    Err(crate::Error::new(crate::ErrorCode::FieldFormat, "bodyDigest", "bodyDigest must be the 64-character lowercase hex SHA-256 of the body"))
+}
+
+/// Checks a signature given to stage 4: the padded Base64 of a 32-byte MAC.
+pub fn check_signature(signature: &str) -> crate::Result<()> {
+    decode_signature(signature).map(drop).ok_or_else(|| {
+        crate::Error::new(crate::ErrorCode::FieldFormat, "signature", "signature must be the 44-character padded Base64 of an HMAC-SHA256")
+    })
+}
+
 /// Stage 2: `appId + timestamp + nonce + bodyDigest`, with no separators.
 pub fn string_to_sign(app_id: &str, timestamp: &str, nonce: &str, body_digest: &str) -> String {
     [app_id, timestamp, nonce, body_digest].concat()
