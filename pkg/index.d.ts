@@ -166,8 +166,8 @@ export interface ParsedAuthorization extends VerifiedHeader {
 
 export declare function parseAuthorization(authorization: string): ParsedAuthorization;
 
-/** Stage 1: lowercase hex SHA-256 of the exact body bytes. */
-export declare function bodyDigest(body: Body): string;
+/** Stage 1: lowercase hex SHA-256 of the exact body bytes (capped by `maxBodyBytes`, default 1 MiB). */
+export declare function bodyDigest(body: Body, options?: BodyLimit): string;
 /** Stage 2: appId + timestamp + nonce + bodyDigest. */
 export declare function stringToSign(parts: {
   readonly appId: string;

@@ -8,8 +8,9 @@ cargo build --quiet --release --target wasm32-unknown-unknown --lib
 rm -rf pkg/dist
 wasm-bindgen --target web --out-dir pkg/dist --out-name chinaums_open \
   target/wasm32-unknown-unknown/release/chinaums_open.wasm
-# The glue's own .d.ts describes the raw bindings, not the package API (pkg/index.d.ts does).
-rm -f pkg/dist/*.d.ts
+# The glue's own .d.ts describes the raw bindings, not the package API (pkg/index.d.ts does);
+# it stays in dist/ (not in the tarball) for tests/js/types.test.mjs, which checks the two agree.
+rm -f pkg/dist/chinaums_open_bg.wasm.d.ts
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   pkg/dist/chinaums_open_bg.wasm -o pkg/dist/chinaums_open_bg.wasm
 # The constants the JS entries export before the wasm is loaded, written by the core itself.

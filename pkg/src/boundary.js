@@ -138,7 +138,7 @@ export function body(value, field, maxBodyBytes) {
 export function wellFormed(value, field) {
   if (typeof value !== 'string') return readable(value, field);
   if (!isWellFormed(value)) throw encodingError(field);
-  if (value.length > MAX_HEADER_BYTES) call(() => core.check_input_size(field, value.length));
+  if (value.length > MAX_HEADER_BYTES) call(() => core.check_input_size(field, value.length, undefined));
   return value;
 }
 

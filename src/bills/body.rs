@@ -242,9 +242,16 @@ impl<'de> Visitor<'de> for BodyReader<'_> {
         let endpoint = self.endpoint;
         let mut body = BillsBody::new(endpoint);
         let mut issues = Vec::new();
-        let mut names = NameSet::default();
+        // Repeats of table fields are found by position (no copy of each name is kept); only
+        // names outside the table need a set.
+        let mut seen = vec![false; endpoint.fields.len()];
+        let mut others = NameSet::default();
         while let Some(name) = map.next_key::<String>()? {
-            let read = self.member(&mut map, &name, &mut body, &mut issues, names.insert(&name));
+            let first = match endpoint.position(&name).and_then(|at| seen.get_mut(at)) {
+                Some(seen) => !core::mem::replace(seen, true),
+                None => others.insert(&name),
+            };
+            let read = self.member(&mut map, &name, &mut body, &mut issues, first);
             if let Err(err) = read {
                 *self.failed_at.borrow_mut() = Some(name);
                 return Err(err);

@@ -15,6 +15,22 @@ use crate::error::{Error, ErrorCode, Result};
 std::thread_local! {
     /// The package's `ChinaumsError` class, registered by every entry at initialization.
     static ERROR_CLASS: RefCell<Option<Function>> = const { RefCell::new(None) };
+    /// Option names as JS strings, made once (they are string literals: found by address).
+    static NAMES: RefCell<Vec<(usize, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The JS string of an option name, made on first use.
+fn name_key(name: &'static str) -> JsValue {
+    NAMES.with(|names| {
+        let Ok(mut names) = names.try_borrow_mut() else { return JsValue::from_str(name) };
+        let address = name.as_ptr() as usize;
+        if let Some((_, key)) = names.iter().find(|(at, _)| *at == address) {
+            return key.clone();
+        }
+        let key = JsValue::from_str(name);
+        names.push((address, key.clone()));
+        key
+    })
 }
 
 /// Registers the class errors are thrown as (`pkg/src/errors.js`).
@@ -137,26 +153,25 @@ impl Options {
         Ok(Options(Some(value)))
     }
 
-    /// A field (the snapshot has no prototype and no accessors; names are interned).
-    pub(crate) fn get(&self, name: &str) -> JsValue {
-        let key = JsValue::from_str(wasm_bindgen::intern(name));
-        self.0.as_ref().and_then(|o| Reflect::get(o, &key).ok()).unwrap_or(JsValue::UNDEFINED)
+    /// A field (the snapshot has no prototype and no accessors).
+    pub(crate) fn get(&self, name: &'static str) -> JsValue {
+        self.0.as_ref().and_then(|o| Reflect::get(o, &name_key(name)).ok()).unwrap_or(JsValue::UNDEFINED)
     }
 
-    pub(crate) fn text(&self, name: &str) -> Result<Option<String>> {
+    pub(crate) fn text(&self, name: &'static str) -> Result<Option<String>> {
         optional_text(&self.get(name), name)
     }
 
-    pub(crate) fn required_text(&self, name: &str) -> Result<String> {
+    pub(crate) fn required_text(&self, name: &'static str) -> Result<String> {
         required_text(&self.get(name), name)
     }
 
     /// A secret, wiped from wasm memory when dropped.
-    pub(crate) fn secret(&self, name: &str) -> Result<Zeroizing<String>> {
+    pub(crate) fn secret(&self, name: &'static str) -> Result<Zeroizing<String>> {
         self.required_text(name).map(Zeroizing::new)
     }
 
-    pub(crate) fn flag(&self, name: &str) -> Result<bool> {
+    pub(crate) fn flag(&self, name: &'static str) -> Result<bool> {
         let value = self.get(name);
         if is_absent(&value) {
             return Ok(false);
@@ -164,7 +179,7 @@ impl Options {
         value.as_bool().ok_or_else(|| type_error(name, "true or false", &value))
     }
 
-    pub(crate) fn number(&self, name: &str) -> Result<Option<f64>> {
+    pub(crate) fn number(&self, name: &'static str) -> Result<Option<f64>> {
         optional_number(&self.get(name), name)
     }
 

@@ -368,7 +368,7 @@ impl TokenHolder {
             let t = Options::new(token, "the token", true).map_err(|e| Error::new(e.code(), "token", e.message()))?;
             let access_token = t.required_text("accessToken")?;
             crate::token::token_authorization(&access_token)?;
-            let number = |name: &str| t.number(name)?.ok_or_else(|| js::type_error(name, "a number", &JsValue::UNDEFINED));
+            let number = |name: &'static str| t.number(name)?.ok_or_else(|| js::type_error(name, "a number", &JsValue::UNDEFINED));
             let (expires_in, expires_at_ms) = (whole_seconds(number("expiresIn")?, "expiresIn")?, epoch_ms(number("expiresAt")?, "expiresAt")?);
             self.0.update(crate::token::AccessToken { access_token, expires_in, expires_at_ms });
             Ok(())
@@ -420,7 +420,7 @@ fn communication_key(key: &JsValue) -> Result<CommunicationKey> {
     CommunicationKey::new(&zeroize::Zeroizing::new(required_text(key, "communicationKey")?))
 }
 
-fn sign_type(options: JsValue, field: &str) -> Result<Option<SignType>> {
+fn sign_type(options: JsValue, field: &'static str) -> Result<Option<SignType>> {
     Options::new(options, "options", false)?.text(field)?.map(|text| SignType::parse_option(&text, field)).transpose()
 }
 

@@ -5,11 +5,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 
-// The budgets sit just above today's sizes (README, "Speed and size": 75 KB and 6.5 KB), so
-// that growth is a decision rather than an accident. They are above the 35 KB / 6 KB targets:
-// the module carries the whole protocol (see the README for what costs what).
-const WASM_GZIP_BUDGET = 80 * 1024;
-const GLUE_GZIP_BUDGET = 7 * 1024;
+// The budgets sit just above today's sizes (README, "Speed and size": 134 KB and 7.3 KB), so
+// that growth is a decision rather than an accident. The wasm is above the 90 KB: the
+// README says what costs what (serde and its float formatting, serde-wasm-bindgen, the whole
+// protocol, the crate compiled for speed).
+const WASM_GZIP_BUDGET = 140 * 1024;
+const GLUE_GZIP_BUDGET = 8 * 1024;
 
 const pkgDir = new URL('../../pkg/', import.meta.url);
 const gzipped = (file) => gzipSync(readFileSync(new URL(file, pkgDir)), { level: 9 }).length;
