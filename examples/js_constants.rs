@@ -3,7 +3,7 @@
 //! its own that could drift. They are plain exports because the browser entry must offer them
 //! before the wasm is loaded.
 
-use chinaums_open::bills::{BILLS_QUERY, PREAUTHED, PREAUTHED_CANCEL, PREAUTH_CANCEL};
+use chinaums_open::bills::{BILLS_QUERY, CLOSE_QRCODE, GET_QRCODE, PREAUTHED, PREAUTHED_CANCEL, PREAUTH_CANCEL, REFUND};
 use chinaums_open::limits::DEFAULT_MAX_BODY_BYTES;
 use chinaums_open::open_body_sig::{DEFAULT_TOLERANCE_SECONDS, MAX_HEADER_LEN};
 use chinaums_open::request::{PRODUCTION_BASE_URL, TEST_BASE_URL};
@@ -11,13 +11,16 @@ use chinaums_open::token::{DEFAULT_REFRESH_MARGIN_SECONDS, TOKEN_PATH};
 
 fn main() {
     let text = |s: &str| serde_json::to_string(s).unwrap_or_default();
-    let constants: [(&str, String, &str); 11] = [
+    let constants: [(&str, String, &str); 14] = [
         ("PRODUCTION_BASE_URL", text(PRODUCTION_BASE_URL), "The production gateway."),
         ("TEST_BASE_URL", text(TEST_BASE_URL), "The test gateway."),
         ("PREAUTH_CANCEL_PATH", text(PREAUTH_CANCEL.path), "Void a preauthorization hold."),
         ("PREAUTHED_PATH", text(PREAUTHED.path), "Complete (capture) a preauthorization."),
         ("PREAUTHED_CANCEL_PATH", text(PREAUTHED_CANCEL.path), "Reverse a capture."),
         ("BILLS_QUERY_PATH", text(BILLS_QUERY.path), "A bill's status."),
+        ("GET_QRCODE_PATH", text(GET_QRCODE.path), "Create a bill and its QR code (a preauthorization with preauthTransaction)."),
+        ("CLOSE_QRCODE_PATH", text(CLOSE_QRCODE.path), "Close a bill's QR code."),
+        ("REFUND_PATH", text(REFUND.path), "Refund a paid bill."),
         ("TOKEN_PATH", text(TOKEN_PATH), "The access-token endpoint."),
         ("DEFAULT_TOLERANCE_SECONDS", DEFAULT_TOLERANCE_SECONDS.to_string(), "Allowed clock skew when verifying a header."),
         ("DEFAULT_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES.to_string(), "The default of every `maxBodyBytes`."),

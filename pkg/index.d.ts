@@ -22,6 +22,8 @@ export type ChinaumsErrorCode =
   | 'ERR_INTERNAL'
   | 'ERR_PLATFORM'
   | 'ERR_TOKEN_EXPIRED'
+  /** The host's fetch failed or timed out: the request may or may not have been applied. */
+  | 'ERR_NETWORK'
   | 'ERR_NOT_INITIALIZED'
   | 'ERR_SIGNER_FREED';
 
@@ -49,6 +51,8 @@ export declare class ChinaumsError extends Error {
   readonly issues: Issue[];
   /** The platform's own errCode for `ERR_PLATFORM` (e.g. a refused token request); null otherwise. */
   readonly platformCode: string | null;
+  /** {@link ChinaumsClient.cancelPreauth}: the requests sent before it failed. */
+  readonly attempts?: RecoveryAttempt[];
 }
 
 /** A body: the exact text (sent as UTF-8) or the exact bytes. */
@@ -246,18 +250,22 @@ export interface Destination {
   readonly baseUrl?: string;
 }
 
+/** `application/json` (the platform's samples, the default) or, as some clients send it, with a charset. */
+export type ContentType = 'application/json' | 'application/json; charset=utf-8';
+
 export interface BuildOptions extends Destination, ClockOptions, BodyLimit {
   /** The instant for a missing requestTimestamp (plus `clockOffsetMs`); `Date.now()` when absent. */
   readonly now?: Instant;
   readonly msgSrcId?: string;
   readonly allowUnknownFields?: boolean;
+  readonly contentType?: ContentType;
 }
 
 /** What the host sends: this method, URL, headers and exactly this body. */
 export interface PreparedRequest {
   readonly method: 'POST';
   readonly url: string;
-  readonly headers: { readonly 'Content-Type': 'application/json'; readonly Authorization?: string };
+  readonly headers: { readonly 'Content-Type': ContentType; readonly Authorization?: string };
   readonly body: string;
 }
 
@@ -417,20 +425,213 @@ export declare function parseBillsQueryResponse(text: ResponseText, options?: Bo
 /** Parses the response of any bills endpoint. */
 export declare function parseBillsResponse(text: ResponseText, options?: BodyLimit): BillsResponse;
 
+/** `"true"`/`"false"` (as the samples send them) or a boolean. */
+export type Flag = boolean | 'true' | 'false';
+
+/** One line of `goods`: the id, name and quantity, the price in fen. */
+export interface GoodsItem {
+  goodsId?: string;
+  goodsName?: string;
+  quantity?: string | number;
+  price?: AmountFen;
+  goodsCategory?: string;
+  body?: string;
+  subMerchantId?: string;
+  merOrderId?: string;
+  [field: string]: unknown;
+}
+
+/** One line of `subOrders`: a sub-merchant and its share in fen. */
+export interface SubOrder {
+  mid: string;
+  merOrderId?: string;
+  refundOrderId?: string;
+  totalAmount: AmountFen;
+}
+
+/** `bills/get-qrcode`: create a bill and its QR code; with `preauthTransaction`, a preauthorization. */
+export interface GetQrcodeInput extends BillsCommonInput {
+  billNo: string;
+  /** `yyyy-MM-dd` */
+  billDate: string;
+  /** Integer fen. */
+  totalAmount: AmountFen;
+  billDesc?: string;
+  /** Freeze the amount instead of taking it (a preauthorization). */
+  preauthTransaction?: Flag;
+  /** Where the platform posts the payment notification (http or https URL). */
+  notifyUrl?: string;
+  returnUrl?: string;
+  /** `yyyy-MM-dd HH:mm:ss` Beijing time. */
+  expireTime?: string;
+  goods?: GoodsItem[];
+  divisionFlag?: Flag;
+  platformAmount?: AmountFen;
+  subOrders?: SubOrder[];
+  qrCodeId?: string;
+  walletOption?: 'SINGLE' | 'MULTIPLE';
+  secureTransaction?: Flag;
+  limitCreditCard?: Flag;
+  installmentNumber?: string;
+  retCommParams?: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+/** `bills/close-qrcode`: close the QR code get-qrcode answered with. */
+export interface CloseQrcodeInput extends BillsCommonInput {
+  qrCodeId: string;
+}
+
+/** `bills/refund`: refund a paid bill, in full or in part. */
+export interface RefundInput extends BillsCommonInput {
+  billNo: string;
+  /** `yyyy-MM-dd` */
+  billDate: string;
+  /** Integer fen. */
+  refundAmount: AmountFen;
+  /** A new order id for this refund (starts with the msgSrcId): bills/query finds the refund by it. */
+  refundOrderId: string;
+  platformAmount?: AmountFen;
+  subOrders?: SubOrder[];
+  refundDesc?: string;
+}
+
+export declare function validateGetQrcode(input: JsonInput<GetQrcodeInput>, options?: ValidateOptions): ValidationResult;
+export declare function buildGetQrcode(input: JsonInput<GetQrcodeInput>, options: BuildOptions): PreparedRequest;
+export declare function parseGetQrcodeResponse(text: ResponseText, options?: BodyLimit): BillsResponse;
+
+export declare function validateCloseQrcode(input: JsonInput<CloseQrcodeInput>, options?: ValidateOptions): ValidationResult;
+export declare function buildCloseQrcode(input: JsonInput<CloseQrcodeInput>, options: BuildOptions): PreparedRequest;
+export declare function parseCloseQrcodeResponse(text: ResponseText, options?: BodyLimit): BillsResponse;
+
+export declare function validateRefund(input: JsonInput<RefundInput>, options?: ValidateOptions): ValidationResult;
+export declare function buildRefund(input: JsonInput<RefundInput>, options: BuildOptions): PreparedRequest;
+export declare function parseRefundResponse(text: ResponseText, options?: BodyLimit): BillsResponse;
+
+// The client over the host's fetch
+
+/** What `fetch` the client needs: the global one of Node, workerd and browsers matches it. */
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignalLike }) => Promise<ResponseLike>;
+/** An `AbortSignal`, spelled structurally (no DOM lib needed). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+}
+/** A fetch `Response`, spelled structurally. */
+export interface ResponseLike {
+  readonly status: number;
+  readonly headers: unknown;
+  text(): Promise<string>;
+}
+
+export interface RetryPolicy {
+  /** Most requests (queries and cancels) in one recovery, 2 to 100; default 6. */
+  readonly attempts?: number;
+  /** Delay before the first retry in ms, doubled each time; default 200. */
+  readonly baseDelayMs?: number;
+  /** Longest delay in ms, at most 600000; default 5000. */
+  readonly maxDelayMs?: number;
+}
+
+export interface ChinaumsClientOptions extends Credentials, Destination {
+  /** The host's fetch; the global one when absent. The client opens no connection of its own. */
+  readonly fetch?: FetchLike;
+  /** How long to wait for each answer, body included: 1 to 600000 ms; default 10000. */
+  readonly timeoutMs?: number;
+  readonly retry?: RetryPolicy;
+  /** The clock (epoch ms), or a fixed instant; `Date.now` when absent. */
+  readonly now?: (() => number) | Instant;
+  readonly clockOffsetMs?: number;
+  readonly msgSrcId?: string;
+  readonly contentType?: ContentType;
+  /** Waits between retries; `setTimeout` when absent (inject it in tests). */
+  readonly sleep?: (ms: number) => Promise<unknown>;
+  /** Randomness in [0, 1) for the jitter; `Math.random` when absent. */
+  readonly random?: () => number;
+}
+
+export interface ClientResponse {
+  readonly status: number;
+  /** The body read as a bills response, or null when it is not one (see `error`). */
+  readonly response: BillsResponse | null;
+  /** Why the body is not a bills response (not JSON, no errCode, …), or null. */
+  readonly error: ChinaumsError | null;
+  /** The exact body text. */
+  readonly text: string;
+  readonly headers: unknown;
+  /** What was sent, Authorization included. */
+  readonly request: PreparedRequest;
+  readonly durationMs: number;
+}
+
+export type RecoveryOutcome = 'cancelled' | 'already-cancelled' | 'captured' | 'not-frozen' | 'unknown';
+
+export interface RecoveryAttempt {
+  /** The path sent to: `/v1/netpay/bills/query` or `/v1/netpay/bills/preauth-cancel`. */
+  readonly endpoint: string;
+  /** The HTTP status, or null when no answer arrived. */
+  readonly status: number | null;
+  /** Why no bills answer could be read (a network error or timeout, a body that is not one), else null. */
+  readonly error: string | null;
+  readonly errCode: string | null;
+  readonly durationMs: number;
+}
+
+export interface RecoveryResult {
+  /**
+   * - `cancelled`: our cancel was answered SUCCESS; the hold is released.
+   * - `already-cancelled`: the platform shows the hold voided (an earlier cancel, perhaps ours whose answer was lost).
+   * - `captured`: the hold was captured; nothing was cancelled (refund or reverse the capture instead).
+   * - `not-frozen`: no frozen hold (unpaid, refunded, closed, no such bill, or not a preauthorization).
+   * - `unknown`: the retries were spent without a clear answer; funds may still be held: try again later.
+   */
+  readonly outcome: RecoveryOutcome;
+  /** The last bills answer about the bill, or null. */
+  readonly bill: BillsResponse | null;
+  readonly attempts: RecoveryAttempt[];
+}
+
+/** Builds, signs, sends through the host's fetch and parses; never retries a single request by itself. */
+export declare class ChinaumsClient {
+  constructor(options: ChinaumsClientOptions);
+  readonly appId: string;
+  /**
+   * One request to `path` (`'/v1/netpay/bills/get-qrcode'`, any versioned path): built with the
+   * field table when the path has one, else written exactly; signed; sent once. Rejects with
+   * `ERR_NETWORK` when no answer arrives, and with the builder's error for a bad input.
+   */
+  request(path: string, input: Record<string, unknown> | string | Uint8Array): Promise<ClientResponse>;
+  /**
+   * Resolves a preauthorization whose outcome is unknown: queries first, cancels only a hold
+   * still frozen, queries again after a lost or failed cancel, never cancels a hold known closed
+   * or captured. Rejects with `ERR_PLATFORM` (its `attempts` attached) when the platform refuses
+   * a request as wrong in itself (credentials, signature, a field).
+   */
+  cancelPreauth(input: JsonInput<PreauthCancelInput>): Promise<RecoveryResult>;
+  /** Wipes the key now rather than at garbage collection. */
+  free(): void;
+  [Symbol.dispose](): void;
+  /** Never the key. */
+  toJSON(): { appId: string; timeoutMs: number };
+}
+
 /**
- * `POST /v1/netpay/bills/<service>` for any other bills endpoint (`refund`, `close-qrcode`, …):
- * the body is written exactly (member order and number text kept), `requestTimestamp` filled
- * when absent. Not validated beyond that; sign it with {@link signRequest}.
+ * `POST /v1/netpay/bills/<service>` for a bills service name (`'refund'`), or any versioned path
+ * (`'/v1/netpay/refund-query'`): the body is written exactly (member order and number text
+ * kept), `requestTimestamp` filled when absent. Not validated beyond that; sign it with
+ * {@link signRequest}.
  */
 export declare function buildRequest(
   service: string,
   body: Record<string, unknown> | string | Uint8Array,
-  options: Destination & ClockOptions,
+  options: Destination & ClockOptions & { readonly contentType?: ContentType },
 ): PreparedRequest;
 
 export declare const PREAUTHED_PATH: '/v1/netpay/bills/preauthed';
 export declare const PREAUTHED_CANCEL_PATH: '/v1/netpay/bills/preauthed-cancel';
 export declare const BILLS_QUERY_PATH: '/v1/netpay/bills/query';
+export declare const GET_QRCODE_PATH: '/v1/netpay/bills/get-qrcode';
+export declare const CLOSE_QRCODE_PATH: '/v1/netpay/bills/close-qrcode';
+export declare const REFUND_PATH: '/v1/netpay/bills/refund';
 
 // Access tokens (OPEN-ACCESS-TOKEN)
 
@@ -503,10 +704,23 @@ export type SignType = 'MD5' | 'SHA256';
  * True only for a valid `sign` under the communication key (not the appKey); false for anything
  * else. Throws only for a missing key or a bad option.
  */
+/**
+ * How the signed string is made where clients differ. The default (all false) is the platform's
+ * rule: every parameter but `sign` with a non-empty value, sorted by name.
+ */
+export interface Canonicalization {
+  /** Sign empty values too (`a=&b=2`). */
+  readonly keepEmptyValues?: boolean;
+  /** Treat values of only whitespace as empty. */
+  readonly whitespaceIsEmpty?: boolean;
+  /** Leave `signType` out of the signed string. */
+  readonly excludeSignType?: boolean;
+}
+
 export declare function verifyNotification(
   params: NotificationParams,
   communicationKey: string,
-  options?: { readonly defaultSignType?: SignType },
+  options?: Canonicalization & { readonly defaultSignType?: SignType },
 ): boolean;
 
 export interface Notification {
@@ -529,11 +743,11 @@ export declare function parseNotification(params: NotificationParams): Notificat
 export declare function signNotification(
   params: NotificationParams,
   communicationKey: string,
-  options?: { readonly signType?: SignType },
+  options?: Canonicalization & { readonly signType?: SignType },
 ): string;
 
 /** The signed string without the key, for comparing implementations. */
-export declare function notificationStringToSign(params: NotificationParams): string;
+export declare function notificationStringToSign(params: NotificationParams, options?: Canonicalization): string;
 
 // Responses
 
@@ -585,6 +799,8 @@ export interface PreviewOptions {
   readonly nonce?: string;
   readonly msgSrcId?: string;
   readonly allowUnknownFields?: boolean;
+  /** The Content-Type the server will send. */
+  readonly contentType?: ContentType;
 }
 
 export interface PreviewHeader {

@@ -52,6 +52,9 @@ pub enum ErrorCode {
     Platform,
     /// There is no access token that is still valid: fetch a new one.
     TokenExpired,
+    /// The host's fetch failed or timed out: no answer arrived, so the request may or may not
+    /// have been applied.
+    Network,
 }
 
 impl ErrorCode {
@@ -77,6 +80,7 @@ impl ErrorCode {
             ErrorCode::Internal => "ERR_INTERNAL",
             ErrorCode::Platform => "ERR_PLATFORM",
             ErrorCode::TokenExpired => "ERR_TOKEN_EXPIRED",
+            ErrorCode::Network => "ERR_NETWORK",
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Any other bills endpoint, without a field table: `POST /v1/netpay/bills/<service>` with the
+//! Any other endpoint, without a field table: `POST /v1/netpay/bills/<service>`, or any other
+//! versioned path of the platform (`/v1/netpay/refund-query`, `/v2/poslink/…`), with the
 //! caller's JSON object, serialized exactly (members in the given order, numbers with their
 //! given text, strings per PROTOCOL.md rule 6) and `requestTimestamp` filled from the clock when
 //! absent or empty. Nothing else is checked: prefer the typed builders where they exist.
@@ -14,15 +15,43 @@ pub const BILLS_PATH_PREFIX: &str = "/v1/netpay/bills/";
 
 const MAX_SERVICE_LEN: usize = 64;
 
-/// `/v1/netpay/bills/<service>` for a service name of lowercase letters, digits and inner
-/// dashes (`refund`, `close-qrcode`, …), so that nothing can leave the bills path.
+/// Longest path accepted.
+const MAX_PATH_LEN: usize = 128;
+
+/// The path of a request: a full versioned path as given (`/v<n>/` then segments of lowercase
+/// letters, digits and inner dashes), or `/v1/netpay/bills/<service>` for a service name of
+/// the same letters (`refund`, `close-qrcode`, …), so that nothing can leave the platform's
+/// API paths (no `..`, no query, no other host).
 pub fn bills_path(service: &str) -> Result<String> {
-    let well_formed = !service.is_empty()
-        && service.len() <= MAX_SERVICE_LEN
-        && service.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'))
-        && !service.starts_with('-')
-        && !service.ends_with('-');
-    if !well_formed {
+    if let Some(rest) = service.strip_prefix("/v") {
+        let mut segments = rest.split('/');
+        let version_ok = segments.next().is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()));
+        let segments: Vec<&str> = segments.collect();
+        if version_ok && !segments.is_empty() && service.len() <= MAX_PATH_LEN && segments.iter().all(|s| is_name(s)) {
+            return Ok(service.to_owned());
+        }
+        return Err(Error::new(
+            ErrorCode::FieldFormat,
+            "service",
+            format!(
+                "a path must be /v<version>/ then names of lowercase letters, digits and dashes (for example \
+                 /v1/netpay/refund-query), at most {MAX_PATH_LEN} characters, not {}",
+                crate::error::quoted(service)
+            ),
+        ));
+    }
+    bills_service_path(service)
+}
+
+fn is_name(segment: &str) -> bool {
+    !segment.is_empty()
+        && segment.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'))
+        && !segment.starts_with('-')
+        && !segment.ends_with('-')
+}
+
+fn bills_service_path(service: &str) -> Result<String> {
+    if !(is_name(service) && service.len() <= MAX_SERVICE_LEN) {
         return Err(Error::new(
             ErrorCode::FieldFormat,
             "service",
@@ -106,6 +135,17 @@ mod tests {
         for bad in ["", "Refund", "../token/access", "a/b", "-a", "a-", "a b", "退款", &"a".repeat(65)] {
             assert_eq!(bills_path(bad).unwrap_err().field(), Some("service"), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn versioned_paths_are_kept_and_checked() {
+        assert_eq!(bills_path("/v1/netpay/refund-query").unwrap(), "/v1/netpay/refund-query");
+        assert_eq!(bills_path("/v2/poslink/transaction/pay").unwrap(), "/v2/poslink/transaction/pay");
+        for bad in ["/v1/", "/v/netpay/x", "/v1/netpay/../token", "/v1/netpay//x", "/v1/netpay/x?y=1", "/v1/Netpay/x", "/va/x", "//evil.example/v1/x"] {
+            assert_eq!(bills_path(bad).unwrap_err().field(), Some("service"), "{bad}");
+        }
+        let r = build("/v1/netpay/refund-query", r#"{"merOrderId":"3194A"}"#).unwrap();
+        assert_eq!(r.url, "http://127.0.0.1:1/v1/netpay/refund-query");
     }
 
     #[test]

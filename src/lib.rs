@@ -21,6 +21,7 @@ pub mod numbers;
 pub mod open_body_sig;
 pub mod preauth_cancel;
 pub mod preview;
+pub mod recovery;
 pub mod request;
 pub mod time;
 

@@ -208,11 +208,16 @@ impl NotifyParams {
     }
 
     /// The string that is hashed, without the key: every parameter but `sign` with a
-    /// non-empty value, sorted by name (byte order), joined as `k=v&k=v`.
+    /// non-empty value, sorted by name (byte order), joined as `k=v&k=v` (PROTOCOL.md rule 8).
     pub fn string_to_sign(&self) -> Result<String> {
+        self.string_to_sign_with(&Canonicalization::default())
+    }
+
+    /// [`string_to_sign`](Self::string_to_sign) by another client's convention.
+    pub fn string_to_sign_with(&self, rules: &Canonicalization) -> Result<String> {
         let mut signed: Vec<(&str, std::borrow::Cow<'_, str>)> = Vec::with_capacity(self.fields.len());
         for (name, value) in &self.fields {
-            if name == SIGN_FIELD {
+            if name == SIGN_FIELD || (rules.exclude_sign_type && name == SIGN_TYPE_FIELD) {
                 continue;
             }
             let text = NotifyParams::signed_text(value).ok_or_else(|| {
@@ -226,7 +231,8 @@ impl NotifyParams {
                     ),
                 )
             })?;
-            if !text.is_empty() {
+            let empty = text.is_empty() || (rules.whitespace_is_empty && text.trim().is_empty());
+            if !empty || rules.keep_empty_values {
                 signed.push((name, text));
             }
         }
@@ -315,11 +321,28 @@ fn algorithm(params: &NotifyParams, explicit: Option<SignType>, fallback: SignTy
     }
 }
 
+/// How the signed string is made where clients differ (PROTOCOL.md §13 item 5); the default
+/// is rule 8: empty values left out, `signType` kept.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Canonicalization {
+    /// Sign empty values too (`k=&…`), as majiameng, CrackerSW and qiwen698 do.
+    pub keep_empty_values: bool,
+    /// Treat values of only whitespace as empty, as dax-pay does.
+    pub whitespace_is_empty: bool,
+    /// Leave `signType` out of the signed string, as daanhan/ums-sdk does.
+    pub exclude_sign_type: bool,
+}
+
 /// The `sign` for `params` (uppercase hex), as the platform computes it: with `sign_type`
 /// when given, else the declared `signType`, else MD5. For emulators and tests.
 pub fn sign_notification(params: &NotifyParams, key: &CommunicationKey, sign_type: Option<SignType>) -> Result<String> {
+    sign_notification_with(params, key, sign_type, &Canonicalization::default())
+}
+
+/// [`sign_notification`] by another convention.
+pub fn sign_notification_with(params: &NotifyParams, key: &CommunicationKey, sign_type: Option<SignType>, rules: &Canonicalization) -> Result<String> {
     let sign_type = algorithm(params, sign_type, SignType::Md5)?;
-    Ok(base16ct::upper::encode_string(&digest(sign_type, &params.string_to_sign()?, key)))
+    Ok(base16ct::upper::encode_string(&digest(sign_type, &params.string_to_sign_with(rules)?, key)))
 }
 
 /// `true` only when `params` carry a `sign` that matches them under `key`: the algorithm is
@@ -327,9 +350,14 @@ pub fn sign_notification(params: &NotifyParams, key: &CommunicationKey, sign_typ
 /// `sign`, an unknown `signType`, values that are not text, a sign of the wrong length or not
 /// hex) is `false`.
 pub fn verify_notification(params: &NotifyParams, key: &CommunicationKey, default_sign_type: SignType) -> bool {
+    verify_notification_with(params, key, default_sign_type, &Canonicalization::default())
+}
+
+/// [`verify_notification`] by another convention.
+pub fn verify_notification_with(params: &NotifyParams, key: &CommunicationKey, default_sign_type: SignType, rules: &Canonicalization) -> bool {
     let Some(Json::String(claimed)) = params.get(SIGN_FIELD) else { return false };
     let Ok(sign_type) = algorithm(params, None, default_sign_type) else { return false };
-    let Ok(signed) = params.string_to_sign() else { return false };
+    let Ok(signed) = params.string_to_sign_with(rules) else { return false };
     let expected = digest(sign_type, &signed, key);
     // Hex in either case (clients differ); the length is public, the bytes compared in
     // constant time.
@@ -439,6 +467,20 @@ mod tests {
         assert!(verify_notification(&with(&sign.to_lowercase()), &key(), SignType::Md5));
         assert!(!verify_notification(&with(&sign[..30]), &key(), SignType::Md5));
         assert!(!verify_notification(&with(&format!("{}G", &sign[..31])), &key(), SignType::Md5));
+    }
+
+    #[test]
+    fn other_clients_conventions_change_only_what_they_say() {
+        let p = NotifyParams::from_form("b=2&a=&c=%20%20&signType=MD5").unwrap();
+        let rules = |keep_empty_values, whitespace_is_empty, exclude_sign_type| Canonicalization { keep_empty_values, whitespace_is_empty, exclude_sign_type };
+        assert_eq!(p.string_to_sign().unwrap(), "b=2&c=  &signType=MD5");
+        assert_eq!(p.string_to_sign_with(&rules(true, false, false)).unwrap(), "a=&b=2&c=  &signType=MD5");
+        assert_eq!(p.string_to_sign_with(&rules(false, true, false)).unwrap(), "b=2&signType=MD5");
+        assert_eq!(p.string_to_sign_with(&rules(false, false, true)).unwrap(), "b=2&c=  ");
+        let signed = sign_notification_with(&p, &key(), None, &rules(false, false, true)).unwrap();
+        let with_sign = NotifyParams::from_form(&format!("b=2&a=&c=%20%20&signType=MD5&sign={signed}")).unwrap();
+        assert!(verify_notification_with(&with_sign, &key(), SignType::Md5, &rules(false, false, true)));
+        assert!(!verify_notification(&with_sign, &key(), SignType::Md5), "the default rule gives another string");
     }
 
     #[test]

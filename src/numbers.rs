@@ -62,6 +62,25 @@ pub fn whole_seconds(value: f64, field: &str) -> Result<u64> {
     Ok(value as u64)
 }
 
+/// How long a client waits for an answer (`timeoutMs`): a whole number of ms from 1 to ten
+/// minutes; absent, ten seconds.
+pub fn timeout_ms(value: Option<f64>) -> Result<u64> {
+    const DEFAULT_TIMEOUT_MS: u64 = 10_000;
+    const MAX_TIMEOUT_MS: u64 = 600_000;
+    let Some(value) = value else { return Ok(DEFAULT_TIMEOUT_MS) };
+    #[allow(clippy::cast_precision_loss)]
+    if !((1.0..=MAX_TIMEOUT_MS as f64).contains(&value) && value.fract() == 0.0) {
+        return Err(Error::new(
+            ErrorCode::FieldFormat,
+            "timeoutMs",
+            format!("timeoutMs must be a whole number of milliseconds from 1 to {MAX_TIMEOUT_MS} (default {DEFAULT_TIMEOUT_MS})"),
+        ));
+    }
+    // Whole and within range, so the conversion is exact.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    Ok(value as u64)
+}
+
 /// The clock tolerance of a verification (`toleranceSeconds`); absent, 300 s.
 pub fn tolerance(seconds: Option<f64>) -> Result<Tolerance> {
     let seconds = seconds.unwrap_or(f64::from(DEFAULT_TOLERANCE_SECONDS));
@@ -97,5 +116,9 @@ mod tests {
         assert!(whole_seconds(1.5, "expiresIn").is_err());
         assert_eq!(tolerance(Some(10.0)).unwrap(), Tolerance::seconds(10));
         assert_eq!(tolerance(Some(-1.0)).unwrap_err().field(), Some("toleranceSeconds"));
+        assert_eq!((timeout_ms(None).unwrap(), timeout_ms(Some(1.0)).unwrap()), (10_000, 1));
+        for bad in [0.0, 2.5, -1.0, f64::NAN, 600_001.0] {
+            assert_eq!(timeout_ms(Some(bad)).unwrap_err().field(), Some("timeoutMs"));
+        }
     }
 }

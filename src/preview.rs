@@ -24,6 +24,8 @@ pub struct PreviewOptions {
     pub app_id: String,
     /// The nonce shown; a fresh CSPRNG nonce when `None` (the server signs with its own).
     pub nonce: Option<String>,
+    /// The `Content-Type` the server will send (see [`crate::request::content_type`]).
+    pub content_type: Option<String>,
 }
 
 /// A preview: either the exact request and its digest, or the issues to fix; the header's
@@ -55,6 +57,7 @@ pub fn preview(endpoint: &'static Endpoint, input: &str, options: &PreviewOption
     let build = &options.build;
     let timestamp = BeijingTime::from_epoch_ms(build.now_ms)?.compact();
     check_app_id(&options.app_id)?;
+    let content_type = crate::request::content_type(options.content_type.as_deref())?;
     let nonce = match &options.nonce {
         Some(nonce) => {
             check_nonce(nonce)?;
@@ -71,7 +74,7 @@ pub fn preview(endpoint: &'static Endpoint, input: &str, options: &PreviewOption
     if !issues.is_empty() {
         return Ok(Preview { ok: false, issues, request: None, body_digest: None, authorization, timestamp, nonce, curl: None });
     }
-    let request = build_request(endpoint, input, build)?;
+    let request = HttpRequest { content_type, ..build_request(endpoint, input, build)? };
     let curl = curl_command(&request, &authorization);
     Ok(Preview {
         ok: true,
@@ -113,6 +116,7 @@ mod tests {
             build: BuildOptions { base_url: "http://127.0.0.1:9".into(), now_ms: 1_735_758_245_000, check: CheckOptions::default() },
             app_id: "app".into(),
             nonce: nonce.map(str::to_owned),
+            content_type: None,
         }
     }
 

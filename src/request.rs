@@ -85,6 +85,20 @@ pub fn resolve_base_url(env: Option<&str>, base_url: Option<&str>) -> Result<Str
     }
 }
 
+/// The `Content-Type` of a JSON request: `application/json` (the platform's samples) unless
+/// the caller asks for `application/json; charset=utf-8`, which some clients send.
+pub fn content_type(requested: Option<&str>) -> Result<&'static str> {
+    match requested {
+        None | Some("application/json") => Ok("application/json"),
+        Some("application/json; charset=utf-8") => Ok("application/json; charset=utf-8"),
+        Some(other) => Err(Error::new(
+            ErrorCode::FieldFormat,
+            "contentType",
+            format!("contentType must be 'application/json' or 'application/json; charset=utf-8', not {}", crate::error::quoted(other)),
+        )),
+    }
+}
+
 /// A request for the host to send: exactly this method, URL, content type and body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpRequest {
@@ -92,10 +106,17 @@ pub struct HttpRequest {
     pub method: &'static str,
     /// Base URL plus the endpoint's path.
     pub url: String,
-    /// `application/json`.
+    /// `application/json` (or, when asked, `application/json; charset=utf-8`).
     pub content_type: &'static str,
     /// The exact body text; sign and send these UTF-8 bytes unchanged.
     pub body: String,
+}
+
+impl HttpRequest {
+    /// The same request with the `Content-Type` the caller asked for (see [`content_type`]).
+    pub fn with_content_type(self, requested: Option<&str>) -> Result<Self> {
+        Ok(HttpRequest { content_type: content_type(requested)?, ..self })
+    }
 }
 
 /// `{ method, url, headers: { "Content-Type": … }, body }`, the shape hosts pass to `fetch`.
@@ -143,6 +164,16 @@ pub fn build_request(endpoint: &'static Endpoint, input: &str, options: &BuildOp
     Ok(HttpRequest { method: "POST", url: [options.base_url.as_str(), endpoint.path].concat(), content_type: "application/json", body })
 }
 
+/// A request to `path` (`/v1/netpay/bills/get-qrcode`, `/v1/netpay/refund-query`, or a bills
+/// service name): built with the field table when the path has one (validated, defaults
+/// filled), else written exactly as [`crate::generic_request`] does.
+pub fn build_at(path: &str, input: &str, options: &BuildOptions) -> Result<HttpRequest> {
+    match crate::bills::endpoint_at(path) {
+        Some(endpoint) => build_request(endpoint, input, options),
+        None => crate::generic_request::build_bills_request(path, input, &options.base_url, options.now_ms),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,6 +191,15 @@ mod tests {
         assert_eq!(resolve_base_url(Some("production"), Some("http://127.0.0.1:9/")).unwrap(), "http://127.0.0.1:9");
         assert_eq!(resolve_base_url(None, None).unwrap_err().code(), ErrorCode::FieldRequired);
         assert_eq!(resolve_base_url(Some("prod"), None).unwrap_err().field(), Some("env"));
+    }
+
+    #[test]
+    fn a_path_with_a_table_is_validated_and_any_other_written_exactly() {
+        let options = BuildOptions { base_url: TEST_BASE_URL.into(), now_ms: 1_735_758_245_000, check: CheckOptions::default() };
+        let err = build_at("/v1/netpay/bills/close-qrcode", r#"{"mid":"m","tid":"t"}"#, &options).unwrap_err();
+        assert_eq!(err.issues()[0].field.as_deref(), Some("qrCodeId"));
+        let generic = build_at("/v1/netpay/refund-query", r#"{"b":1.50,"a":"x"}"#, &options).unwrap();
+        assert_eq!(generic.body, r#"{"requestTimestamp":"2025-01-02 03:04:05","b":1.50,"a":"x"}"#);
     }
 
     #[test]

@@ -68,7 +68,7 @@ fn valid_requests_build_byte_for_byte_at_their_paths() {
         assert_eq!(endpoint_named(endpoint.name).unwrap().path, path);
     }
     assert_eq!(endpoint_named("preauth-cancel").unwrap(), &PREAUTH_CANCEL);
-    let err = endpoint_named("refund").unwrap_err();
+    let err = endpoint_named("refund-query").unwrap_err();
     assert_eq!(err.field(), Some("endpoint"));
     assert!(err.message().contains("buildRequest"));
 }

@@ -88,9 +88,11 @@ fn sign(signer: &binding::Signer, body: &str, timestamp: Option<&str>, nonce: Op
 fn the_signer_and_the_stages_reproduce_every_vector() {
     for c in cases() {
         let out = sign(&signer(s(&c, "appId"), s(&c, "appKey")), s(&c, "body"), Some(s(&c, "timestamp")), Some(s(&c, "nonce")), 0.0);
-        for field in ["authorization", "signature", "bodyDigest", "timestamp", "nonce"] {
+        for field in ["authorization", "signature", "bodyDigest"] {
             assert_eq!(out[field], c[field], "{} {field}", s(&c, "name"));
         }
+        // The timestamp and nonce the caller gave are not copied back (the package keeps them).
+        assert_eq!((&out["timestamp"], &out["nonce"]), (&Value::Null, &Value::Null));
         assert_eq!(binding::body_digest(s(&c, "body").into()).unwrap(), s(&c, "bodyDigest"));
         let bytes = Uint8Array::from(s(&c, "body").as_bytes());
         assert_eq!(binding::body_digest(bytes.into()).unwrap(), s(&c, "bodyDigest"));
@@ -221,7 +223,7 @@ fn access_token_vectors_and_the_holder() {
     let mut holder = binding::TokenHolder::new(JsValue::UNDEFINED).unwrap();
     assert!(holder.needs_refresh(V1_MS.into()).unwrap());
     holder.update(token).unwrap();
-    assert_eq!(holder.refresh_at(), Some(V1_MS + 3_300_000.0));
+    assert_eq!(value(holder.state().unwrap())["refreshAt"].as_f64(), Some(V1_MS + 3_300_000.0));
     assert!(!holder.needs_refresh(V1_MS.into()).unwrap());
     assert_eq!(holder.authorization(V1_MS.into()).unwrap(), "OPEN-ACCESS-TOKEN AccessToken=tok");
     assert_eq!(code_and_field(holder.authorization((V1_MS + 3_600_000.0).into()).unwrap_err()), err("ERR_TOKEN_EXPIRED", "accessToken"));
@@ -250,7 +252,7 @@ fn notification_vectors_and_tampering() {
         assert!(binding::verify_notification(Some(params.clone()), false, key(), JsValue::UNDEFINED).unwrap(), "{}", s(&c, "name"));
         assert_eq!(binding::sign_notification(&params, false, key(), JsValue::UNDEFINED).unwrap(), s(&c, "sign"));
         let expected = s(&c, "stringToHash").strip_suffix(doc["key"].as_str().unwrap()).unwrap();
-        assert_eq!(binding::notification_string_to_sign(&params, false).unwrap(), expected);
+        assert_eq!(binding::notification_string_to_sign(&params, false, JsValue::UNDEFINED).unwrap(), expected);
         let tampered = params.replace("\"PAID\"", "\"UNPAID\"");
         assert!(!binding::verify_notification(Some(tampered), false, key(), JsValue::UNDEFINED).unwrap());
         assert!(!binding::verify_notification(Some(params.clone()), false, "another-key".into(), JsValue::UNDEFINED).unwrap());
@@ -335,4 +337,49 @@ fn body_caps_are_configurable_and_reported_with_their_field() {
     assert_eq!(code_and_field(check("appId", 5000.0).unwrap_err()), err("ERR_FIELD_LENGTH", "appId"));
     assert_eq!(code_and_field(check("timestamp", 5000.0).unwrap_err()), err("ERR_FIELD_FORMAT", "timestamp"));
     assert!(check("body", 1_048_576.0).is_ok());
+}
+
+#[wasm_bindgen_test]
+fn notification_conventions_of_other_clients_are_options() {
+    let params = "b=2&a=&signType=MD5";
+    let with = |o| binding::notification_string_to_sign(params, true, opts(o)).unwrap();
+    assert_eq!(with(json!({})), "b=2&signType=MD5");
+    assert_eq!(with(json!({ "keepEmptyValues": true, "excludeSignType": true })), "a=&b=2");
+    let bad = binding::notification_string_to_sign(params, true, opts(json!({ "keepEmptyValues": "yes" }))).unwrap_err();
+    assert_eq!(code_and_field(bad), err("ERR_FIELD_TYPE", "keepEmptyValues"));
+}
+
+#[wasm_bindgen_test]
+fn content_type_is_opt_in_and_checked() {
+    let build = |o: Value| binding::build_request("/v1/netpay/refund-query".into(), r#"{"a":"1"}"#, Vec::new(), opts(o));
+    let base = json!({ "baseUrl": "http://127.0.0.1:9", "now": V1_MS });
+    assert_eq!(value(build(base.clone()).unwrap())["headers"]["Content-Type"], "application/json");
+    let mut utf8 = base.clone();
+    utf8["contentType"] = json!("application/json; charset=utf-8");
+    let request = value(build(utf8).unwrap());
+    assert_eq!((request["headers"]["Content-Type"].as_str(), request["url"].as_str()), (Some("application/json; charset=utf-8"), Some("http://127.0.0.1:9/v1/netpay/refund-query")));
+    let mut bad = base;
+    bad["contentType"] = json!("text/plain");
+    assert_eq!(code_and_field(build(bad).unwrap_err()), err("ERR_FIELD_FORMAT", "contentType"));
+    let typed = binding::build_at("/v1/netpay/bills/close-qrcode", r#"{"mid":"m","tid":"t","qrCodeId":"3194Q"}"#, Vec::new(), opts(json!({ "baseUrl": "http://127.0.0.1:9", "now": V1_MS }))).unwrap();
+    assert!(value(typed)["body"].as_str().unwrap().contains(r#""instMid":"QRPAYDEFAULT""#), "the table's default is filled");
+}
+
+#[wasm_bindgen_test]
+fn recovery_decides_and_the_host_only_runs_the_loop() {
+    let mut recovery = binding::Recovery::new(opts(json!({ "attempts": 4, "baseDelayMs": 100, "maxDelayMs": 100 }))).unwrap();
+    assert_eq!(value(recovery.start().unwrap()), json!({ "action": "send", "step": "query", "delayMs": 0 }));
+    let frozen = r#"{"errCode":"SUCCESS","billStatus":"PAID","billPayment":{"status":"TRADE_SUCCESS"}}"#;
+    let next = value(recovery.answer(Some(200), Some(frozen.into()), 0.5).unwrap());
+    assert_eq!(next, json!({ "action": "send", "step": "cancel", "delayMs": 0 }));
+    let after_lost = value(recovery.answer(None, None, 0.0).unwrap());
+    assert_eq!(after_lost, json!({ "action": "send", "step": "query", "delayMs": 50 }));
+    let voided = r#"{"errCode":"SUCCESS","billStatus":"CLOSED","billPayment":{"status":"TRADE_CLOSED"}}"#;
+    let done = value(recovery.answer(Some(200), Some(voided.into()), 0.5).unwrap());
+    assert_eq!((done["action"].as_str(), done["outcome"].as_str(), done["bill"]["billStatus"].as_str()), (Some("done"), Some("already-cancelled"), Some("CLOSED")));
+    assert_eq!(code_and_field(recovery.answer(Some(200), Some(voided.into()), 0.5).unwrap_err()).0, "ERR_INTERNAL");
+    let bad = binding::Recovery::new(opts(json!({ "attempts": 1 }))).err().unwrap();
+    assert_eq!(code_and_field(bad), err("ERR_FIELD_FORMAT", "retry.attempts"));
+    let query = binding::recovery_query_input(r#"{"mid":"m","billNo":"3194A","merOrderId":"3194M"}"#).unwrap();
+    assert_eq!(query, r#"{"mid":"m","billNo":"3194A"}"#);
 }

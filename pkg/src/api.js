@@ -183,6 +183,15 @@ export const parsePreauthedCancelResponse = parseBillsResponse;
 export const validateBillsQuery = validator('query');
 export const buildBillsQuery = builder('query', 'buildBillsQuery options');
 export const parseBillsQueryResponse = parseBillsResponse;
+export const validateGetQrcode = validator('get-qrcode');
+export const buildGetQrcode = builder('get-qrcode', 'buildGetQrcode options');
+export const parseGetQrcodeResponse = parseBillsResponse;
+export const validateCloseQrcode = validator('close-qrcode');
+export const buildCloseQrcode = builder('close-qrcode', 'buildCloseQrcode options');
+export const parseCloseQrcodeResponse = parseBillsResponse;
+export const validateRefund = validator('refund');
+export const buildRefund = builder('refund', 'buildRefund options');
+export const parseRefundResponse = parseBillsResponse;
 
 /** The request a server will send for a preauth-cancel, without a key (admin panels). */
 export function previewPreauthCancel(input, options) {
@@ -194,7 +203,7 @@ export function previewPreauthCancel(input, options) {
   return preview;
 }
 
-/** `POST /v1/netpay/bills/<service>`, the body written exactly. */
+/** `POST /v1/netpay/bills/<service>` or any versioned path (`/v1/netpay/…`), the body written exactly. */
 export function buildRequest(service, requestBody, options) {
   const o = snapshot(options, 'buildRequest options');
   const p = jsonInput(requestBody);
@@ -299,9 +308,9 @@ export function signNotification(params, communicationKey, options) {
   return call(() => core.sign_notification(input, form, wellFormed(communicationKey, 'communicationKey'), snapshot(options)));
 }
 
-export function notificationStringToSign(params) {
+export function notificationStringToSign(params, options) {
   const { input, form } = notificationInput(params);
-  return call(() => core.notification_string_to_sign(input, form));
+  return call(() => core.notification_string_to_sign(input, form, snapshot(options)));
 }
 
 /** A response's optional OPEN-BODY-SIG `Authorization` (given, or looked up in `headers`) against its exact bytes. */
@@ -317,3 +326,5 @@ export function verifyResponseSignature(options) {
   }
   return call(() => core.verify_response_signature(...withBody(o)));
 }
+
+export { ChinaumsClient } from './client.js';

@@ -24,14 +24,10 @@ macro_rules! typed_request {
             }
 
             /// The struct of a body read for this endpoint (slots in table order).
-            fn from_body(body: super::BillsBody) -> Self {
+            #[cfg(test)]
+            pub(crate) fn from_body(body: super::BillsBody) -> Self {
                 let mut values = body.values.into_iter();
                 $name { $($field: values.next().flatten(),)* extra: body.extra }
-            }
-
-            /// The body's exact bytes.
-            pub(crate) fn write_json(body: super::BillsBody) -> crate::Result<String> {
-                super::body::write_json(&Self::from_body(body))
             }
 
             /// The field names, snake_case, in declaration order (checked against the table).
@@ -42,10 +38,13 @@ macro_rules! typed_request {
 }
 
 mod body;
+mod formats;
 mod preauth_cancel;
 mod preauthed;
 mod preauthed_cancel;
+mod qrcode;
 mod query;
+mod refund;
 mod response;
 mod schema;
 
@@ -53,10 +52,12 @@ pub use body::{BillsBody, CheckOptions, Extra, FieldValue};
 pub use preauth_cancel::{PreauthCancel, PREAUTH_CANCEL};
 pub use preauthed::{Preauthed, PREAUTHED};
 pub use preauthed_cancel::{PreauthedCancel, PREAUTHED_CANCEL};
+pub use qrcode::{CloseQrcode, GetQrcode, CLOSE_QRCODE, GET_QRCODE};
 pub use query::{BillsQuery, BILLS_QUERY};
+pub use refund::{Refund, REFUND};
 pub use response::BillsResponse;
 pub(crate) use response::{normalize_amounts, payment_object, response_members};
-pub use schema::{Endpoint, FieldDefault, FieldFormat, FieldSpec};
+pub use schema::{Endpoint, FieldDefault, FieldFormat, FieldSpec, ItemFormat};
 
 use crate::error::{Error, ErrorCode, Issue, Result};
 
@@ -67,9 +68,9 @@ pub const MAX_ISSUES: usize = 100;
 /// [`CheckOptions::max_body_bytes`] says otherwise.
 pub const MAX_INPUT_BYTES: usize = crate::limits::DEFAULT_MAX_BODY_BYTES;
 
-/// Every endpoint with a field table: the preauth lifecycle (void, capture, capture reversal)
-/// and the status query.
-pub static ENDPOINTS: [&Endpoint; 4] = [&PREAUTH_CANCEL, &PREAUTHED, &PREAUTHED_CANCEL, &BILLS_QUERY];
+/// Every endpoint with a field table: creating and closing a bill's QR code, the preauth
+/// lifecycle (void, capture, capture reversal), the status query and refunds.
+pub static ENDPOINTS: [&Endpoint; 7] = [&GET_QRCODE, &CLOSE_QRCODE, &PREAUTH_CANCEL, &PREAUTHED, &PREAUTHED_CANCEL, &BILLS_QUERY, &REFUND];
 
 /// The endpoint with a field table whose short name (the last path segment, e.g.
 /// `preauthed-cancel`) is `name`.
@@ -86,6 +87,11 @@ pub fn endpoint_named(name: &str) -> Result<&'static Endpoint> {
             ),
         )
     })
+}
+
+/// The endpoint with a field table at exactly `path` (`/v1/netpay/bills/query`), if any.
+pub fn endpoint_at(path: &str) -> Option<&'static Endpoint> {
+    ENDPOINTS.iter().copied().find(|e| e.path == path)
 }
 
 /// Every problem with a JSON request for `endpoint` (empty when it is valid).
@@ -168,9 +174,31 @@ mod tests {
             (Preauthed::FIELD_NAMES, &PREAUTHED),
             (PreauthedCancel::FIELD_NAMES, &PREAUTHED_CANCEL),
             (BillsQuery::FIELD_NAMES, &BILLS_QUERY),
+            (GetQrcode::FIELD_NAMES, &GET_QRCODE),
+            (CloseQrcode::FIELD_NAMES, &CLOSE_QRCODE),
+            (Refund::FIELD_NAMES, &REFUND),
         ] {
             let expected: Vec<String> = table.fields.iter().map(|f| snake_case(f.name)).collect();
             assert_eq!(fields, expected.as_slice(), "{}", table.name);
         }
+    }
+
+    #[test]
+    fn a_body_writes_the_bytes_its_typed_struct_derives() {
+        fn same<T: serde::Serialize>(table: &'static Endpoint, typed: fn(BillsBody) -> T) {
+            // Every other field present, so that both order and omission are compared.
+            let mut body = BillsBody::new(table);
+            for (i, spec) in table.fields.iter().enumerate().filter(|(i, _)| i % 2 == 0) {
+                assert!(body.set(spec.name, format!("v{i}")));
+            }
+            assert_eq!(serde_json::to_string(&typed(body.clone())).unwrap(), body.to_json().unwrap(), "{}", table.name);
+        }
+        same(&PREAUTH_CANCEL, PreauthCancel::from_body);
+        same(&PREAUTHED, Preauthed::from_body);
+        same(&PREAUTHED_CANCEL, PreauthedCancel::from_body);
+        same(&BILLS_QUERY, BillsQuery::from_body);
+        same(&GET_QRCODE, GetQrcode::from_body);
+        same(&CLOSE_QRCODE, CloseQrcode::from_body);
+        same(&REFUND, Refund::from_body);
     }
 }

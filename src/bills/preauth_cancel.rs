@@ -8,7 +8,6 @@ use super::schema::Endpoint;
 pub static PREAUTH_CANCEL: Endpoint = Endpoint {
     name: "preauth-cancel",
     path: "/v1/netpay/bills/preauth-cancel",
-    write_json: PreauthCancel::write_json,
     fields: &[
         REQUEST_TIMESTAMP,
         MID,

@@ -18,7 +18,6 @@ use super::schema::{Endpoint, FieldFormat, FieldSpec};
 pub static PREAUTHED: Endpoint = Endpoint {
     name: "preauthed",
     path: "/v1/netpay/bills/preauthed",
-    write_json: Preauthed::write_json,
     fields: &[
         REQUEST_TIMESTAMP,
         MID,

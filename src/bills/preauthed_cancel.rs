@@ -14,7 +14,6 @@ use super::schema::Endpoint;
 pub static PREAUTHED_CANCEL: Endpoint = Endpoint {
     name: "preauthed-cancel",
     path: "/v1/netpay/bills/preauthed-cancel",
-    write_json: PreauthedCancel::write_json,
     fields: &[
         REQUEST_TIMESTAMP,
         MID,

@@ -13,7 +13,6 @@ use super::schema::Endpoint;
 pub static BILLS_QUERY: Endpoint = Endpoint {
     name: "query",
     path: "/v1/netpay/bills/query",
-    write_json: BillsQuery::write_json,
     fields: &[
         REQUEST_TIMESTAMP,
         MID,

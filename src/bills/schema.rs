@@ -1,7 +1,8 @@
 //! Field tables: what each bills endpoint accepts, as data, so that every endpoint is
 //! validated and serialized by the same code.
 
-/// The shape a field's text must have.
+/// The shape a field's value must have. Values are written back exactly as given (a string
+/// and a number are different signed bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldFormat {
     /// Any text (within the length limit).
@@ -11,9 +12,36 @@ pub enum FieldFormat {
     /// A real calendar date, `yyyy-MM-dd`.
     Date,
     /// A positive whole number of fen, given either as a JSON string of digits (`"100"`, as in
-    /// the official samples) or as an integer JSON number (`100`, as some clients send), and
-    /// written back exactly as given: the two spellings are different signed bytes.
+    /// the official samples) or as an integer JSON number (`100`, as some clients send).
     Amount,
+    /// As [`Amount`](Self::Amount), zero allowed (a platform's share, a unit price).
+    AmountOrZero,
+    /// `"true"` / `"false"` (the official samples) or a JSON boolean (some clients).
+    Flag,
+    /// An `http://` or `https://` URL.
+    Url,
+    /// Digits only (a count such as `installmentNumber`).
+    Digits,
+    /// One of these words.
+    OneOf(&'static [&'static str]),
+    /// A JSON array of objects whose listed members, when present, have these formats (other
+    /// members are kept as given).
+    Items(&'static [(&'static str, ItemFormat)]),
+    /// A JSON object, kept as given.
+    Object,
+}
+
+/// The format of a member of an item of a [`FieldFormat::Items`] array.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemFormat {
+    /// A JSON string.
+    Text,
+    /// A positive amount of fen (string of digits or integer).
+    Amount,
+    /// An amount of fen, zero allowed.
+    AmountOrZero,
+    /// A whole number of at least 1 (string of digits or integer).
+    Count,
 }
 
 /// Where a missing field's value comes from when a request is built.
@@ -112,8 +140,6 @@ pub struct Endpoint {
     pub path: &'static str,
     /// Request fields.
     pub fields: &'static [FieldSpec],
-    /// Writes a body through the endpoint's derived `Serialize` struct (see `typed_request!`).
-    pub(crate) write_json: fn(super::BillsBody) -> crate::Result<String>,
 }
 
 impl PartialEq for Endpoint {

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::bills::{endpoint_named, with_unencodable, BillsResponse, CheckOptions};
 use crate::error::{Error, ErrorCode, Result};
-use crate::notify::{CommunicationKey, NotifyParams, SignType};
+use crate::notify::{Canonicalization, CommunicationKey, NotifyParams, SignType};
 use crate::numbers::{body_limit, epoch_ms, tolerance, whole_seconds};
 use crate::open_body_sig::{self as sig, AppKey, Authorization, BodyHash, OpenBodySigner, VerifyOptions};
 use crate::request::{BuildOptions, HttpRequest};
@@ -273,9 +273,21 @@ pub fn validate_bills(endpoint: &str, input_json: &str, unencodable: Vec<String>
 #[wasm_bindgen]
 pub fn build_bills(endpoint: &str, input_json: &str, unencodable: Vec<String>, options: JsValue, what: &str) -> JsResult<JsValue> {
     object(|| {
-        let (endpoint, options) = (endpoint_named(endpoint)?, build_options(&Options::new(options, what, false)?)?);
+        let (endpoint, o) = (endpoint_named(endpoint)?, Options::new(options, what, false)?);
+        let (options, content_type) = (build_options(&o)?, o.text("contentType")?);
         refuse_unencodable(&unencodable)?;
-        crate::request::build_request(endpoint, input_json, &options)
+        crate::request::build_request(endpoint, input_json, &options)?.with_content_type(content_type.as_deref())
+    })
+}
+
+/// A request to `path`, with its field table when it has one (the client's `request`).
+#[wasm_bindgen]
+pub fn build_at(path: &str, input_json: &str, unencodable: Vec<String>, options: JsValue) -> JsResult<JsValue> {
+    object(|| {
+        let o = Options::new(options, "ChinaumsClient options", false)?;
+        let (options, content_type) = (build_options(&o)?, o.text("contentType")?);
+        refuse_unencodable(&unencodable)?;
+        crate::request::build_at(path, input_json, &options)?.with_content_type(content_type.as_deref())
     })
 }
 
@@ -284,7 +296,7 @@ pub fn build_bills(endpoint: &str, input_json: &str, unencodable: Vec<String>, o
 pub fn preview_bills(endpoint: &str, input_json: &str, unencodable: Vec<String>, options: JsValue) -> JsResult<JsValue> {
     object(|| {
         let (endpoint, o) = (endpoint_named(endpoint)?, Options::new(options, "previewPreauthCancel options", true)?);
-        let options = crate::preview::PreviewOptions { build: build_options(&o)?, app_id: o.required_text("appId")?, nonce: o.text("nonce")? };
+        let options = crate::preview::PreviewOptions { build: build_options(&o)?, app_id: o.required_text("appId")?, nonce: o.text("nonce")?, content_type: o.text("contentType")? };
         let mut preview = crate::preview::preview(endpoint, input_json, &options)?;
         if !unencodable.is_empty() {
             preview.issues = with_unencodable(&unencodable, core::mem::take(&mut preview.issues));
@@ -299,9 +311,9 @@ pub fn preview_bills(endpoint: &str, input_json: &str, unencodable: Vec<String>,
 pub fn build_request(service: JsValue, input_json: &str, unencodable: Vec<String>, options: JsValue) -> JsResult<JsValue> {
     object(|| {
         let (service, o) = (required_text(&service, "service")?, Options::new(options, "buildRequest options", false)?);
-        let (base_url, now) = (o.base_url()?, o.now()?);
+        let (base_url, now, content_type) = (o.base_url()?, o.now()?, o.text("contentType")?);
         refuse_unencodable(&unencodable)?;
-        crate::generic_request::build_bills_request(&service, input_json, &base_url, now)
+        crate::generic_request::build_bills_request(&service, input_json, &base_url, now)?.with_content_type(content_type.as_deref())
     })
 }
 
@@ -420,8 +432,13 @@ fn communication_key(key: &JsValue) -> Result<CommunicationKey> {
     CommunicationKey::new(&zeroize::Zeroizing::new(required_text(key, "communicationKey")?))
 }
 
-fn sign_type(options: JsValue, field: &'static str) -> Result<Option<SignType>> {
-    Options::new(options, "options", false)?.text(field)?.map(|text| SignType::parse_option(&text, field)).transpose()
+fn sign_type(o: &Options, field: &'static str) -> Result<Option<SignType>> {
+    o.text(field)?.map(|text| SignType::parse_option(&text, field)).transpose()
+}
+
+/// The signed string's convention (default: PROTOCOL.md rule 8).
+fn canonicalization(o: &Options) -> Result<Canonicalization> {
+    Ok(Canonicalization { keep_empty_values: o.flag("keepEmptyValues")?, whitespace_is_empty: o.flag("whitespaceIsEmpty")?, exclude_sign_type: o.flag("excludeSignType")? })
 }
 
 /// Whether a notification (a raw form body when `form`, else JSON; `None` when the package
@@ -429,22 +446,23 @@ fn sign_type(options: JsValue, field: &'static str) -> Result<Option<SignType>> 
 #[wasm_bindgen]
 pub fn verify_notification(params: Option<String>, form: bool, key: JsValue, options: JsValue) -> JsResult<bool> {
     run(|| {
-        let (key, default) = (communication_key(&key)?, sign_type(options, "defaultSignType")?.unwrap_or(SignType::Md5));
-        Ok(params.is_some_and(|params| notify_params(&params, form).is_ok_and(|p| crate::notify::verify_notification(&p, &key, default))))
+        let (key, o) = (communication_key(&key)?, Options::new(options, "options", false)?);
+        let (default, rules) = (sign_type(&o, "defaultSignType")?.unwrap_or(SignType::Md5), canonicalization(&o)?);
+        Ok(params.is_some_and(|params| notify_params(&params, form).is_ok_and(|p| crate::notify::verify_notification_with(&p, &key, default, &rules))))
     })
 }
 
 #[wasm_bindgen]
 pub fn sign_notification(params: &str, form: bool, key: JsValue, options: JsValue) -> JsResult<String> {
     run(|| {
-        let (key, sign_type) = (communication_key(&key)?, sign_type(options, "signType")?);
-        crate::notify::sign_notification(&notify_params(params, form)?, &key, sign_type)
+        let (key, o) = (communication_key(&key)?, Options::new(options, "options", false)?);
+        crate::notify::sign_notification_with(&notify_params(params, form)?, &key, sign_type(&o, "signType")?, &canonicalization(&o)?)
     })
 }
 
 #[wasm_bindgen]
-pub fn notification_string_to_sign(params: &str, form: bool) -> JsResult<String> {
-    run(|| notify_params(params, form)?.string_to_sign())
+pub fn notification_string_to_sign(params: &str, form: bool, options: JsValue) -> JsResult<String> {
+    run(|| notify_params(params, form)?.string_to_sign_with(&canonicalization(&Options::new(options, "options", false)?)?))
 }
 
 #[wasm_bindgen]
@@ -472,4 +490,82 @@ pub fn verify_response_signature(options: JsValue, hashed: Option<BodyHasher>) -
         };
         to_js(&Checked { signed: header.is_some(), header })
     })
+}
+
+// Recovering an unknown preauth outcome --------------------------------------------------------
+
+/// The recovery rules of [`crate::recovery`] with their state: the package's client runs the
+/// loop (fetch, timers) and hands each answer here.
+#[wasm_bindgen]
+pub struct Recovery {
+    policy: crate::recovery::RetryPolicy,
+    state: crate::recovery::RecoveryState,
+    step: Option<crate::recovery::Step>,
+}
+
+#[wasm_bindgen]
+impl Recovery {
+    /// `retry`: `{ attempts?, baseDelayMs?, maxDelayMs? }` (defaults 6, 200, 5000).
+    #[wasm_bindgen(constructor)]
+    pub fn new(retry: JsValue) -> JsResult<Recovery> {
+        run(|| {
+            let o = Options::new(retry, "retry", false)?;
+            let policy = crate::recovery::RetryPolicy::from_numbers(o.number("attempts")?, o.number("baseDelayMs")?, o.number("maxDelayMs")?)?;
+            Ok(Recovery { policy, state: crate::recovery::RecoveryState::default(), step: None })
+        })
+    }
+
+    /// The first decision: `{ action: 'send', step: 'query', delayMs: 0 }`.
+    pub fn start(&mut self) -> JsResult<JsValue> {
+        let decision = crate::recovery::start();
+        self.remember(&decision);
+        object(|| Ok(decision))
+    }
+
+    /// The decision after the answer to the step last decided: `status` and `body` of a
+    /// response, or neither when none arrived. `{ action: 'send', step, delayMs }` or
+    /// `{ action: 'done', outcome, bill }`; throws the platform's refusal of a request that is
+    /// wrong in itself.
+    pub fn answer(&mut self, status: Option<u16>, body: Option<String>, jitter: f64) -> JsResult<JsValue> {
+        run(|| {
+            let step = self.step.ok_or_else(|| Error::whole(ErrorCode::Internal, "the recovery has no step waiting for an answer: call start(), and stop once it is done"))?;
+            let answer = match status {
+                Some(status) => crate::recovery::Answer::from_text(status, body.as_deref().unwrap_or_default()),
+                None => crate::recovery::Answer::Lost,
+            };
+            self.step = None;
+            let (state, decision) = crate::recovery::decide(self.state, &self.policy, step, answer, jitter)?;
+            self.state = state;
+            self.remember(&decision);
+            to_js(&decision)
+        })
+    }
+
+    fn remember(&mut self, decision: &crate::recovery::Decision) {
+        self.step = match decision {
+            crate::recovery::Decision::Send { step, .. } => Some(*step),
+            crate::recovery::Decision::Done { .. } => None,
+        };
+    }
+}
+
+/// Checks a client's options once, when it is made (the key is checked by its signer, `retry`
+/// by [`Recovery::new`]); returns its `timeoutMs`.
+#[wasm_bindgen]
+pub fn check_client_options(options: JsValue) -> JsResult<f64> {
+    run(|| {
+        let o = Options::new(options, "ChinaumsClient options", true)?;
+        o.base_url()?;
+        o.text("msgSrcId")?;
+        crate::request::content_type(o.text("contentType")?.as_deref())?;
+        // At most ten minutes, so exactly representable.
+        #[allow(clippy::cast_precision_loss)]
+        Ok(crate::numbers::timeout_ms(o.number("timeoutMs")?)? as f64)
+    })
+}
+
+/// The bills/query input for the hold a preauth-cancel input names.
+#[wasm_bindgen]
+pub fn recovery_query_input(cancel_input_json: &str) -> JsResult<String> {
+    run(|| crate::recovery::query_input(cancel_input_json))
 }

@@ -330,6 +330,7 @@ const formUrl = (over) =>
   api.formParamUrl({ appId: APP_ID, appKey: KEY, url: 'https://test-api-open.chinaums.com/v1/netpay/trade/h5-pay', content: '{}', ...over });
 const verifyResponse = (over) => api.verifyResponseSignature({ authorization: GOOD.authorization, body: BODY, appKey: KEY, now: TS_MS, ...over });
 const NOTIFY_KEY = 'fictional0communication0key00001';
+const client = (over) => new api.ChinaumsClient({ appId: APP_ID, appKey: KEY, env: 'test', fetch: async () => { throw new Error('not sent'); }, ...over });
 
 /** Malformed notifications, with what every reader of one must report (`false` for verify). */
 const BAD_NOTIFICATIONS = [
@@ -349,7 +350,7 @@ const BAD_NOTIFICATIONS = [
 /** More malformed cases, for the rest of the protocol (token, form URL, notifications, …). */
 Object.assign(MALFORMED, {
   ...Object.fromEntries(
-    ['validatePreauthed', 'validatePreauthedCancel', 'validateBillsQuery'].map((name) => [
+    ['validatePreauthed', 'validatePreauthedCancel', 'validateBillsQuery', 'validateGetQrcode', 'validateCloseQrcode', 'validateRefund'].map((name) => [
       name,
       [
         ...GENERIC_BAD_INPUTS.map(([input, code, field]) => [`${name}(${describe(input)})`, () => api[name](input), code, field]),
@@ -359,7 +360,7 @@ Object.assign(MALFORMED, {
     ]),
   ),
   ...Object.fromEntries(
-    ['buildPreauthed', 'buildPreauthedCancel', 'buildBillsQuery'].map((name) => [
+    ['buildPreauthed', 'buildPreauthedCancel', 'buildBillsQuery', 'buildGetQrcode', 'buildCloseQrcode', 'buildRefund'].map((name) => [
       name,
       [
         ...GENERIC_BAD_INPUTS.map(([input, code, field]) => [`${name}(${describe(input)})`, () => api[name](input, { env: 'test', now: TS_MS }), code, field]),
@@ -370,7 +371,7 @@ Object.assign(MALFORMED, {
     ]),
   ),
   ...Object.fromEntries(
-    ['parsePreauthedResponse', 'parsePreauthedCancelResponse', 'parseBillsQueryResponse', 'parseBillsResponse'].map((name) => [
+    ['parsePreauthedResponse', 'parsePreauthedCancelResponse', 'parseBillsQueryResponse', 'parseBillsResponse', 'parseGetQrcodeResponse', 'parseCloseQrcodeResponse', 'parseRefundResponse'].map((name) => [
       name,
       [
         ...BAD_RESPONSES.map(([text, code, field]) => [`${name}(${describe(text)})`, () => api[name](text), code, field]),
@@ -389,6 +390,27 @@ Object.assign(MALFORMED, {
     ['buildRequest: body with a lone surrogate', () => api.buildRequest('refund', { note: LONE_HIGH }, { env: 'test' }), 'ERR_BODY_ENCODING', 'note'],
     ['buildRequest: no env', () => api.buildRequest('refund', {}, {}), 'ERR_FIELD_REQUIRED', 'env'],
     ['buildRequest: options a string', () => api.buildRequest('refund', {}, 'test'), 'ERR_FIELD_TYPE', null],
+    ['buildRequest: path with ..', () => api.buildRequest('/v1/netpay/../token', {}, { env: 'test' }), 'ERR_FIELD_FORMAT', 'service'],
+    ['buildRequest: path to another host', () => api.buildRequest('//evil.example/v1/x', {}, { env: 'test' }), 'ERR_FIELD_FORMAT', 'service'],
+    ['buildRequest: contentType text/plain', () => api.buildRequest('refund', {}, { env: 'test', contentType: 'text/plain' }), 'ERR_FIELD_FORMAT', 'contentType'],
+    ['buildRequest: contentType a number', () => api.buildRequest('refund', {}, { env: 'test', contentType: 1 }), 'ERR_FIELD_TYPE', 'contentType'],
+  ],
+  ChinaumsClient: [
+    ...NOT_OBJECTS.map((value) => [`new ChinaumsClient(${describe(value)})`, () => new api.ChinaumsClient(value), 'ERR_FIELD_TYPE', null]),
+    ...stringArgCases('ChinaumsClient', 'appKey', (appKey) => client({ appKey })),
+    ['ChinaumsClient: no env or baseUrl', () => client({ env: undefined }), 'ERR_FIELD_REQUIRED', 'env'],
+    ['ChinaumsClient: baseUrl not http', () => client({ baseUrl: 'ftp://x' }), 'ERR_FIELD_FORMAT', 'baseUrl'],
+    ['ChinaumsClient: fetch a string', () => client({ fetch: 'fetch' }), 'ERR_FIELD_TYPE', 'fetch'],
+    ['ChinaumsClient: timeoutMs 0', () => client({ timeoutMs: 0 }), 'ERR_FIELD_FORMAT', 'timeoutMs'],
+    ['ChinaumsClient: timeoutMs NaN', () => client({ timeoutMs: NaN }), 'ERR_FIELD_FORMAT', 'timeoutMs'],
+    ['ChinaumsClient: timeoutMs a string', () => client({ timeoutMs: '1000' }), 'ERR_FIELD_TYPE', 'timeoutMs'],
+    ['ChinaumsClient: retry a number', () => client({ retry: 3 }), 'ERR_FIELD_TYPE', null],
+    ['ChinaumsClient: retry.attempts 1', () => client({ retry: { attempts: 1 } }), 'ERR_FIELD_FORMAT', 'retry.attempts'],
+    ['ChinaumsClient: retry.attempts 2.5', () => client({ retry: { attempts: 2.5 } }), 'ERR_FIELD_FORMAT', 'retry.attempts'],
+    ['ChinaumsClient: retry delays reversed', () => client({ retry: { baseDelayMs: 500, maxDelayMs: 100 } }), 'ERR_FIELD_FORMAT', 'retry.maxDelayMs'],
+    ['ChinaumsClient: sleep not a function', () => client({ sleep: 5 }), 'ERR_FIELD_TYPE', 'sleep'],
+    ['ChinaumsClient: random not a function', () => client({ random: 0.5 }), 'ERR_FIELD_TYPE', 'random'],
+    ['ChinaumsClient: contentType odd', () => client({ contentType: 'application/xml' }), 'ERR_FIELD_FORMAT', 'contentType'],
   ],
   accessTokenRequest: [
     ...NOT_OBJECTS.map((value) => [`accessTokenRequest(${describe(value)})`, () => api.accessTokenRequest(value), 'ERR_FIELD_TYPE', null]),
@@ -458,6 +480,7 @@ Object.assign(MALFORMED, {
     ['verifyNotification: key empty', () => api.verifyNotification('a=1', ''), 'ERR_FIELD_REQUIRED', 'communicationKey'],
     ['verifyNotification: defaultSignType SHA1', () => api.verifyNotification('a=1', NOTIFY_KEY, { defaultSignType: 'SHA1' }), 'ERR_FIELD_FORMAT', 'defaultSignType'],
     ['verifyNotification: options a string', () => api.verifyNotification('a=1', NOTIFY_KEY, 'MD5'), 'ERR_FIELD_TYPE', null],
+    ['verifyNotification: whitespaceIsEmpty "true"', () => api.verifyNotification('a=1', NOTIFY_KEY, { whitespaceIsEmpty: 'true' }), 'ERR_FIELD_TYPE', 'whitespaceIsEmpty'],
   ],
   parseNotification: [
     ...BAD_NOTIFICATIONS.map(([params, code, field]) => [`parseNotification(${describe(params)})`, () => api.parseNotification(params), code, field]),
@@ -468,12 +491,12 @@ Object.assign(MALFORMED, {
     ...stringArgCases('signNotification', 'communicationKey', (key) => api.signNotification('a=1', key)),
     ['signNotification: signType SHA1', () => api.signNotification('a=1', NOTIFY_KEY, { signType: 'SHA1' }), 'ERR_FIELD_FORMAT', 'signType'],
   ],
-  notificationStringToSign: BAD_NOTIFICATIONS.map(([params, code, field]) => [
-    `notificationStringToSign(${describe(params)})`,
-    () => api.notificationStringToSign(params),
-    code,
-    field,
-  ]),
+  notificationStringToSign: [
+    ...BAD_NOTIFICATIONS.map(([params, code, field]) => [`notificationStringToSign(${describe(params)})`, () => api.notificationStringToSign(params), code, field]),
+    ['notificationStringToSign: keepEmptyValues "yes"', () => api.notificationStringToSign('a=1', { keepEmptyValues: 'yes' }), 'ERR_FIELD_TYPE', 'keepEmptyValues'],
+    ['notificationStringToSign: excludeSignType 1', () => api.notificationStringToSign('a=1', { excludeSignType: 1 }), 'ERR_FIELD_TYPE', 'excludeSignType'],
+    ['notificationStringToSign: options a string', () => api.notificationStringToSign('a=1', 'keep'), 'ERR_FIELD_TYPE', null],
+  ],
   verifyResponseSignature: [
     ...NOT_OBJECTS.map((value) => [`verifyResponseSignature(${describe(value)})`, () => api.verifyResponseSignature(value), 'ERR_FIELD_TYPE', null]),
     ...BAD_HEADERS.filter(([value]) => value !== '').map(([value, code]) => [`verifyResponseSignature: header ${describe(value)}`, () => verifyResponse({ authorization: value }), code, 'authorization']),
@@ -545,6 +568,9 @@ const NO_MALFORMED_INPUT = {
   PREAUTHED_PATH: () => assert.equal(api.PREAUTHED_PATH, '/v1/netpay/bills/preauthed'),
   PREAUTHED_CANCEL_PATH: () => assert.equal(api.PREAUTHED_CANCEL_PATH, '/v1/netpay/bills/preauthed-cancel'),
   BILLS_QUERY_PATH: () => assert.equal(api.BILLS_QUERY_PATH, '/v1/netpay/bills/query'),
+  GET_QRCODE_PATH: () => assert.equal(api.GET_QRCODE_PATH, '/v1/netpay/bills/get-qrcode'),
+  CLOSE_QRCODE_PATH: () => assert.equal(api.CLOSE_QRCODE_PATH, '/v1/netpay/bills/close-qrcode'),
+  REFUND_PATH: () => assert.equal(api.REFUND_PATH, '/v1/netpay/bills/refund'),
   TOKEN_PATH: () => assert.equal(api.TOKEN_PATH, '/v1/token/access'),
   DEFAULT_REFRESH_MARGIN_SECONDS: () => assert.equal(api.DEFAULT_REFRESH_MARGIN_SECONDS, 300),
 };

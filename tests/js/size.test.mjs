@@ -5,11 +5,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 
-// The budgets sit just above today's sizes (README, "Speed and size": 134 KB and 7.3 KB), so
+// The budgets sit just above today's sizes (README, "Speed and size": 146 KB and 7.3 KB), so
 // that growth is a decision rather than an accident. The wasm is above the issue's 90 KB: the
 // README says what costs what (serde and its float formatting, serde-wasm-bindgen, the whole
-// protocol, the crate compiled for speed).
-const WASM_GZIP_BUDGET = 140 * 1024;
+// protocol, the crate compiled for speed). Raised from 140 KB by issue 13's capabilities (the
+// get-qrcode, close-qrcode and refund tables, the recovery rules, the client's builders):
+// 134 → 146 KB.
+const WASM_GZIP_BUDGET = 150 * 1024;
 const GLUE_GZIP_BUDGET = 8 * 1024;
 
 const pkgDir = new URL('../../pkg/', import.meta.url);
