@@ -19,6 +19,7 @@ declare -A DICT=(
   [response_parse]=response
   [json_parse]=json
   [notification_verify]=notification
+  [recovery_decide]=recovery
 )
 target=${1:?"usage: $0 <target|all> [runs] [libFuzzer flags...]; targets: ${!DICT[*]}"}
 runs=${2:-10000000}
@@ -30,13 +31,16 @@ run_one() {
   mkdir -p "fuzz/work/$name"
   # The crate is safe Rust (no `unsafe`), so AddressSanitizer finds nothing extra here and
   # costs about 3x; debug assertions stay on so that integer overflow is a crash.
+  # A dictionary is used when one has been written for the target (none is committed yet).
+  local dict=()
+  [ -f "fuzz/dict/${DICT[$name]}.dict" ] && dict=(-dict="fuzz/dict/${DICT[$name]}.dict")
   cargo +nightly fuzz run --sanitizer "${FUZZ_SANITIZER:-none}" --debug-assertions \
     "$name" "fuzz/work/$name" "fuzz/corpus/$name" -- \
-    -dict="fuzz/dict/${DICT[$name]}.dict" -runs="$runs" -print_final_stats=1 "$@"
+    "${dict[@]}" -runs="$runs" -print_final_stats=1 "$@"
 }
 
 if [ "$target" = all ]; then
-  for name in authorization_parse_verify preauth_cancel_json response_parse json_parse notification_verify; do
+  for name in authorization_parse_verify preauth_cancel_json response_parse json_parse notification_verify recovery_decide; do
     run_one "$name" "$@"
   done
 else

@@ -6,7 +6,7 @@
 import { beijingDateTime } from './time.js';
 
 /** 2100 → "21.00", with integer arithmetic. */
-const yuan = (fen) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+export const yuan = (fen) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 
 /**
  * A `billPayment` (or `refundBillPayment`) object: one transaction of a bill, in the member
@@ -78,7 +78,7 @@ export function billAnswer(request, nowMs, bill, members) {
       instMid: bill.instMid,
       billNo: bill.billNo,
       billDate: bill.billDate,
-      billQRCode: '',
+      billQRCode: bill.billQRCode,
       billStatus: bill.billStatus,
       totalAmount: bill.totalAmount,
       ...members,

@@ -17,9 +17,26 @@
 // preauth's payment; with authedOrderId it is that capture (reversed or not); with
 // refundOrderId the refund is in refundBillPayment. Business outcomes come back with HTTP 200
 // and an errCode, the way the platform answers them (PROTOCOL.md §7.3, §9.2).
+//
+// Before all that, a bill is born UNPAID from bills/get-qrcode (a preauthorization when
+// preauthTransaction is true) and has no payment until the payer pays it (BillBook.pay, the
+// emulator's gateway.pay and cashier page): an ordinary bill becomes PAID, a preauth bill
+// frozen. close-qrcode closes an unpaid bill (CLOSED); bills/refund refunds a paid ordinary
+// bill in one or more parts, and the bill is REFUND once nothing is left to refund.
 
 import { billAnswer, businessError, echo, paymentView, ruleFailure } from './answers.js';
-import { amountFen, checkBody, BILLS_QUERY_FIELDS, PREAUTH_CANCEL_FIELDS, PREAUTHED_CANCEL_FIELDS, PREAUTHED_FIELDS } from './rules.js';
+import {
+  amountFen,
+  checkBody,
+  flagSet,
+  BILLS_QUERY_FIELDS,
+  CLOSE_QRCODE_FIELDS,
+  GET_QRCODE_FIELDS,
+  PREAUTH_CANCEL_FIELDS,
+  PREAUTHED_CANCEL_FIELDS,
+  PREAUTHED_FIELDS,
+  REFUND_FIELDS,
+} from './rules.js';
 import { beijingDateTime, parseDate, parseDateTime } from './time.js';
 
 /** The bills every emulator starts with (fixtures are added to them, or replace one by key). */
@@ -145,8 +162,30 @@ function billFromFixture(fixture, where) {
     },
     /** Completions (captures), oldest first; at most one stands (status TRADE_SUCCESS). */
     captures: [],
-    /** Refunds (from fixtures), for bills/query with refundOrderId. */
+    /** Refunds (from fixtures and bills/refund), for bills/query with refundOrderId. */
     refunds,
+    /** Set for bills made by get-qrcode: its QR code id, and where its notifications go. */
+    qrCodeId: null,
+    billQRCode: '',
+    notifyUrl: null,
+    expireTime: null,
+    ownerAppId: null,
+    createTime: payTime,
+  };
+}
+
+/** A refund as bills/refund records it: a transaction like a payment. */
+function newRefund(refundOrderId, fen, nowMs, targetSys) {
+  const refundTime = beijingDateTime(nowMs);
+  return {
+    merOrderId: refundOrderId,
+    fen,
+    status: 'TRADE_SUCCESS',
+    payTime: refundTime,
+    settleDate: refundTime.slice(0, 10),
+    paySeqId: `${refundOrderId.slice(-11)}R`,
+    targetOrderId: `5023${refundOrderId.slice(-16)}`,
+    targetSys,
   };
 }
 
@@ -156,7 +195,7 @@ const keyOf = (billNo, billDate) => `${billNo}\n${billDate}`;
 const standingCapture = (bill) => bill.captures.find((c) => c.status === 'TRADE_SUCCESS') ?? null;
 
 /** A frozen preauth: its hold stands and nothing has been captured from it. */
-const isFrozen = (bill) => bill.preauth && bill.billStatus === 'PAID' && bill.payment.status === 'TRADE_SUCCESS' && standingCapture(bill) === null;
+const isFrozen = (bill) => bill.preauth && bill.payment !== null && bill.billStatus === 'PAID' && bill.payment.status === 'TRADE_SUCCESS' && standingCapture(bill) === null;
 
 const captureSnapshot = (c) => ({
   authedOrderId: c.merOrderId,
@@ -191,14 +230,19 @@ function snapshot(bill) {
     billStatus: bill.billStatus,
     totalAmount: bill.totalAmount,
     preauth: bill.preauth,
-    billPayment: { ...bill.payment },
+    qrCodeId: bill.qrCodeId,
+    billPayment: bill.payment === null ? null : { ...bill.payment },
     captures: bill.captures.map(captureSnapshot),
     refunds: bill.refunds.map(refundSnapshot),
   };
 }
 
-/** The bill's current payment: the standing capture when there is one, else the bill's own. */
+/**
+ * The bill's current payment: the standing capture when there is one, else the bill's own;
+ * undefined (left out of answers) while the bill is unpaid.
+ */
 function currentPayment(bill, amount) {
+  if (bill.payment === null) return undefined;
   const capture = standingCapture(bill);
   return capture === null ? paymentView(bill.payment, bill.totalAmount, amount) : paymentView(capture, capture.fen, amount);
 }
@@ -224,6 +268,10 @@ export class BillBook {
       this.#put(bill);
     });
   }
+
+  /** Serials for the ids the platform makes up: QR code ids and authorization codes. */
+  #qrCodeSerial = 0;
+  #authCodeSerial = 100000;
 
   #put(bill) {
     this.#bills.set(keyOf(bill.billNo, bill.billDate), bill);
@@ -261,11 +309,11 @@ export class BillBook {
       instMid: bill.instMid,
       billNo: bill.billNo,
       billDate: bill.billDate,
-      createTime: bill.payment.payTime,
+      createTime: bill.createTime,
       billStatus: bill.billStatus,
       totalAmount: bill.totalAmount,
       completeAmount: capture === null ? null : capture.fen,
-      authIdRespCd: bill.payment.authIdRespCd,
+      authIdRespCd: bill.payment?.authIdRespCd ?? null,
       billPayment: currentPayment(bill, Number),
     };
   }
@@ -287,7 +335,7 @@ export class BillBook {
   /** Whether an order id is already taken by a payment, a capture or a refund of any bill. */
   #orderIdTaken(orderId) {
     for (const bill of this.#bills.values()) {
-      if (bill.payment.merOrderId === orderId) return true;
+      if (bill.payment?.merOrderId === orderId) return true;
       if (bill.captures.some((c) => c.merOrderId === orderId) || bill.refunds.some((r) => r.merOrderId === orderId)) return true;
     }
     return false;
@@ -299,8 +347,9 @@ export class BillBook {
     if (failed !== null) return failed;
     const bill = this.#find(request);
     if (bill === null) return this.#noBill(request, nowMs);
-    if (bill.payment.merOrderId !== request.merOrderId) {
-      return businessError(request, nowMs, 'NO_ORDER', `bill ${bill.billNo} has no payment with merOrderId ${request.merOrderId}`);
+    if (bill.payment?.merOrderId !== request.merOrderId) {
+      const why = bill.payment === null ? ` (it is ${bill.billStatus}: nobody has paid it)` : '';
+      return businessError(request, nowMs, 'NO_ORDER', `bill ${bill.billNo} has no payment with merOrderId ${request.merOrderId}${why}`);
     }
     if (!bill.preauth) {
       return businessError(request, nowMs, 'OPERATION_NOT_ALLOWED', `the payment ${request.merOrderId} is not a preauthorization; refund it instead`);
@@ -343,7 +392,7 @@ export class BillBook {
         billNo: bill.billNo,
         billDate: bill.billDate,
         instMid: bill.instMid,
-        billQRCode: '',
+        billQRCode: bill.billQRCode,
         billStatus: bill.billStatus,
         cardAttr: bill.cardAttr,
       },
@@ -358,6 +407,9 @@ export class BillBook {
     if (bill === null) return this.#noBill(request, nowMs);
     if (!bill.preauth) {
       return businessError(request, nowMs, 'OPERATION_NOT_ALLOWED', `bill ${bill.billNo} is an ordinary payment, not a preauthorization; there is nothing to capture`);
+    }
+    if (bill.payment === null) {
+      return businessError(request, nowMs, 'OPERATION_NOT_ALLOWED', `bill ${bill.billNo} is ${bill.billStatus}: nothing was frozen, so there is nothing to capture`);
     }
     if (bill.payment.authIdRespCd !== request.authIdRespCd) {
       return businessError(request, nowMs, 'INVALID_ORDER', `authIdRespCd does not match the preauthorization of bill ${bill.billNo}`);
@@ -443,6 +495,7 @@ export class BillBook {
     if (failed !== null) return failed;
     const bill = this.#find(request);
     if (bill === null) return this.#noBill(request, nowMs);
+    this.#closeIfExpired(bill, nowMs);
     // Query responses carry amounts as JSON numbers, as the clients that read them show
     // (PROTOCOL.md §7.2); the cancel response keeps the sample's strings. Both are valid input
     // for a lenient parser, and the two forms exercise it.
@@ -463,5 +516,214 @@ export class BillBook {
       members.refundBillPayment = paymentView(refund, refund.fen, Number);
     }
     return billAnswer(request, nowMs, bill, members);
+  }
+
+  /**
+   * `POST /v1/netpay/bills/get-qrcode`: a new UNPAID bill and its QR code, which leads to the
+   * emulator's cashier (`qrCodeUrl(qrCodeId)`). `{ status, body, changed? }`.
+   */
+  getQrcode(request, credential, nowMs, qrCodeUrl) {
+    const failed = ruleFailure(request, nowMs, checkBody(GET_QRCODE_FIELDS, request, credential));
+    if (failed !== null) return failed;
+    if (this.#bills.has(keyOf(request.billNo, request.billDate))) {
+      return businessError(request, nowMs, 'DUP_ORDER', `bill ${request.billNo} of ${request.billDate} already exists; give each bill a new billNo`);
+    }
+    if (typeof request.expireTime === 'string' && request.expireTime !== '' && parseDateTime(request.expireTime) <= nowMs) {
+      return businessError(request, nowMs, 'BAD_REQUEST', `expireTime ${request.expireTime} is not in the future (the gateway's Beijing time is ${beijingDateTime(nowMs)})`);
+    }
+    const given = typeof request.qrCodeId === 'string' && request.qrCodeId !== '' ? request.qrCodeId : null;
+    if (given !== null && this.#byQrCode(given) !== null) {
+      return businessError(request, nowMs, 'DUP_ORDER', `the qrCodeId ${given} already belongs to a bill; leave it out to get a new one`);
+    }
+    this.#qrCodeSerial += 1;
+    const qrCodeId = given ?? `${credential.msgSrcId ?? ''}QR${request.billDate.replaceAll('-', '')}${String(this.#qrCodeSerial).padStart(8, '0')}`;
+    const bill = {
+      mid: request.mid,
+      tid: request.tid,
+      instMid: request.instMid,
+      billNo: request.billNo,
+      billDate: request.billDate,
+      billStatus: 'UNPAID',
+      totalAmount: amountFen(request.totalAmount).fen,
+      preauth: flagSet(request.preauthTransaction),
+      cardAttr: 'CREDIT_CARD',
+      payment: null,
+      captures: [],
+      refunds: [],
+      qrCodeId,
+      billQRCode: qrCodeUrl(qrCodeId),
+      notifyUrl: typeof request.notifyUrl === 'string' && request.notifyUrl !== '' ? request.notifyUrl : null,
+      expireTime: typeof request.expireTime === 'string' && request.expireTime !== '' ? request.expireTime : null,
+      ownerAppId: credential.appId,
+      createTime: beijingDateTime(nowMs),
+    };
+    this.#put(bill);
+    // The members of the official sample's answer.
+    return {
+      status: 200,
+      changed: bill,
+      body: {
+        errCode: 'SUCCESS',
+        errMsg: '',
+        responseTimestamp: beijingDateTime(nowMs),
+        msgId: echo(request, 'msgId'),
+        srcReserve: echo(request, 'srcReserve'),
+        mid: bill.mid,
+        tid: bill.tid,
+        instMid: bill.instMid,
+        billNo: bill.billNo,
+        billDate: bill.billDate,
+        billQRCode: bill.billQRCode,
+        qrCodeId,
+      },
+    };
+  }
+
+  /** `POST /v1/netpay/bills/close-qrcode`: closes an unpaid bill's QR code. `{ status, body, changed? }`. */
+  closeQrcode(request, credential, nowMs) {
+    const failed = ruleFailure(request, nowMs, checkBody(CLOSE_QRCODE_FIELDS, request, credential));
+    if (failed !== null) return failed;
+    const bill = this.#byQrCode(request.qrCodeId);
+    if (bill === null || !this.#sameMerchant(bill, request)) {
+      return businessError(request, nowMs, 'NO_BILL', `no QR code ${request.qrCodeId} for this mid, tid and instMid`);
+    }
+    this.#closeIfExpired(bill, nowMs);
+    if (bill.payment !== null) {
+      const instead = bill.preauth ? 'cancel the hold (bills/preauth-cancel) instead' : 'refund it (bills/refund) instead';
+      return businessError(request, nowMs, 'OPERATION_NOT_ALLOWED', `the bill of QR code ${request.qrCodeId} was paid (billStatus ${bill.billStatus}); ${instead}`);
+    }
+    // Closing a closed code changes nothing and says so with SUCCESS: a retried close is safe.
+    const changed = bill.billStatus === 'UNPAID';
+    bill.billStatus = 'CLOSED';
+    return {
+      status: 200,
+      ...(changed ? { changed: bill } : {}),
+      body: {
+        errCode: 'SUCCESS',
+        errMsg: '',
+        responseTimestamp: beijingDateTime(nowMs),
+        msgId: echo(request, 'msgId'),
+        srcReserve: echo(request, 'srcReserve'),
+        mid: bill.mid,
+        tid: bill.tid,
+        instMid: bill.instMid,
+        qrCodeId: bill.qrCodeId,
+        billNo: bill.billNo,
+        billDate: bill.billDate,
+        billStatus: bill.billStatus,
+      },
+    };
+  }
+
+  /**
+   * `POST /v1/netpay/bills/refund`: refunds part or all of what is left of a paid ordinary
+   * bill. `{ status, body, changed? }`.
+   */
+  refund(request, credential, nowMs) {
+    const failed = ruleFailure(request, nowMs, checkBody(REFUND_FIELDS, request, credential));
+    if (failed !== null) return failed;
+    const bill = this.#find(request);
+    if (bill === null) return this.#noBill(request, nowMs);
+    if (bill.payment === null) {
+      return businessError(request, nowMs, 'OPERATION_NOT_ALLOWED', `bill ${bill.billNo} is ${bill.billStatus}: nobody paid it, so there is nothing to refund`);
+    }
+    if (bill.preauth) {
+      return businessError(
+        request,
+        nowMs,
+        'OPERATION_NOT_ALLOWED',
+        `bill ${bill.billNo} is a preauthorization: cancel its hold (bills/preauth-cancel) or reverse its capture (bills/preauthed-cancel) instead of refunding it`,
+      );
+    }
+    if (bill.payment.status !== 'TRADE_SUCCESS') {
+      return businessError(request, nowMs, 'OPERATION_NOT_ALLOWED', `the payment of bill ${bill.billNo} is ${bill.payment.status}; there is nothing to refund`);
+    }
+    const given = typeof request.refundOrderId === 'string' && request.refundOrderId !== '';
+    const refundOrderId = given ? request.refundOrderId : `${credential.msgSrcId ?? ''}R${bill.billNo.slice(-16)}${bill.refunds.length + 1}`;
+    if (this.#orderIdTaken(refundOrderId)) {
+      return businessError(request, nowMs, 'DUP_ORDER', `the order id ${refundOrderId} is already used; give each refund a new refundOrderId, and look a refund up with bills/query`);
+    }
+    const { fen } = amountFen(request.refundAmount);
+    const refunded = bill.refunds.filter((r) => r.status === 'TRADE_SUCCESS').reduce((sum, r) => sum + r.fen, 0);
+    const left = bill.totalAmount - refunded;
+    if (fen > left) {
+      return businessError(request, nowMs, 'OPERATION_NOT_ALLOWED', `refundAmount ${fen} is more than the ${left} fen of bill ${bill.billNo} left to refund`);
+    }
+    const refund = newRefund(refundOrderId, fen, nowMs, bill.payment.targetSys);
+    bill.refunds.push(refund);
+    if (fen === left) bill.billStatus = 'REFUND';
+    return {
+      ...billAnswer(request, nowMs, bill, {
+        billPayment: currentPayment(bill, Number),
+        refundOrderId,
+        refundAmount: fen,
+        refundStatus: 'SUCCESS',
+        refundPayTime: refund.payTime,
+        refundTargetOrderId: refund.targetOrderId,
+      }),
+      changed: bill,
+    };
+  }
+
+  /**
+   * The payer pays an UNPAID bill (its QR code scanned): an ordinary bill becomes PAID, a
+   * preauthorization frozen, with a new merOrderId (and authIdRespCd). `{ bill, paid }` where
+   * `paid` is what the payer's side learns, or `{ refusal }` saying why it cannot be paid.
+   */
+  pay({ billNo, billDate }, nowMs) {
+    const bill = this.#bills.get(keyOf(billNo, billDate));
+    if (bill === undefined) return { refusal: `no bill ${billNo} of ${billDate}` };
+    this.#closeIfExpired(bill, nowMs);
+    if (bill.billStatus !== 'UNPAID') {
+      return { refusal: `bill ${billNo} of ${billDate} is ${bill.billStatus}; only an UNPAID bill (made by bills/get-qrcode) can be paid` };
+    }
+    let merOrderId = null;
+    for (let digit = 0; digit < 10 && merOrderId === null; digit += 1) {
+      const candidate = `${bill.billNo}${digit}`;
+      if (!this.#orderIdTaken(candidate)) merOrderId = candidate;
+    }
+    if (merOrderId === null) return { refusal: `no free merOrderId for bill ${billNo}` };
+    const payTime = beijingDateTime(nowMs);
+    bill.payment = {
+      merOrderId,
+      authIdRespCd: bill.preauth ? String((this.#authCodeSerial += 1)).padStart(6, '0') : null,
+      status: 'TRADE_SUCCESS',
+      payTime,
+      settleDate: payTime.slice(0, 10),
+      paySeqId: `${bill.billNo.slice(-11)}N`,
+      targetOrderId: `1623${bill.billNo.slice(-16)}`,
+      targetSys: 'ACP',
+    };
+    bill.billStatus = 'PAID';
+    return {
+      bill,
+      paid: {
+        billNo: bill.billNo,
+        billDate: bill.billDate,
+        billStatus: bill.billStatus,
+        preauth: bill.preauth,
+        totalAmount: bill.totalAmount,
+        merOrderId,
+        authIdRespCd: bill.payment.authIdRespCd,
+        payTime,
+      },
+    };
+  }
+
+  /** The bill of a QR code id, or null. */
+  #byQrCode(qrCodeId) {
+    for (const bill of this.#bills.values()) if (bill.qrCodeId === qrCodeId) return bill;
+    return null;
+  }
+
+  /** The bill of a QR code id, for the cashier page: a copy, or null. */
+  byQrCode(qrCodeId) {
+    const bill = this.#byQrCode(qrCodeId);
+    return bill === null ? null : snapshot(bill);
+  }
+
+  /** An unpaid bill past its expireTime can no longer be paid: it is CLOSED. */
+  #closeIfExpired(bill, nowMs) {
+    if (bill.billStatus === 'UNPAID' && bill.expireTime !== null && parseDateTime(bill.expireTime) <= nowMs) bill.billStatus = 'CLOSED';
   }
 }

@@ -14,7 +14,7 @@ const USAGE = `usage: chinaums-open-gateway --config <file> [--port <n>] [--host
                                             "notifyUrl"?, "communicationKey"?, "notifySignType"? }],
                    "fixtures"?: [bills] or "bills.json" (relative to the config file),
                    "port"?, "host"?, "toleranceSeconds"?, "tokenTtlSeconds"?,
-                   "clockSkewMs"?, "signResponses"?, "faults"?: [{ "fault", "path"?, "times"? }],
+                   "clockSkewMs"?, "signResponses"?, "faults"?: [{ "fault", "path"?, "times"?, "delayMs"? }],
                    "notifyTimeoutMs"? }
   --port <n>       port to listen on (default: the config's, else 0 = any free port)
   --host <address> address to listen on (default: the config's, else 127.0.0.1)

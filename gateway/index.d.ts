@@ -10,8 +10,9 @@ export interface GatewayCredential {
    */
   readonly msgSrcId?: string;
   /**
-   * Where to send a notification after each state change this application causes (a void, a
-   * capture, a capture reversal). Comes with `communicationKey`.
+   * Where to send a notification after each state change of this application's bills (a new
+   * bill, a payment, a void, a capture, a capture reversal, a refund, a close); a bill made with
+   * its own `notifyUrl` is notified there instead. Comes with `communicationKey`.
    */
   readonly notifyUrl?: string;
   /** The communication key (通讯密钥, not the appKey) that signs the notifications. */
@@ -22,7 +23,7 @@ export interface GatewayCredential {
 
 export type NotifySignType = 'MD5' | 'SHA256';
 
-/** A refund of a seeded bill, found by `bills/query` with `refundOrderId` (in `refundBillPayment`). */
+/** A refund of a seeded bill, found by `bills/query` with `refundOrderId` (in `refundBillPayment`), as one made by `bills/refund` is. */
 export interface RefundFixture {
   readonly refundOrderId: string;
   /** Integer fen, positive; all refunds of a bill add up to at most its totalAmount. */
@@ -72,11 +73,21 @@ export interface BillFixture {
   readonly refunds?: readonly RefundFixture[];
 }
 
-/** A fault preset name, or the answer to give: status, body (text, or a value sent as JSON). */
+/**
+ * A fault preset name, or the answer to give: status, body (text, or a value sent as JSON).
+ *
+ * Answered instead of processing the request (no authentication, no nonce used, no state
+ * change): `token-refusal` (HTTP 200 `{"errCode":"1000","errInfo":"认证失败"}` on the token
+ * path), `non-json-401` (an HTML 401 page), `unavailable` (an HTML 503 page), a custom answer.
+ * `reset` drops the connection before reading the request. Processed for real (authenticated,
+ * applied), then: `answer-lost` drops the connection without an answer; `answer-late` answers
+ * after `delayMs`.
+ */
 export type GatewayFault =
-  | 'token-refusal'
-  | 'non-json-401'
+  | FaultPresetName
   | { readonly status: number; readonly body: unknown; readonly contentType?: string };
+
+export type FaultPresetName = 'token-refusal' | 'non-json-401' | 'unavailable' | 'reset' | 'answer-lost' | 'answer-late';
 
 export interface FaultOptions {
   /**
@@ -86,6 +97,8 @@ export interface FaultOptions {
   readonly path?: string;
   /** How many requests get it; default 1. */
   readonly times?: number;
+  /** For `answer-late`: how long the answer is held, 0 to 600000 ms; default {@link DEFAULT_LATE_ANSWER_MS}. */
+  readonly delayMs?: number;
 }
 
 /**
@@ -143,8 +156,10 @@ export interface BillState {
   readonly billStatus: string;
   readonly totalAmount: number;
   readonly preauth: boolean;
-  /** The bill's own (preauth) payment. */
-  readonly billPayment: {
+  /** The QR code id of a bill made by get-qrcode, else null. */
+  readonly qrCodeId: string | null;
+  /** The bill's own (preauth) payment; null while the bill is unpaid. */
+  readonly billPayment: null | {
     readonly merOrderId: string;
     readonly authIdRespCd: string | null;
     readonly status: string;
@@ -215,7 +230,7 @@ export interface NotificationOutcome {
 
 /** The record of a finished notification (no keys, no body). */
 export interface NotificationRecord {
-  /** `notify()`, or the bills service whose state change caused it (`preauth-cancel`, `preauthed`, `preauthed-cancel`). */
+  /** `notify()`, `pay()`, `cashier`, or the bills service whose state change caused it (`get-qrcode`, `preauth-cancel`, `refund`, …). */
   readonly trigger: string;
   readonly url: string;
   readonly billNo: string;
@@ -226,6 +241,39 @@ export interface NotificationRecord {
   readonly status: number | null;
   readonly acknowledged: boolean;
   readonly error: string | null;
+}
+
+/** One request the gateway received. */
+export interface RequestRecord {
+  readonly method: string;
+  /** The path, without the query. */
+  readonly path: string;
+  /** The HTTP status the client received; null when it received no answer (`reset`, `answer-lost`, or it hung up on `answer-late`). */
+  readonly status: number | null;
+  readonly errCode: string | null;
+  /** The injected fault it met, else null. */
+  readonly fault: string | null;
+  /** Whether it changed a bill (even when its answer was lost). */
+  readonly applied: boolean;
+  /** The gateway's clock when it arrived, epoch ms. */
+  readonly at: number | null;
+}
+
+/** What the payer's side learns from paying a bill (gateway.pay or the cashier page). */
+export interface PaidBill {
+  readonly billNo: string;
+  readonly billDate: string;
+  /** `PAID` (a preauthorization's funds are frozen). */
+  readonly billStatus: string;
+  readonly preauth: boolean;
+  /** Integer fen. */
+  readonly totalAmount: number;
+  /** The payment's order id, to quote in preauth-cancel, preauthed or refunds' look-ups. */
+  readonly merOrderId: string;
+  /** The preauthorization code (6 digits), null for an ordinary payment. */
+  readonly authIdRespCd: string | null;
+  /** `yyyy-MM-dd HH:mm:ss`, Beijing time. */
+  readonly payTime: string;
 }
 
 export interface GatewayState {
@@ -239,6 +287,8 @@ export interface GatewayState {
   notifications(): NotificationRecord[];
   /** How many faulted answers are still to come. */
   pendingFaults(): number;
+  /** Every request so far, oldest first (the latest 10,000). */
+  requests(): RequestRecord[];
   /** The appIds accepted. */
   readonly appIds: readonly string[];
 }
@@ -256,12 +306,14 @@ export interface Gateway {
    * an unreachable receiver is an outcome, not an error.
    */
   notify(options: NotifyOptions): Promise<NotificationOutcome>;
-  /**
-   * The next matching request(s) get this answer instead of being processed (no
-   * authentication, no nonce used, no state change). `token-refusal`: HTTP 200
-   * `{"errCode":"1000","errInfo":"认证失败"}` on the token path; `non-json-401`: an HTML 401 page.
-   */
+  /** The next matching request(s) meet this fault; see {@link GatewayFault}. */
   inject(fault: GatewayFault, options?: FaultOptions): void;
+  /**
+   * Plays the payer: pays an UNPAID bill made by bills/get-qrcode, or freezes its funds when
+   * it was made with `preauthTransaction`. Rejects with a TypeError for an unknown, closed,
+   * expired or already paid bill.
+   */
+  pay(bill: { readonly billNo: string; readonly billDate: string }): Promise<PaidBill>;
   /** Resolves when no notification is in flight, with the records of all sent so far. */
   idle(): Promise<NotificationRecord[]>;
 }
@@ -277,11 +329,35 @@ export declare const PREAUTH_CANCEL_PATH: '/v1/netpay/bills/preauth-cancel';
 export declare const PREAUTHED_PATH: '/v1/netpay/bills/preauthed';
 export declare const PREAUTHED_CANCEL_PATH: '/v1/netpay/bills/preauthed-cancel';
 export declare const BILLS_QUERY_PATH: '/v1/netpay/bills/query';
+export declare const GET_QRCODE_PATH: '/v1/netpay/bills/get-qrcode';
+export declare const CLOSE_QRCODE_PATH: '/v1/netpay/bills/close-qrcode';
+export declare const REFUND_PATH: '/v1/netpay/bills/refund';
+/** The payer's page of a QR code: `<url>/cashier/qrcode?qrCodeId=…` (get-qrcode's billQRCode). */
+export declare const CASHIER_QRCODE_PATH: '/cashier/qrcode';
+/** Where the payer's page posts `qrCodeId=…` to pay. */
+export declare const CASHIER_PAY_PATH: '/cashier/qrcode/pay';
 /** The OPEN-FORM-PARAM GET endpoints (`/v1/netpay/trade/h5-pay`, …), answered with a 302. */
 export declare const FORM_PARAM_PATHS: readonly string[];
 /** Where OPEN-FORM-PARAM redirects lead: `<url>/cashier/<service>?…`, a stand-in page. */
 export declare const CASHIER_PREFIX: '/cashier/';
-export declare const FAULT_PRESETS: Readonly<Record<'token-refusal' | 'non-json-401', { readonly path: string | null; readonly status: number; readonly contentType: string; readonly body: string }>>;
+/** A preset answered instead of processing the request. */
+export interface AnswerFaultPreset {
+  readonly effect: 'answer';
+  /** The path it targets by default; null: any. */
+  readonly path: string | null;
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+export declare const FAULT_PRESETS: Readonly<
+  Record<'token-refusal' | 'non-json-401' | 'unavailable', AnswerFaultPreset> & {
+    readonly reset: { readonly effect: 'reset'; readonly path: null };
+    readonly 'answer-lost': { readonly effect: 'lose-answer'; readonly path: null };
+    readonly 'answer-late': { readonly effect: 'delay-answer'; readonly path: null };
+  }
+>;
+/** How long `answer-late` holds an answer unless told: 15000 ms. */
+export declare const DEFAULT_LATE_ANSWER_MS: 15000;
 export declare const DEFAULT_NOTIFY_TIMEOUT_MS: 5000;
 export declare const DEFAULT_TOLERANCE_SECONDS: 300;
 export declare const DEFAULT_TOKEN_TTL_SECONDS: 3600;

@@ -5,14 +5,20 @@
 //
 // It serves
 //   POST /v1/token/access                    token exchange (OPEN-ACCESS-TOKEN mode)
+//   POST /v1/netpay/bills/get-qrcode         a new UNPAID bill and its QR code (a preauth one
+//                                            with preauthTransaction)
+//   POST /v1/netpay/bills/close-qrcode       close an unpaid bill's QR code
+//   POST /v1/netpay/bills/refund             refund a paid ordinary bill, in parts or whole
 //   POST /v1/netpay/bills/preauth-cancel     void a frozen preauthorization
 //   POST /v1/netpay/bills/preauthed          capture (complete) a frozen preauthorization
 //   POST /v1/netpay/bills/preauthed-cancel   reverse a capture
 //   POST /v1/netpay/bills/query              a bill's state; a capture or refund by its order id
 //   GET  /v1/netpay/trade/h5-pay and the other FORM_PARAM_PATHS   OPEN-FORM-PARAM → 302 cashier
+//   GET  /cashier/qrcode?qrCodeId=…          the payer's page of a QR code, with a pay button
+//   POST /cashier/qrcode/pay                 the payer pays (as gateway.pay does)
 //   GET  /cashier/…                          the stand-in cashier page the redirects lead to
 // and sends signed notifications (gateway.notify(), or after each state change to a
-// credential's notifyUrl).
+// credential's notifyUrl, or to the notifyUrl a get-qrcode bill was made with).
 //
 // HTTP statuses, chosen where the platform's are not documented (PROTOCOL.md §9, §13.14):
 //   401  authentication failures (signature, appId, header grammar, time window, nonce reuse,
@@ -36,47 +42,65 @@ import { Authenticator, Rejection } from './auth.js';
 import { BillBook } from './bills.js';
 import { checkNotifyArguments, Courier } from './courier.js';
 import { FaultQueue } from './faults.js';
-import { answerFormParam, cashierPage } from './form-param.js';
+import { formDecode } from './form.js';
+import { answerFormParam, cashierPage, qrCodePage } from './form-param.js';
 import { DEFAULT_NOTIFY_TIMEOUT_MS } from './notify.js';
 import {
   BILLS_PREFIX,
   BILLS_QUERY_PATH,
+  CASHIER_PAY_PATH,
   CASHIER_PREFIX,
+  CASHIER_QRCODE_PATH,
+  CLOSE_QRCODE_PATH,
   FORM_PARAM_PATHS,
+  GET_QRCODE_PATH,
   PREAUTH_CANCEL_PATH,
   PREAUTHED_CANCEL_PATH,
   PREAUTHED_PATH,
+  REFUND_PATH,
   TOKEN_PATH,
 } from './paths.js';
 
 export {
   BILLS_QUERY_PATH,
+  CASHIER_PAY_PATH,
   CASHIER_PREFIX,
+  CASHIER_QRCODE_PATH,
+  CLOSE_QRCODE_PATH,
   FORM_PARAM_PATHS,
+  GET_QRCODE_PATH,
   PREAUTH_CANCEL_PATH,
   PREAUTHED_CANCEL_PATH,
   PREAUTHED_PATH,
+  REFUND_PATH,
   TOKEN_PATH,
 } from './paths.js';
-export { FAULT_PRESETS } from './faults.js';
+export { DEFAULT_LATE_ANSWER_MS, FAULT_PRESETS } from './faults.js';
 export { DEFAULT_NOTIFY_TIMEOUT_MS } from './notify.js';
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 /** chunpat's SDK reports a one-hour token (PROTOCOL.md §3.2). */
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+/** How many request records `state.requests()` keeps, newest last, so that a long run stays small. */
+const REQUEST_RECORDS_KEPT = 10_000;
 
 export { DEFAULT_BILLS } from './bills.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Bytes as UTF-8 text, or null when they are not UTF-8. */
+function strictUtf8Text(bytes) {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
 /** Parses exact body bytes as UTF-8 JSON: `{ value }` or `{ error }`. */
 function decodeJson(bytes) {
-  let text;
-  try {
-    text = strictUtf8.decode(bytes);
-  } catch {
-    return { error: 'the body is not valid UTF-8' };
-  }
+  const text = strictUtf8Text(bytes);
+  if (text === null) return { error: 'the body is not valid UTF-8' };
   try {
     return { value: JSON.parse(text) };
   } catch (e) {
@@ -146,10 +170,12 @@ function sendBytes(res, status, bytes, headers, dateMs) {
   res.end(bytes);
 }
 
-function send(res, status, body, extraHeaders = {}, dateMs = undefined) {
-  const bytes = Buffer.from(JSON.stringify(body), 'utf8');
-  sendBytes(res, status, bytes, { 'Content-Type': 'application/json;charset=UTF-8', ...extraHeaders }, dateMs);
-}
+const JSON_TYPE = { 'Content-Type': 'application/json;charset=UTF-8' };
+const HTML_TYPE = { 'Content-Type': 'text/html;charset=UTF-8' };
+
+/** An answer to write: `{ status, bytes, headers }`. */
+const reply = (status, bytes, headers = {}) => ({ status, bytes, headers });
+const jsonReply = (status, body, headers = {}) => reply(status, Buffer.from(JSON.stringify(body), 'utf8'), { ...JSON_TYPE, ...headers });
 
 /**
  * Starts a gateway emulator. See index.d.ts for the options.
@@ -176,7 +202,7 @@ export async function startGateway(options = {}) {
   if (log !== null && typeof log !== 'function') throw new TypeError('startGateway: log must be a function taking one line of text');
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) throw new TypeError('startGateway: maxBodyBytes must be a positive integer');
   if (typeof signResponses !== 'boolean') throw new TypeError('startGateway: signResponses must be true or false');
-  if (!Array.isArray(faults)) throw new TypeError('startGateway: faults must be an array of { fault, path?, times? }');
+  if (!Array.isArray(faults)) throw new TypeError('startGateway: faults must be an array of { fault, path?, times?, delayMs? }');
   const skewMs = finiteNumber(clockSkewMs, 'clockSkewMs');
   if (!(typeof notifyTimeoutMs === 'number' && notifyTimeoutMs > 0 && Number.isFinite(notifyTimeoutMs))) {
     throw new TypeError('startGateway: notifyTimeoutMs must be a positive number of milliseconds');
@@ -189,8 +215,8 @@ export async function startGateway(options = {}) {
   const book = new BillBook(loadFixtures(fixtures));
   const faultQueue = new FaultQueue();
   faults.forEach((entry, i) => {
-    if (entry === null || typeof entry !== 'object') throw new TypeError(`startGateway: faults[${i}] must be { fault, path?, times? }`);
-    faultQueue.add(entry.fault, { path: entry.path, times: entry.times }, `startGateway: faults[${i}]`);
+    if (entry === null || typeof entry !== 'object') throw new TypeError(`startGateway: faults[${i}] must be { fault, path?, times?, delayMs? }`);
+    faultQueue.add(entry.fault, { path: entry.path, times: entry.times, delayMs: entry.delayMs }, `startGateway: faults[${i}]`);
   });
   const courier = new Courier({ timeoutMs: notifyTimeoutMs });
   /** The gateway's clock: the injected one, plus the configured skew. */
@@ -207,6 +233,9 @@ export async function startGateway(options = {}) {
       if (decoded.error) return { status: 400, body: { errCode: 'BAD_REQUEST', errInfo: decoded.error } };
       return auth.exchangeToken(decoded.value, nowMs);
     },
+    [GET_QRCODE_PATH]: (bytes, req, nowMs) => bills(bytes, req, nowMs, (body, who) => book.getQrcode(body, who, nowMs, qrCodeUrl)),
+    [CLOSE_QRCODE_PATH]: (bytes, req, nowMs) => bills(bytes, req, nowMs, (body, who) => book.closeQrcode(body, who, nowMs)),
+    [REFUND_PATH]: (bytes, req, nowMs) => bills(bytes, req, nowMs, (body, who) => book.refund(body, who, nowMs)),
     [PREAUTH_CANCEL_PATH]: (bytes, req, nowMs) => bills(bytes, req, nowMs, (body, who) => book.preauthCancel(body, who, nowMs)),
     [PREAUTHED_PATH]: (bytes, req, nowMs) => bills(bytes, req, nowMs, (body, who) => book.preauthed(body, who, nowMs)),
     [PREAUTHED_CANCEL_PATH]: (bytes, req, nowMs) => bills(bytes, req, nowMs, (body, who) => book.preauthedCancel(body, who, nowMs)),
@@ -215,6 +244,9 @@ export async function startGateway(options = {}) {
   const billsServices = Object.keys(routes)
     .filter((p) => p.startsWith(BILLS_PREFIX))
     .map((p) => p.slice(BILLS_PREFIX.length));
+
+  /** Where a QR code leads the payer: the emulator's cashier page for it. */
+  const qrCodeUrl = (qrCodeId) => `${baseUrl}${CASHIER_QRCODE_PATH}?qrCodeId=${encodeURIComponent(qrCodeId)}`;
 
   /** Authenticates first (the signature covers the raw bytes), then parses, then acts. */
   function bills(bytes, req, nowMs, operation) {
@@ -225,23 +257,115 @@ export async function startGateway(options = {}) {
     return { ...operation(decoded.value, who.credential), who };
   }
 
-  /** After a state change, notifies the caller's notifyUrl when its credential has one. */
-  function notifyChange(answer, path) {
-    const target = answer.changed && answer.who ? auth.notifyTarget(answer.who.credential.appId) : null;
+  /**
+   * After a state change, notifies the application (the caller's, or the bill's creator's) when
+   * its credential has notification settings: to the notifyUrl the bill was made with, else the
+   * credential's.
+   */
+  function notifyChange(bill, trigger, appId = bill.ownerAppId) {
+    const target = appId === null ? null : auth.notifyTarget(appId);
     if (target === null) return;
-    const facts = book.notificationFacts(answer.changed.billNo, answer.changed.billDate);
-    courier.send({ trigger: path.slice(BILLS_PREFIX.length), facts, ...target });
+    const facts = book.notificationFacts(bill.billNo, bill.billDate);
+    courier.send({ trigger, facts, ...target, url: bill.notifyUrl ?? target.url });
   }
 
-  /** Sends a JSON answer, signed for its caller when signResponses is on. */
-  function sendAnswer(res, answer, nowMs) {
+  /** The JSON reply to an API answer, signed for its caller when signResponses is on. */
+  function answerReply(answer, nowMs) {
     const bytes = Buffer.from(JSON.stringify(answer.body), 'utf8');
-    const headers = { 'Content-Type': 'application/json;charset=UTF-8', ...answer.headers };
+    const headers = { ...JSON_TYPE, ...answer.headers };
     if (signResponses && answer.who) headers.Authorization = auth.signResponse(answer.who.credential.appId, bytes, nowMs);
-    sendBytes(res, answer.status, bytes, headers, nowMs);
+    return reply(answer.status, bytes, headers);
   }
 
-  async function handle(req, res) {
+  /** The payer pays an UNPAID bill: `{ paid }` or `{ refusal }`; its owner is notified. */
+  function pay(bill, trigger) {
+    const outcome = book.pay(bill, clock());
+    if (outcome.bill) notifyChange(outcome.bill, trigger);
+    return outcome;
+  }
+
+  /** The payer's cashier: the QR code's page, and its pay button. */
+  async function cashier(req, path, target, nowMs) {
+    if (path === CASHIER_QRCODE_PATH && req.method === 'GET') {
+      const bill = book.byQrCode(target.searchParams.get('qrCodeId') ?? '');
+      if (bill === null) return { reply: reply(404, qrCodePage(null), HTML_TYPE), errCode: 'NO_BILL' };
+      return { reply: reply(200, qrCodePage(bill), HTML_TYPE), errCode: null };
+    }
+    if (path === CASHIER_PAY_PATH && req.method === 'POST') {
+      const body = await readBody(req, maxBodyBytes);
+      const form = body.tooLarge ? null : formDecode(strictUtf8Text(body.bytes) ?? '%');
+      const qrCodeId = new Map(form?.pairs ?? []).get('qrCodeId') ?? '';
+      const bill = book.byQrCode(qrCodeId);
+      if (bill === null) return { reply: reply(404, qrCodePage(null), HTML_TYPE), errCode: 'NO_BILL' };
+      const outcome = pay(bill, 'cashier');
+      const shown = book.byQrCode(qrCodeId);
+      if (outcome.refusal) return { reply: reply(409, qrCodePage(shown, outcome.refusal), HTML_TYPE), errCode: 'OPERATION_NOT_ALLOWED' };
+      return { reply: reply(200, qrCodePage(shown), HTML_TYPE), errCode: null, applied: true };
+    }
+    if (req.method === 'GET' && path !== CASHIER_QRCODE_PATH && path !== CASHIER_PAY_PATH) {
+      return { reply: reply(200, cashierPage(path, target.search.slice(1)), HTML_TYPE), errCode: null };
+    }
+    const allow = path === CASHIER_PAY_PATH ? 'POST' : 'GET';
+    return { reply: jsonReply(405, { errCode: 'NO_SERVICE', errMsg: `${path} takes ${allow}, not ${req.method}` }, { Allow: allow }), errCode: 'NO_SERVICE' };
+  }
+
+  /** Reads and answers one request (without writing it): `{ reply, errCode, who?, applied? }`. */
+  async function answer(req, path, target, nowMs) {
+    if (req.method === 'GET' && path === '/') {
+      const reply = jsonReply(200, {
+        emulator: 'chinaums-open-gateway',
+        endpoints: [
+          ...Object.keys(routes).map((p) => `POST ${p}`),
+          ...FORM_PARAM_PATHS.map((p) => `GET ${p} (OPEN-FORM-PARAM)`),
+          `GET ${CASHIER_QRCODE_PATH}?qrCodeId=… (the payer's page)`,
+        ],
+        appIds: auth.appIds,
+      });
+      return { reply, errCode: null };
+    }
+    if (FORM_PARAM_PATHS.includes(path)) {
+      if (req.method !== 'GET') {
+        return { reply: jsonReply(405, { errCode: 'NO_SERVICE', errMsg: `${path} takes GET (OPEN-FORM-PARAM), not ${req.method}` }, { Allow: 'GET' }), errCode: 'NO_SERVICE' };
+      }
+      // The query exactly as sent: the platform decodes it strictly (URLDecoder), where
+      // URLSearchParams would let a bad escape through.
+      const raw = req.url ?? '';
+      const query = raw.includes('?') ? raw.slice(raw.indexOf('?') + 1) : '';
+      const formAnswer = answerFormParam({ auth, path, query, nowMs, baseUrl });
+      const written = formAnswer.status === 302 ? reply(302, Buffer.alloc(0), formAnswer.headers) : answerReply(formAnswer, nowMs);
+      return { reply: written, errCode: formAnswer.body?.errCode ?? null, who: formAnswer.who };
+    }
+    if (path.startsWith(CASHIER_PREFIX)) return cashier(req, path, target, nowMs);
+    const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
+    if (route === undefined) {
+      const errMsg = path.startsWith(BILLS_PREFIX)
+        ? `no bills service ${JSON.stringify(path.slice(BILLS_PREFIX.length))}; this emulator serves bills/${billsServices.join(', bills/')}`
+        : `no service at ${path}; this emulator serves ${Object.keys(routes).join(', ')} and GET ${FORM_PARAM_PATHS.join(', ')}`;
+      return { reply: jsonReply(404, { errCode: 'NO_SERVICE', errMsg }), errCode: 'NO_SERVICE' };
+    }
+    if (req.method !== 'POST') {
+      return { reply: jsonReply(405, { errCode: 'NO_SERVICE', errMsg: `${path} takes POST, not ${req.method}` }, { Allow: 'POST' }), errCode: 'NO_SERVICE' };
+    }
+    const body = await readBody(req, maxBodyBytes);
+    if (body.tooLarge) {
+      return { reply: jsonReply(413, { errCode: 'BAD_REQUEST', errMsg: `the body is larger than ${maxBodyBytes} bytes` }, { Connection: 'close' }), errCode: 'BAD_REQUEST' };
+    }
+    const apiAnswer = route(body.bytes, req, nowMs);
+    // The platform notifies payments and what becomes of them, not the creation of a bill.
+    if (apiAnswer.changed && path !== GET_QRCODE_PATH) notifyChange(apiAnswer.changed, path.slice(BILLS_PREFIX.length), apiAnswer.who?.credential.appId);
+    return { reply: answerReply(apiAnswer, nowMs), errCode: apiAnswer.body.errCode, who: apiAnswer.who, applied: Boolean(apiAnswer.changed) };
+  }
+
+  /** Answers held back by 'answer-late', so that close() need not wait for them. */
+  const lateAnswers = new Set();
+
+  /**
+   * Handles one request, with the fault that matches it: `{ status, errCode, fault, applied,
+   * who? }` where status is what the client received (null: no answer). `entry` is the
+   * request's record, filled in as soon as each part is known (a late answer's request shows
+   * as applied while its answer is held).
+   */
+  async function handle(req, res, entry) {
     const nowMs = clock();
     let target;
     try {
@@ -249,83 +373,81 @@ export async function startGateway(options = {}) {
     } catch {
       // `//` or `/\`, which URL parsing reads as a host that is missing: the client's mistake.
       req.resume();
-      send(res, 400, { errCode: 'BAD_REQUEST', errMsg: `the request target ${JSON.stringify(req.url.slice(0, 80))} is not a path` }, {}, nowMs);
-      return { status: 400, errCode: 'BAD_REQUEST' };
+      const refusal = jsonReply(400, { errCode: 'BAD_REQUEST', errMsg: `the request target ${JSON.stringify(req.url.slice(0, 80))} is not a path` });
+      sendBytes(res, refusal.status, refusal.bytes, refusal.headers, nowMs);
+      return { status: 400, errCode: 'BAD_REQUEST', fault: null, applied: false };
     }
     const path = target.pathname;
     const fault = faultQueue.take(path);
-    if (fault !== null) {
+    if (fault?.effect === 'answer') {
       req.resume();
       sendBytes(res, fault.status, Buffer.from(fault.body, 'utf8'), { 'Content-Type': fault.contentType }, nowMs);
-      return { status: fault.status, errCode: `injected fault ${fault.name}` };
+      return { status: fault.status, errCode: `injected fault ${fault.name}`, fault: fault.name, applied: false };
     }
-    if (req.method === 'GET' && path === '/') {
-      send(res, 200, {
-        emulator: 'chinaums-open-gateway',
-        endpoints: [
-          ...Object.keys(routes).map((p) => `POST ${p}`),
-          ...FORM_PARAM_PATHS.map((p) => `GET ${p} (OPEN-FORM-PARAM)`),
-        ],
-        appIds: auth.appIds,
-      }, {}, nowMs);
-      return { status: 200, errCode: null };
+    if (fault?.effect === 'reset') {
+      req.socket.destroy();
+      return { status: null, errCode: null, fault: fault.name, applied: false };
     }
-    if (FORM_PARAM_PATHS.includes(path)) {
-      if (req.method !== 'GET') {
-        send(res, 405, { errCode: 'NO_SERVICE', errMsg: `${path} takes GET (OPEN-FORM-PARAM), not ${req.method}` }, { Allow: 'GET' }, nowMs);
-        return { status: 405, errCode: 'NO_SERVICE' };
-      }
-      // The query exactly as sent: the platform decodes it strictly (URLDecoder), where
-      // URLSearchParams would let a bad escape through.
-      const raw = req.url ?? '';
-      const query = raw.includes('?') ? raw.slice(raw.indexOf('?') + 1) : '';
-      const answer = answerFormParam({ auth, path, query, nowMs, baseUrl });
-      if (answer.status === 302) sendBytes(res, 302, Buffer.alloc(0), answer.headers, nowMs);
-      else sendAnswer(res, answer, nowMs);
-      return { status: answer.status, errCode: answer.body?.errCode ?? null, who: answer.who };
+    const { reply: written, errCode, who = null, applied = false } = await answer(req, path, target, nowMs);
+    const outcome = { status: written.status, errCode, fault: fault?.name ?? null, applied, who };
+    Object.assign(entry, { errCode, fault: outcome.fault, applied });
+    if (fault?.effect === 'lose-answer') {
+      req.socket.destroy();
+      return { ...outcome, status: null };
     }
-    if (path.startsWith(CASHIER_PREFIX) && req.method === 'GET') {
-      sendBytes(res, 200, cashierPage(path, target.search.slice(1)), { 'Content-Type': 'text/html;charset=UTF-8' }, nowMs);
-      return { status: 200, errCode: null };
+    if (fault?.effect === 'delay-answer') {
+      // Resolves true when the delay is over, false when the gateway closes first.
+      const due = await new Promise((resolve) => {
+        const late = { timer: setTimeout(() => (lateAnswers.delete(late), resolve(true)), fault.delayMs), resolve };
+        lateAnswers.add(late);
+      });
+      if (!due) req.socket.destroy();
+      if (!due || res.destroyed || res.socket === null || res.socket.destroyed) return { ...outcome, status: null };
     }
-    const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
-    if (route === undefined) {
-      const errMsg = path.startsWith(BILLS_PREFIX)
-        ? `no bills service ${JSON.stringify(path.slice(BILLS_PREFIX.length))}; this emulator serves bills/${billsServices.join(', bills/')}`
-        : `no service at ${path}; this emulator serves ${Object.keys(routes).join(', ')} and GET ${FORM_PARAM_PATHS.join(', ')}`;
-      send(res, 404, { errCode: 'NO_SERVICE', errMsg }, {}, nowMs);
-      return { status: 404, errCode: 'NO_SERVICE' };
-    }
-    if (req.method !== 'POST') {
-      send(res, 405, { errCode: 'NO_SERVICE', errMsg: `${path} takes POST, not ${req.method}` }, { Allow: 'POST' }, nowMs);
-      return { status: 405, errCode: 'NO_SERVICE' };
-    }
-    const body = await readBody(req, maxBodyBytes);
-    if (body.tooLarge) {
-      send(res, 413, { errCode: 'BAD_REQUEST', errMsg: `the body is larger than ${maxBodyBytes} bytes` }, { Connection: 'close' }, nowMs);
-      return { status: 413, errCode: 'BAD_REQUEST' };
-    }
-    const answer = route(body.bytes, req, nowMs);
-    sendAnswer(res, answer, nowMs);
-    notifyChange(answer, path);
-    return { status: answer.status, errCode: answer.body.errCode, who: answer.who };
+    sendBytes(res, written.status, written.bytes, written.headers, nowMs);
+    return outcome;
+  }
+
+  const requestRecords = [];
+  /** A new request's record, kept among the latest REQUEST_RECORDS_KEPT. */
+  function record(req) {
+    const entry = { method: req.method, path: (req.url ?? '').split('?')[0], status: null, errCode: null, fault: null, applied: false, at: clockOrNull() };
+    requestRecords.push(entry);
+    if (requestRecords.length > REQUEST_RECORDS_KEPT) requestRecords.splice(0, requestRecords.length - REQUEST_RECORDS_KEPT);
+    return entry;
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).then(
+    const entry = record(req);
+    handle(req, res, entry).then(
       (outcome) => {
+        Object.assign(entry, { status: outcome.status, errCode: outcome.errCode, fault: outcome.fault, applied: outcome.applied });
         if (log === null) return;
         const who = outcome.who ? ` (${outcome.who.mode}, appId ${outcome.who.credential.appId})` : '';
-        log(`${req.method} ${req.url} → ${outcome.status}${outcome.errCode ? ` ${outcome.errCode}` : ''}${who}`);
+        const fault = outcome.fault ? ` [fault ${outcome.fault}]` : '';
+        const shown = outcome.status === null ? `no answer${outcome.errCode ? ` (it would have said ${outcome.errCode})` : ''}` : `${outcome.status}${outcome.errCode ? ` ${outcome.errCode}` : ''}`;
+        log(`${req.method} ${req.url} → ${shown}${who}${fault}`);
       },
       (error) => {
+        Object.assign(entry, { status: 500, errCode: 'INTERNAL_ERROR' });
         // A bug or a broken clock: answer like the platform's INTERNAL_ERROR instead of hanging.
-        if (!res.headersSent) send(res, 500, { errCode: 'INTERNAL_ERROR', errMsg: `gateway emulator error: ${error.message}` });
-        else res.destroy();
+        if (!res.headersSent) {
+          const failure = jsonReply(500, { errCode: 'INTERNAL_ERROR', errMsg: `gateway emulator error: ${error.message}` });
+          sendBytes(res, failure.status, failure.bytes, failure.headers);
+        } else res.destroy();
         log?.(`${req.method} ${req.url} → 500 INTERNAL_ERROR: ${error.message}`);
       },
     );
   });
+
+  /** The clock for records, or null when it is broken (the request then fails on its own). */
+  function clockOrNull() {
+    try {
+      return clock();
+    } catch {
+      return null;
+    }
+  }
 
   await new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -341,8 +463,13 @@ export async function startGateway(options = {}) {
 
   return {
     url: baseUrl,
-    /** Aborts notifications in flight, stops listening and drops open connections. */
+    /** Aborts notifications in flight and late answers, stops listening and drops open connections. */
     close() {
+      for (const late of lateAnswers) {
+        clearTimeout(late.timer);
+        late.resolve(false);
+      }
+      lateAnswers.clear();
       closing ??= courier.close().then(
         () =>
           new Promise((resolve) => {
@@ -366,6 +493,19 @@ export async function startGateway(options = {}) {
     inject(fault, injectOptions) {
       faultQueue.add(fault, injectOptions, 'gateway.inject');
     },
+    /**
+     * Plays the payer: pays the UNPAID bill (a preauth one is frozen). Resolves with what the
+     * payer's side learns (merOrderId, authIdRespCd, …); rejects with a TypeError saying why a
+     * bill cannot be paid.
+     */
+    async pay(bill) {
+      if (bill === null || typeof bill !== 'object' || typeof bill.billNo !== 'string' || typeof bill.billDate !== 'string') {
+        throw new TypeError('gateway.pay: give { billNo, billDate } of a bill made by bills/get-qrcode');
+      }
+      const outcome = pay({ billNo: bill.billNo, billDate: bill.billDate }, 'pay()');
+      if (outcome.refusal) throw new TypeError(`gateway.pay: ${outcome.refusal}`);
+      return outcome.paid;
+    },
     /** Resolves when no notification is in flight, with the records of all sent so far. */
     idle: () => courier.idle(),
     state: Object.freeze({
@@ -379,6 +519,8 @@ export async function startGateway(options = {}) {
       notifications: () => courier.records(),
       /** How many injected faults are still to come. */
       pendingFaults: () => faultQueue.pending,
+      /** The records of the requests answered (or not) so far, oldest first. */
+      requests: () => requestRecords.map((r) => ({ ...r })),
       /** The appIds the gateway accepts (never their keys). */
       appIds: auth.appIds,
     }),

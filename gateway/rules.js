@@ -12,7 +12,15 @@ import { parseDate, parseDateTime } from './time.js';
  * positive whole number of fen, as a string of digits (the official samples) or a JSON integer
  * (the clients that send numbers, PROTOCOL.md §7.2); every other field is a JSON string.
  */
-const field = (name, rules = {}) => ({ name, required: false, max: null, format: null, prefixed: false, amount: false, ...rules });
+const field = (name, rules = {}) => ({ name, required: false, max: null, format: null, prefixed: false, amount: false, kind: 'text', ...rules });
+
+// The kinds of the get-qrcode, close-qrcode and refund fields that are not plain strings:
+// `flag` is "true"/"false" (the samples) or a JSON boolean (some clients); `items` an array of
+// objects (goods, subOrders) whose money members are whole fen, zero allowed; `object` a JSON
+// object (retCommParams); `url` an http(s) URL; `digits` a string of digits.
+const flag = (name) => field(name, { kind: 'flag' });
+const items = (name, moneyMembers) => field(name, { kind: 'items', moneyMembers });
+const url = (name, max = null) => field(name, { kind: 'url', max });
 
 /** The rows every table shares, with the limits of the seed's preauth-cancel table. */
 const SHARED = Object.freeze({
@@ -100,6 +108,134 @@ export const PREAUTHED_CANCEL_FIELDS = Object.freeze([
   SHARED.srcReserve,
 ]);
 
+/**
+ * `POST /v1/netpay/bills/get-qrcode`: create a bill and its QR code, a preauthorization when
+ * `preauthTransaction` is true. The members of the official sample, in its order; the amount is
+ * whole fen; a merchant's own `qrCodeId` carries its msgSrcId prefix.
+ */
+export const GET_QRCODE_FIELDS = Object.freeze([
+  field('subMchntInfo'),
+  SHARED.requestTimestamp,
+  SHARED.mid,
+  SHARED.tid,
+  SHARED.instMid,
+  SHARED.msgId,
+  SHARED.srcReserve,
+  SHARED.billNo,
+  SHARED.billDate,
+  field('billDesc', { max: 255 }),
+  field('totalAmount', { required: true, amount: true }),
+  flag('divisionFlag'),
+  field('platformAmount', { amount: 'zero' }),
+  items('goods', ['price', 'subOrderAmount']),
+  items('subOrders', ['totalAmount']),
+  field('memberId'),
+  field('counterNo'),
+  field('expireTime', { format: 'dateTime' }),
+  url('notifyUrl'),
+  url('returnUrl', 255),
+  field('qrCodeId', { max: 64, prefixed: true }),
+  field('systemId'),
+  flag('secureTransaction'),
+  field('walletOption', { kind: 'oneOf', values: ['SINGLE', 'MULTIPLE'] }),
+  field('name'),
+  field('mobile'),
+  field('certType'),
+  field('certNo'),
+  field('fixBuyer'),
+  flag('limitCreditCard'),
+  field('payInfoQueryAddr'),
+  flag('preauthTransaction'),
+  field('installmentNumber', { kind: 'digits' }),
+  field('retCommParams', { kind: 'object' }),
+  field('attachedData'),
+  field('clientIp'),
+]);
+
+/** `POST /v1/netpay/bills/close-qrcode`: close the QR code (and its unpaid bill) get-qrcode made. */
+export const CLOSE_QRCODE_FIELDS = Object.freeze([
+  SHARED.requestTimestamp,
+  SHARED.mid,
+  SHARED.tid,
+  SHARED.instMid,
+  field('qrCodeId', { required: true, max: 64 }),
+  SHARED.msgId,
+  SHARED.srcReserve,
+  flag('attachRefund'),
+]);
+
+/**
+ * `POST /v1/netpay/bills/refund`: refund part or all of a paid bill. The sample does not say
+ * whether `refundOrderId` is required; the emulator makes one up when it is absent, as the
+ * refund must be findable with bills/query.
+ */
+export const REFUND_FIELDS = Object.freeze([
+  SHARED.requestTimestamp,
+  SHARED.mid,
+  SHARED.tid,
+  SHARED.instMid,
+  SHARED.billNo,
+  SHARED.billDate,
+  field('refundAmount', { required: true, amount: true }),
+  SHARED.msgId,
+  SHARED.srcReserve,
+  field('refundOrderId', { max: 32, prefixed: true }),
+  field('platformAmount', { amount: 'zero' }),
+  items('subOrders', ['totalAmount']),
+  field('refundDesc'),
+]);
+
+/** Whether a flag is "true" (or true); absent or "false" is false. */
+export const flagSet = (value) => value === true || value === 'true';
+
+/** A problem with a value of a non-text kind, or null. */
+function kindProblem(spec, value) {
+  switch (spec.kind) {
+    case 'flag':
+      return value === true || value === false || value === 'true' || value === 'false' ? null : `must be "true" or "false" (or a JSON boolean), not ${shownValue(value)}`;
+    case 'object':
+      return value !== null && typeof value === 'object' && !Array.isArray(value) ? null : `must be a JSON object, not ${typeName(value)}`;
+    case 'items': {
+      if (!Array.isArray(value)) return `must be an array of objects, not ${typeName(value)}`;
+      for (const [i, item] of value.entries()) {
+        if (item === null || typeof item !== 'object' || Array.isArray(item)) return `[${i}] must be an object, not ${typeName(item)}`;
+        for (const member of spec.moneyMembers) {
+          if (!Object.hasOwn(item, member)) continue;
+          const { problem } = amountFen(item[member], { zero: true });
+          if (problem !== undefined) return `[${i}].${member} ${problem}`;
+        }
+        if (Object.hasOwn(item, 'quantity') && !(Number.isSafeInteger(item.quantity) && item.quantity > 0) && !(typeof item.quantity === 'string' && DIGITS.test(item.quantity))) {
+          return `[${i}].quantity must be a positive whole number`;
+        }
+      }
+      return null;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A problem with a string value of a constrained text kind, or null. */
+function textKindProblem(spec, value) {
+  switch (spec.kind) {
+    case 'url': {
+      let parsed = null;
+      try {
+        parsed = new URL(value);
+      } catch {
+        // reported below
+      }
+      return parsed !== null && (parsed.protocol === 'http:' || parsed.protocol === 'https:') ? null : `must be an http or https URL, not ${shown(value)}`;
+    }
+    case 'oneOf':
+      return spec.values.includes(value) ? null : `must be one of ${spec.values.join(', ')}, not ${shown(value)}`;
+    case 'digits':
+      return /^[0-9]+$/.test(value) ? null : `must be a string of digits, not ${shown(value)}`;
+    default:
+      return null;
+  }
+}
+
 const FORMATS = {
   dateTime: { parse: parseDateTime, shape: 'a real date-time yyyy-MM-dd HH:mm:ss' },
   date: { parse: parseDate, shape: 'a real calendar date yyyy-MM-dd' },
@@ -112,19 +248,23 @@ function typeName(value) {
 }
 
 const shown = (text) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+const shownValue = (value) => (typeof value === 'string' ? shown(value) : typeName(value));
 
 const DIGITS = /^[1-9][0-9]*$/;
 
 /**
- * An amount's fen as a number, or a problem: a string of digits or a JSON integer, positive,
- * no leading zero (a leading zero or a decimal point suggests a misread amount), at most 2^53-1.
+ * An amount's fen as a number, or a problem: a string of digits or a JSON integer, positive
+ * (or zero, with `zero`), no leading zero (a leading zero or a decimal point suggests a misread
+ * amount), at most 2^53-1.
  */
-export function amountFen(value) {
+export function amountFen(value, { zero = false } = {}) {
+  const least = zero ? 0 : 1;
+  const what = zero ? 'a whole number of fen' : 'a positive whole number of fen';
   if (typeof value === 'number') {
-    return Number.isSafeInteger(value) && value > 0 ? { fen: value } : { problem: `must be a positive whole number of fen, not ${value}` };
+    return Number.isSafeInteger(value) && value >= least ? { fen: value } : { problem: `must be ${what}, not ${value}` };
   }
   if (typeof value === 'string') {
-    if (!DIGITS.test(value)) return { problem: `must be a positive whole number of fen (digits, no leading zero), not ${shown(value)}` };
+    if (!(DIGITS.test(value) || (zero && value === '0'))) return { problem: `must be ${what} (digits, no leading zero), not ${shown(value)}` };
     const fen = Number(value);
     return Number.isSafeInteger(fen) ? { fen } : { problem: `is larger than ${Number.MAX_SAFE_INTEGER} fen` };
   }
@@ -155,8 +295,13 @@ export function checkBody(fields, body, { msgSrcId = null } = {}) {
       continue;
     }
     if (spec.amount) {
-      const { problem } = amountFen(value);
+      const { problem } = amountFen(value, { zero: spec.amount === 'zero' });
       if (problem !== undefined) problems.push(`${spec.name} ${problem}`);
+      continue;
+    }
+    const kindIssue = kindProblem(spec, value);
+    if (kindIssue !== undefined) {
+      if (kindIssue !== null) problems.push(`${spec.name} ${kindIssue}`);
       continue;
     }
     if (typeof value !== 'string') {
@@ -171,6 +316,8 @@ export function checkBody(fields, body, { msgSrcId = null } = {}) {
     if (spec.max !== null && length > spec.max) {
       problems.push(`${spec.name} is ${length} characters long, more than ${spec.max}`);
     }
+    const textIssue = textKindProblem(spec, value);
+    if (textIssue !== null) problems.push(`${spec.name} ${textIssue}`);
     if (spec.format !== null && FORMATS[spec.format].parse(value) === null) {
       problems.push(`${spec.name} must be ${FORMATS[spec.format].shape}, not ${shown(value)}`);
     }

@@ -12,7 +12,7 @@ const CONFIG = fileURLToPath(new URL('./config.capnp', import.meta.url));
  * workerd's environment, as a secret would).
  *
  * @param {{ credentials: { appId: string, appKey: string } }} options
- * @returns {Promise<{ url: string, version: string, dir: string, files: string[], resolved: Record<string, string>, runFlow: (request: object) => Promise<object>, stop: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, version: string, dir: string, files: string[], resolved: Record<string, string>, runFlow: (request: object) => Promise<object>, recover: (request: object) => Promise<object>, stop: () => Promise<void> }>}
  */
 export async function startFlowWorker({ credentials }) {
   const workerd = await startWorkerd({
@@ -25,18 +25,24 @@ export async function startFlowWorker({ credentials }) {
    * POST /flow: `{ gatewayUrl, msgSrcId, bill, now?, nonces? }` → the flow's transcript
    * `{ steps, outcome }`, as runPreauthCancelFlow returns it in Node.
    */
-  const runFlow = async (request) => {
-    const response = await fetch(`${workerd.url}/flow`, {
+  const post = async (path, request, accepted = [200]) => {
+    const response = await fetch(`${workerd.url}${path}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(request),
     });
     const text = await response.text();
-    if (response.status !== 200) {
+    if (!accepted.includes(response.status)) {
       throw new Error(`the Worker answered ${response.status}: ${text}${workerd.output() ? `\nworkerd output:\n${workerd.output().trimEnd()}` : ''}`);
     }
     return JSON.parse(text);
   };
+  const runFlow = (request) => post('/flow', request);
+  /**
+   * POST /recover: `{ gatewayUrl, msgSrcId, input, timeoutMs?, retry?, jitter? }` → what
+   * ChinaumsClient.cancelPreauth resolves with in the Worker, or `{ error }` when it rejects.
+   */
+  const recover = (request) => post('/recover', request, [200, 422]);
   const { url, version, dir, files, resolved, stop } = workerd;
-  return { url, version, dir, files, resolved, runFlow, stop };
+  return { url, version, dir, files, resolved, runFlow, recover, stop };
 }

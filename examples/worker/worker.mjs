@@ -2,7 +2,10 @@
 // flow as the Node backend (../flow/preauth-cancel-flow.mjs), with chinaums-open's workerd
 // entry and the Worker's own fetch, and answers with the transcript as JSON.
 //
-//   POST /flow  { gatewayUrl, msgSrcId, bill, now?, nonces? }  →  200 { steps, outcome }
+//   POST /flow     { gatewayUrl, msgSrcId, bill, now?, nonces? }  →  200 { steps, outcome }
+//   POST /recover  { gatewayUrl, msgSrcId, input, timeoutMs?, retry?, jitter? }
+//                  →  200 { outcome, bill, attempts } (ChinaumsClient.cancelPreauth with the
+//                     Worker's fetch), or 422 { error: { code, message, platformCode, attempts } }
 //
 // The credentials are bindings, never request data: CHINAUMS_APP_ID, and the secret
 // CHINAUMS_APP_KEY (in production `wrangler secret put CHINAUMS_APP_KEY`; locally config.capnp
@@ -67,13 +70,40 @@ async function handleFlow(request, env) {
   return Response.json(result);
 }
 
+/** Resolves an unknown preauth outcome with the library's client, as a Worker backend would. */
+async function handleRecover(request, env) {
+  const { gatewayUrl, msgSrcId, input, timeoutMs, retry, jitter } = await request.json();
+  const client = new lib.ChinaumsClient({
+    appId: env.CHINAUMS_APP_ID,
+    appKey: env.CHINAUMS_APP_KEY,
+    baseUrl: gatewayUrl,
+    msgSrcId,
+    timeoutMs,
+    retry,
+    // Tests pin the jitter so that the delays are known; the default is Math.random.
+    ...(jitter === undefined ? {} : { random: () => jitter }),
+  });
+  try {
+    return Response.json(await client.cancelPreauth(input));
+  } catch (error) {
+    if (!(error instanceof lib.ChinaumsError)) throw error;
+    const { code, message, platformCode, attempts } = error;
+    return Response.json({ error: { code, message, platformCode, attempts } }, { status: 422 });
+  } finally {
+    client.free();
+  }
+}
+
+const ROUTES = { '/flow': handleFlow, '/recover': handleRecover };
+
 export default {
   async fetch(request, env) {
     const { pathname } = new URL(request.url);
-    if (pathname !== '/flow') return Response.json({ error: 'not found: POST /flow' }, { status: 404 });
-    if (request.method !== 'POST') return Response.json({ error: 'POST /flow' }, { status: 405 });
+    const handle = Object.hasOwn(ROUTES, pathname) ? ROUTES[pathname] : undefined;
+    if (handle === undefined) return Response.json({ error: 'not found: POST /flow or POST /recover' }, { status: 404 });
+    if (request.method !== 'POST') return Response.json({ error: `POST ${pathname}` }, { status: 405 });
     try {
-      return await handleFlow(request, env);
+      return await handle(request, env);
     } catch (error) {
       // A library error carries a code and a field; anything else (an unreachable gateway) only a
       // message. Neither ever contains the key.

@@ -10,7 +10,7 @@
 //! * neither the string to sign nor any error message contains the communication key.
 #![no_main]
 
-use chinaums_open::json::Value;
+use chinaums_open::json::Json;
 use chinaums_open::notify::{
     sign_notification, verify_notification, verify_notification_form, CommunicationKey, NotifyParams, SignType,
 };
@@ -21,7 +21,7 @@ const KEY: &str = "fictional0communication0key00001";
 fn check(params: &NotifyParams, key: &CommunicationKey, no_key: &dyn Fn(&str)) {
     let computed = sign_notification(params, key, None);
     let claimed_matches = match (params.get("sign"), &computed) {
-        (Some(Value::String(claimed)), Ok(sign)) => sign.eq_ignore_ascii_case(claimed),
+        (Some(Json::String(claimed)), Ok(sign)) => sign.eq_ignore_ascii_case(claimed),
         _ => false,
     };
     assert_eq!(verify_notification(params, key, SignType::Md5), claimed_matches);

@@ -1,17 +1,18 @@
-//! preauth-cancel validation and building from arbitrary bytes.
+//! Validation and building of every bills endpoint's body from arbitrary bytes (the target kept
+//! its first endpoint's name, so that its corpus and dictionary stay where they were).
 //!
-//! Beyond "never panics", it checks, for several option sets:
+//! Beyond "never panics", it checks, for every endpoint and several option sets:
 //! * validation reports at most `MAX_ISSUES` issues, each with a message;
 //! * building succeeds exactly when validation "as the builder will use it"
 //!   (`apply_defaults`) finds nothing;
 //! * a built body is valid JSON (serde_json agrees), validates cleanly, and building it again
 //!   gives the same bytes (the serialization is a fixed point);
-//! * bytes that are not UTF-8 are an encoding error, not a JSON error.
+//! * bytes that are not UTF-8 are an encoding error, not a JSON error;
+//! * `request::build_at` with the endpoint's path builds the same bytes as its table.
 #![no_main]
 
-use chinaums_open::bills::{CheckOptions, MAX_ISSUES};
-use chinaums_open::preauth_cancel::{build, validate};
-use chinaums_open::request::{BuildOptions, TEST_BASE_URL};
+use chinaums_open::bills::{validate_json, CheckOptions, ENDPOINTS, MAX_ISSUES};
+use chinaums_open::request::{build_at, build_request, BuildOptions, TEST_BASE_URL};
 use chinaums_open::{json, ErrorCode};
 use libfuzzer_sys::fuzz_target;
 
@@ -29,9 +30,12 @@ fn option_sets() -> [CheckOptions; 4] {
 
 fuzz_target!(|data: &[u8]| {
     let Ok(input) = core::str::from_utf8(data) else {
-        assert_eq!(json::parse_bytes(data).expect_err("not UTF-8").code(), ErrorCode::BodyEncoding);
+        assert_eq!(json::utf8(data, "body", "the body").expect_err("not UTF-8").code(), ErrorCode::BodyEncoding);
         return;
     };
+    for endpoint in ENDPOINTS {
+    let validate = |text: &str, check: &CheckOptions| validate_json(endpoint, text, check);
+    let build = |text: &str, options: &BuildOptions| build_request(endpoint, text, options);
     for check in option_sets() {
         let strict = validate(input, &check);
         assert!(strict.len() <= MAX_ISSUES);
@@ -47,6 +51,7 @@ fuzz_target!(|data: &[u8]| {
                 assert!(validate(&request.body, &check).is_empty(), "the built body does not validate");
                 let again = build(&request.body, &options).expect("the built body builds");
                 assert_eq!(again.body, request.body, "building is not a fixed point");
+                assert_eq!(build_at(endpoint.path, input, &options).expect("the same input builds by path").body, request.body);
             }
             Err(err) => {
                 assert!(!issues.is_empty(), "build failed ({err:?}) but validation found nothing");
@@ -54,5 +59,6 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(err.code(), issues.first().map(|i| i.code).unwrap_or(err.code()));
             }
         }
+    }
     }
 });

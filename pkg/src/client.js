@@ -71,13 +71,14 @@ export class ChinaumsClient {
    * with the platform's refusal of a request that is wrong in itself (its `attempts` attached).
    */
   async cancelPreauth(input) {
-    const cancel = jsonInput(input);
-    // A bad input is refused before anything is sent.
-    this.#prepare(PREAUTH_CANCEL_PATH, cancel);
-    const inputs = { query: { json: call(() => core.recovery_query_input(cancel.json)), unencodable: [] }, cancel };
-    const recovery = call(() => new core.Recovery(this.#retry));
     const attempts = [];
+    let recovery;
     try {
+      const cancel = jsonInput(input);
+      // A bad input is refused before anything is sent.
+      this.#prepare(PREAUTH_CANCEL_PATH, cancel);
+      const inputs = { query: { json: call(() => core.recovery_query_input(cancel.json)), unencodable: [] }, cancel };
+      recovery = call(() => new core.Recovery(this.#retry));
       let decision = call(() => recovery.start());
       while (decision.action === 'send') {
         if (decision.delayMs > 0) await this.#sleep(decision.delayMs);
@@ -100,7 +101,7 @@ export class ChinaumsClient {
       if (error instanceof ChinaumsError) error.attempts = attempts;
       throw error;
     } finally {
-      recovery.free();
+      recovery?.free();
     }
   }
 

@@ -455,7 +455,7 @@ for (const clientSpec of CLIENTS) {
     describe('routing', () => {
       test('other paths are 404 NO_SERVICE, other methods 405', () =>
         run(async ({ gateway, client }) => {
-          const missing = await client.send({ url: `${gateway.url}/v1/netpay/bills/refund`, headers: {}, body: '{}' });
+          const missing = await client.send({ url: `${gateway.url}/v1/netpay/bills/update-qrcode`, headers: {}, body: '{}' });
           assert.equal(missing.status, 404);
           assert.equal(JSON.parse(missing.text).errCode, 'NO_SERVICE');
           const get = await client.send({ url: `${gateway.url}${CANCEL_PATH}`, method: 'GET' });

@@ -33,7 +33,7 @@ const { mid, tid } = BILL_1;
 /** The bill's identifiers without the preauth payment's merOrderId, as capture and query take them. */
 const billOf = ({ billNo, billDate }) => ({ mid, tid, billNo, billDate });
 
-/** A refund of the ordinary payment, seeded as a fixture (the emulator has no refund endpoint). */
+/** A refund of the ordinary payment, seeded as a fixture (bills/refund makes them too; see client.test.mjs). */
 const REFUNDED_BILL = Object.freeze({
   ...PLAIN_BILL,
   billNo: '3194202501020304050009',
@@ -254,12 +254,12 @@ for (const clientSpec of CLIENTS) {
         const generic = await send(buildRequest('query', { mid, tid, instMid: 'QRPAYDEFAULT', billNo: BILL_2.billNo, billDate: BILL_2.billDate }, at));
         assert.equal(parseBillsResponse(generic.text).billStatus, 'PAID');
 
-        const unknown = await send(buildRequest('refund', { mid, tid, billNo: BILL_1.billNo, billDate: BILL_1.billDate, refundAmount: '100' }, at));
+        const unknown = await send(buildRequest('update-qrcode', { mid, tid, qrCodeId: '3194QR1', billNo: BILL_1.billNo, billDate: BILL_1.billDate, totalAmount: '100' }, at));
         assert.equal(unknown.status, 404);
         const parsed = parseBillsResponse(unknown.text);
         assert.equal(parsed.ok, false);
         assert.equal(parsed.errCode, 'NO_SERVICE');
-        assert.match(parsed.errMsg, /no bills service "refund"; this emulator serves bills\/preauth-cancel, bills\/preauthed, bills\/preauthed-cancel, bills\/query/);
+        assert.match(parsed.errMsg, /no bills service "update-qrcode"; this emulator serves bills\/get-qrcode, bills\/close-qrcode, bills\/refund, bills\/preauth-cancel, bills\/preauthed, bills\/preauthed-cancel, bills\/query/);
       }));
 
     test('token mode: AccessTokenHolder survives an injected refusal and a non-JSON 401, then captures', () =>

@@ -124,6 +124,7 @@ async function pack() {
     'src/api.js',
     'src/boundary.js',
     'src/browser.js',
+    'src/client.js',
     'src/core.js',
     'src/errors.js',
     'src/node.js',
