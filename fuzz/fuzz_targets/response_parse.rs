@@ -53,7 +53,7 @@ fuzz_target!(|data: &[u8]| {
             );
         }
         Err(err) => assert!(
-            matches!(err.code(), ErrorCode::InvalidJson | ErrorCode::InvalidResponse | ErrorCode::BodyEncoding),
+            matches!(err.code(), ErrorCode::InvalidJson | ErrorCode::InvalidResponse | ErrorCode::DuplicateField | ErrorCode::BodyEncoding),
             "{err:?}"
         ),
     }

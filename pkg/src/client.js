@@ -9,10 +9,8 @@ import { OpenBodySigner, parseBillsResponse } from './api.js';
 import { call, jsonInput, snapshot, wellFormed } from './boundary.js';
 import { ChinaumsError } from './errors.js';
 
-const STEPS = {
-  query: { endpoint: 'query', path: BILLS_QUERY_PATH },
-  cancel: { endpoint: 'preauth-cancel', path: PREAUTH_CANCEL_PATH },
-};
+/** The path of each step the core decides. */
+const STEPS = { query: { path: BILLS_QUERY_PATH }, cancel: { path: PREAUTH_CANCEL_PATH } };
 
 /** What the options of a client may hold besides the core's: the host's functions. */
 function hostFunction(o, name, fallback) {
