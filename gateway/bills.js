@@ -256,8 +256,15 @@ function completion(bill, amount) {
 export class BillBook {
   #bills = new Map();
 
-  /** @param {Array<object>} fixtures added to (or replacing by billNo + billDate) the defaults */
-  constructor(fixtures = []) {
+  /** The gateway's clock (epoch ms, or null when it is broken), for the expiry of unpaid bills. */
+  #now;
+
+  /**
+   * @param {Array<object>} fixtures added to (or replacing by billNo + billDate) the defaults
+   * @param {{ now?: () => number | null }} options
+   */
+  constructor(fixtures = [], { now = () => null } = {}) {
+    this.#now = now;
     DEFAULT_BILLS.forEach((f, i) => this.#put(billFromFixture(f, `default bill ${i}`)));
     const seen = new Set();
     fixtures.forEach((f, i) => {
@@ -279,13 +286,13 @@ export class BillBook {
 
   /** Copies of every bill. */
   all() {
-    return [...this.#bills.values()].map(snapshot);
+    return [...this.#bills.values()].map((bill) => snapshot(this.#closeIfExpired(bill)));
   }
 
   /** A copy of one bill, or null. */
   get(billNo, billDate) {
     const bill = this.#bills.get(keyOf(billNo, billDate));
-    return bill === undefined ? null : snapshot(bill);
+    return bill === undefined ? null : snapshot(this.#closeIfExpired(bill));
   }
 
   /** Adds (or replaces) a bill while the gateway runs. */
@@ -302,12 +309,14 @@ export class BillBook {
   notificationFacts(billNo, billDate) {
     const bill = this.#bills.get(keyOf(billNo, billDate));
     if (bill === undefined) return null;
+    this.#closeIfExpired(bill);
     const capture = standingCapture(bill);
     return {
       mid: bill.mid,
       tid: bill.tid,
       instMid: bill.instMid,
       billNo: bill.billNo,
+      billQRCode: bill.billQRCode,
       billDate: bill.billDate,
       createTime: bill.createTime,
       billStatus: bill.billStatus,
@@ -535,8 +544,12 @@ export class BillBook {
     if (given !== null && this.#byQrCode(given) !== null) {
       return businessError(request, nowMs, 'DUP_ORDER', `the qrCodeId ${given} already belongs to a bill; leave it out to get a new one`);
     }
-    this.#qrCodeSerial += 1;
-    const qrCodeId = given ?? `${credential.msgSrcId ?? ''}QR${request.billDate.replaceAll('-', '')}${String(this.#qrCodeSerial).padStart(8, '0')}`;
+    let qrCodeId = given;
+    while (qrCodeId === null || (given === null && this.#byQrCode(qrCodeId) !== null)) {
+      // A made-up id skips any a merchant chose.
+      this.#qrCodeSerial += 1;
+      qrCodeId = `${credential.msgSrcId ?? ''}QR${request.billDate.replaceAll('-', '')}${String(this.#qrCodeSerial).padStart(8, '0')}`;
+    }
     const bill = {
       mid: request.mid,
       tid: request.tid,
@@ -635,8 +648,13 @@ export class BillBook {
         `bill ${bill.billNo} is a preauthorization: cancel its hold (bills/preauth-cancel) or reverse its capture (bills/preauthed-cancel) instead of refunding it`,
       );
     }
-    if (bill.payment.status !== 'TRADE_SUCCESS') {
-      return businessError(request, nowMs, 'OPERATION_NOT_ALLOWED', `the payment of bill ${bill.billNo} is ${bill.payment.status}; there is nothing to refund`);
+    if (bill.billStatus !== 'PAID' || bill.payment.status !== 'TRADE_SUCCESS') {
+      return businessError(
+        request,
+        nowMs,
+        'OPERATION_NOT_ALLOWED',
+        `bill ${bill.billNo} is ${bill.billStatus} (payment ${bill.payment.status}); only a PAID bill with some amount left can be refunded`,
+      );
     }
     const given = typeof request.refundOrderId === 'string' && request.refundOrderId !== '';
     const refundOrderId = given ? request.refundOrderId : `${credential.msgSrcId ?? ''}R${bill.billNo.slice(-16)}${bill.refunds.length + 1}`;
@@ -719,11 +737,15 @@ export class BillBook {
   /** The bill of a QR code id, for the cashier page: a copy, or null. */
   byQrCode(qrCodeId) {
     const bill = this.#byQrCode(qrCodeId);
-    return bill === null ? null : snapshot(bill);
+    return bill === null ? null : snapshot(this.#closeIfExpired(bill));
   }
 
-  /** An unpaid bill past its expireTime can no longer be paid: it is CLOSED. */
-  #closeIfExpired(bill, nowMs) {
-    if (bill.billStatus === 'UNPAID' && bill.expireTime !== null && parseDateTime(bill.expireTime) <= nowMs) bill.billStatus = 'CLOSED';
+  /**
+   * An unpaid bill past its expireTime can no longer be paid: it is CLOSED (checked whenever the
+   * bill is looked at, by a request or by `state`). Returns the bill.
+   */
+  #closeIfExpired(bill, nowMs = this.#now()) {
+    if (bill.billStatus === 'UNPAID' && bill.expireTime !== null && nowMs !== null && parseDateTime(bill.expireTime) <= nowMs) bill.billStatus = 'CLOSED';
+    return bill;
   }
 }

@@ -10,8 +10,8 @@ export interface GatewayCredential {
    */
   readonly msgSrcId?: string;
   /**
-   * Where to send a notification after each state change of this application's bills (a new
-   * bill, a payment, a void, a capture, a capture reversal, a refund, a close); a bill made with
+   * Where to send a notification after each state change of this application's bills (a
+   * payment, a void, a capture, a capture reversal, a refund, a close; not a bill's creation); a bill made with
    * its own `notifyUrl` is notified there instead. Comes with `communicationKey`.
    */
   readonly notifyUrl?: string;
@@ -69,7 +69,7 @@ export interface BillFixture {
   readonly targetSys?: string;
   /** Default `CREDIT_CARD`. */
   readonly cardAttr?: string;
-  /** Refunds to find with `bills/query` + `refundOrderId` (the emulator has no refund endpoint). */
+  /** Refunds to find with `bills/query` + `refundOrderId` (as bills/refund records them). */
   readonly refunds?: readonly RefundFixture[];
 }
 
@@ -230,7 +230,7 @@ export interface NotificationOutcome {
 
 /** The record of a finished notification (no keys, no body). */
 export interface NotificationRecord {
-  /** `notify()`, `pay()`, `cashier`, or the bills service whose state change caused it (`get-qrcode`, `preauth-cancel`, `refund`, …). */
+  /** `notify()`, `pay()`, `cashier`, or the bills service whose state change caused it (`preauth-cancel`, `refund`, `close-qrcode`, …). */
   readonly trigger: string;
   readonly url: string;
   readonly billNo: string;

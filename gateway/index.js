@@ -212,7 +212,7 @@ export async function startGateway(options = {}) {
     toleranceSeconds: positiveNumber(toleranceSeconds, 'toleranceSeconds'),
     tokenTtlSeconds: positiveNumber(tokenTtlSeconds, 'tokenTtlSeconds'),
   });
-  const book = new BillBook(loadFixtures(fixtures));
+  const book = new BillBook(loadFixtures(fixtures), { now: () => clockOrNull() });
   const faultQueue = new FaultQueue();
   faults.forEach((entry, i) => {
     if (entry === null || typeof entry !== 'object') throw new TypeError(`startGateway: faults[${i}] must be { fault, path?, times?, delayMs? }`);
@@ -284,6 +284,11 @@ export async function startGateway(options = {}) {
     return outcome;
   }
 
+  const tooLarge = () => ({
+    reply: jsonReply(413, { errCode: 'BAD_REQUEST', errMsg: `the body is larger than ${maxBodyBytes} bytes` }, { Connection: 'close' }),
+    errCode: 'BAD_REQUEST',
+  });
+
   /** The payer's cashier: the QR code's page, and its pay button. */
   async function cashier(req, path, target, nowMs) {
     if (path === CASHIER_QRCODE_PATH && req.method === 'GET') {
@@ -293,7 +298,10 @@ export async function startGateway(options = {}) {
     }
     if (path === CASHIER_PAY_PATH && req.method === 'POST') {
       const body = await readBody(req, maxBodyBytes);
-      const form = body.tooLarge ? null : formDecode(strictUtf8Text(body.bytes) ?? '%');
+      if (body.tooLarge) {
+        return tooLarge();
+      }
+      const form = formDecode(strictUtf8Text(body.bytes) ?? '%');
       const qrCodeId = new Map(form?.pairs ?? []).get('qrCodeId') ?? '';
       const bill = book.byQrCode(qrCodeId);
       if (bill === null) return { reply: reply(404, qrCodePage(null), HTML_TYPE), errCode: 'NO_BILL' };
@@ -348,7 +356,7 @@ export async function startGateway(options = {}) {
     }
     const body = await readBody(req, maxBodyBytes);
     if (body.tooLarge) {
-      return { reply: jsonReply(413, { errCode: 'BAD_REQUEST', errMsg: `the body is larger than ${maxBodyBytes} bytes` }, { Connection: 'close' }), errCode: 'BAD_REQUEST' };
+      return tooLarge();
     }
     const apiAnswer = route(body.bytes, req, nowMs);
     // The platform notifies payments and what becomes of them, not the creation of a bill.
@@ -378,6 +386,8 @@ export async function startGateway(options = {}) {
       return { status: 400, errCode: 'BAD_REQUEST', fault: null, applied: false };
     }
     const path = target.pathname;
+    // The record names the path as routed (dot segments resolved, an absolute-form target's).
+    entry.path = path;
     const fault = faultQueue.take(path);
     if (fault?.effect === 'answer') {
       req.resume();

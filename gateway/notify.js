@@ -51,7 +51,7 @@ export function notificationFields(facts, { communicationKey, signType, notifyId
     tid: facts.tid,
     instMid: facts.instMid,
     billNo: facts.billNo,
-    billQRCode: '',
+    billQRCode: facts.billQRCode ?? '',
     billDate: facts.billDate,
     createTime: facts.createTime,
     billStatus: facts.billStatus,
@@ -61,7 +61,8 @@ export function notificationFields(facts, { communicationKey, signType, notifyId
     ...(facts.authIdRespCd === null ? {} : { authIdRespCd: facts.authIdRespCd }),
     memo: '',
     notifyId,
-    billPayment: JSON.stringify(facts.billPayment),
+    // An unpaid (or closed unpaid) bill has no payment to report.
+    ...(facts.billPayment === undefined ? {} : { billPayment: JSON.stringify(facts.billPayment) }),
     signType,
   };
   for (const [name, value] of Object.entries(fields)) {

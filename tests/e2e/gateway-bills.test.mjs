@@ -21,6 +21,9 @@ const at = beijingTime(FIXED_MS);
 const NODE = CLIENTS[0];
 const run = (fn, options) => withGateway(NODE, fn, options);
 
+/** An ordinary payment whose bill was closed (its payment left as it was). */
+const CLOSED_PLAIN = Object.freeze({ mid, tid, billNo: '3194202501020304058888', billDate: '2025-01-02', merOrderId: '31942025010203040588880', totalAmount: 500, preauth: false, billStatus: 'CLOSED' });
+
 let serial = 9000;
 /** A bill the merchant has not created yet. */
 const newBill = () => ({ mid, tid, instMid: 'QRPAYDEFAULT', billNo: `${MSG_SRC_ID}${at.compact}${(serial += 1)}`, billDate: at.date });
@@ -56,6 +59,14 @@ describe('bills/get-qrcode and the payer', () => {
       // A bill number is used once per date.
       const again = (await post(GET_QRCODE, body({ ...bill, totalAmount: 100 }))).json;
       assert.equal(again.errCode, 'DUP_ORDER');
+      // A merchant's own qrCodeId is unique too, and made-up ones step around it.
+      const next = answer.qrCodeId.replace(/\d{8}$/, (n) => String(Number(n) + 1).padStart(8, '0'));
+      const chosen = (await post(GET_QRCODE, body({ ...newBill(), totalAmount: 100, qrCodeId: next }))).json;
+      assert.equal(chosen.qrCodeId, next);
+      assert.equal((await post(GET_QRCODE, body({ ...newBill(), totalAmount: 100, qrCodeId: next }))).json.errCode, 'DUP_ORDER');
+      const madeUp = (await post(GET_QRCODE, body({ ...newBill(), totalAmount: 100 }))).json;
+      assert.notEqual(madeUp.qrCodeId, next);
+      assert.equal(new Set(gateway.state.bills().map((b) => b.qrCodeId).filter(Boolean)).size, 3);
     }));
 
   test('get-qrcode checks its fields: whole fen, flags, goods, URLs, times, the source id, nothing unknown', () =>
@@ -115,8 +126,13 @@ describe('bills/get-qrcode and the payer', () => {
     const clock = manualClock();
     return run(
       async ({ gateway, post }) => {
-        const { bill } = await create(post, { expireTime: beijingTime(FIXED_MS + 600_000).dateTime });
+        const { bill, answer } = await create(post, { expireTime: beijingTime(FIXED_MS + 600_000).dateTime });
         clock.advance(601);
+        // Seen as closed wherever it is looked at, before any request touches it.
+        assert.equal(gateway.state.bill(bill.billNo, bill.billDate).billStatus, 'CLOSED');
+        const page = await (await fetch(answer.billQRCode)).text();
+        assert.match(page, /<strong>CLOSED<\/strong>/);
+        assert.doesNotMatch(page, /<form/);
         await assert.rejects(gateway.pay(bill), /is CLOSED/);
         assert.equal(gateway.state.bill(bill.billNo, bill.billDate).billStatus, 'CLOSED');
       },
@@ -169,6 +185,15 @@ describe('bills/get-qrcode and the payer', () => {
           assert.equal(paid.billStatus, 'PAID');
           assert.equal(paid.acknowledged, true);
           assert.ok(received.some((text) => new URLSearchParams(text).get('billNo') === bill.billNo && new URLSearchParams(text).get('billStatus') === 'PAID'));
+          // An unpaid bill closed: notified too, without a billPayment (it has none).
+          const unpaid = await create(post, { notifyUrl: receiverUrl });
+          await post(CLOSE_QRCODE, body({ mid, tid, instMid: 'QRPAYDEFAULT', qrCodeId: unpaid.answer.qrCodeId }));
+          const closed = (await gateway.idle()).find((r) => r.trigger === 'close-qrcode');
+          assert.equal(closed.acknowledged, true, closed.error);
+          const sent = new URLSearchParams(received.at(-1));
+          assert.equal(sent.get('billStatus'), 'CLOSED');
+          assert.equal(sent.get('billQRCode'), unpaid.answer.billQRCode);
+          assert.equal(sent.has('billPayment'), false);
         },
         { gateway: { credentials: [{ ...APP, msgSrcId: MSG_SRC_ID, notifyUrl: 'http://127.0.0.1:1/unused', communicationKey: 'fictional0communication0key0001' }] } },
       );
@@ -235,17 +260,23 @@ describe('bills/close-qrcode and bills/refund', () => {
       assert.deepEqual(gateway.state.bill(bill.billNo, bill.billDate).refunds.map((r) => r.refundAmount), [600, 1500]);
     }));
 
-  test('refund refuses a preauthorization (cancel or reverse it instead) and checks its fields', () =>
-    run(async ({ post }) => {
-      const { billNo, billDate } = BILL_1;
-      const held = (await post(REFUND, body({ mid, tid, instMid: 'QRPAYDEFAULT', billNo, billDate, refundAmount: 100, refundOrderId: `${MSG_SRC_ID}R9` }))).json;
-      assert.equal(held.errCode, 'OPERATION_NOT_ALLOWED');
-      assert.match(held.errMsg, /is a preauthorization: cancel its hold/);
-      const { json } = await post(REFUND, body({ ...newBill(), refundAmount: '-5', refundOrderId: 'X1' }));
-      assert.equal(json.errCode, 'BAD_REQUEST');
-      assert.match(json.errMsg, /refundAmount must be a positive whole number of fen/);
-      assert.match(json.errMsg, /refundOrderId must start with the source id 3194/);
-    }));
+  test('refund refuses a preauthorization (cancel or reverse it instead), a bill that is not PAID, and checks its fields', () =>
+    run(
+      async ({ post }) => {
+        const closed = (await post(REFUND, body({ mid, tid, instMid: 'QRPAYDEFAULT', billNo: CLOSED_PLAIN.billNo, billDate: CLOSED_PLAIN.billDate, refundAmount: 100, refundOrderId: `${MSG_SRC_ID}R8` }))).json;
+        assert.equal(closed.errCode, 'OPERATION_NOT_ALLOWED');
+        assert.match(closed.errMsg, /is CLOSED .*only a PAID bill/);
+        const { billNo, billDate } = BILL_1;
+        const held = (await post(REFUND, body({ mid, tid, instMid: 'QRPAYDEFAULT', billNo, billDate, refundAmount: 100, refundOrderId: `${MSG_SRC_ID}R9` }))).json;
+        assert.equal(held.errCode, 'OPERATION_NOT_ALLOWED');
+        assert.match(held.errMsg, /is a preauthorization: cancel its hold/);
+        const { json } = await post(REFUND, body({ ...newBill(), refundAmount: '-5', refundOrderId: 'X1' }));
+        assert.equal(json.errCode, 'BAD_REQUEST');
+        assert.match(json.errMsg, /refundAmount must be a positive whole number of fen/);
+        assert.match(json.errMsg, /refundOrderId must start with the source id 3194/);
+      },
+      { gateway: { fixtures: [CLOSED_PLAIN] } },
+    ));
 });
 
 describe('faults for recovery', () => {
@@ -322,6 +353,10 @@ describe('faults for recovery', () => {
       assert.throws(() => gateway.inject('answer-gone'), /unknown fault "answer-gone"; use token-refusal or non-json-401 or unavailable or reset or answer-lost or answer-late/);
       await assert.rejects(fetch(`${gateway.url}/`), TypeError);
       assert.deepEqual(gateway.state.requests().map((r) => [r.method, r.path, r.status, r.fault]), [['GET', '/', null, 'reset']]);
+      // Records name the path as routed.
+      await fetch(`${gateway.url}/v1/netpay/bills/x/../query`, { method: 'POST', body: '{}' });
+      assert.equal(gateway.state.requests().at(-1).path, QUERY_PATH);
+      assert.equal((await fetch(`${gateway.url}/cashier/qrcode/pay`, { method: 'POST', body: 'x'.repeat(70_000) })).status, 413);
     } finally {
       await gateway.close();
     }
