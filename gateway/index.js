@@ -30,6 +30,8 @@
 //        rules, INVALID_MSGSRC, NO_BILL, NO_ORDER, INVALID_ORDER, OPERATION_NOT_ALLOWED,
 //        DUP_ORDER), as the platform answers them with errCode/errMsg;
 //   302  an accepted OPEN-FORM-PARAM request, to the cashier;
+//   200 / 404 / 409  the payer's cashier pages (HTML): shown or paid, an unknown QR code, a
+//        bill that cannot be paid (already paid, closed, expired);
 //   404 / 405  NO_SERVICE for other paths (an unknown bills/<service> among them) and
 //        methods; 413 for bodies over maxBodyBytes.
 // Every answer's Date header and responseTimestamp follow the gateway's clock (now +
