@@ -326,5 +326,3 @@ export function verifyResponseSignature(options) {
   }
   return call(() => core.verify_response_signature(...withBody(o)));
 }
-
-export { ChinaumsClient } from './client.js';

@@ -6,6 +6,7 @@
 import { initAsync } from './state.js';
 
 export * from './api.js';
+export { ChinaumsClient } from './client.js';
 
 /**
  * Loads the wasm module; call it before anything else. Idempotent: concurrent calls share one

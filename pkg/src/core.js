@@ -6,6 +6,7 @@ import { ChinaumsError } from './errors.js';
 import { initAsync, isInitialized } from './state.js';
 
 export * from './api.js';
+export { ChinaumsClient } from './client.js';
 
 /**
  * Initializes from `source`: a compiled WebAssembly.Module (the only choice in workerd, which

@@ -7,6 +7,7 @@ import { initFromModuleSync } from './state.js';
 initFromModuleSync(readFileSync(new URL('../dist/chinaums_open_bg.wasm', import.meta.url)));
 
 export * from './api.js';
+export { ChinaumsClient } from './client.js';
 
 /** Already initialized in Node; kept so that universal code can always `await init()`. */
 export async function init() {}

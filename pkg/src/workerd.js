@@ -10,6 +10,7 @@ import { initFromModuleSync } from './state.js';
 initFromModuleSync(wasmModule);
 
 export * from './api.js';
+export { ChinaumsClient } from './client.js';
 
 /** Already initialized in workerd; kept so that universal code can always `await init()`. */
 export async function init() {}
