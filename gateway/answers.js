@@ -60,6 +60,11 @@ export function ruleFailure(request, nowMs, { problems, prefixProblems }) {
   return null;
 }
 
+/** The members every SUCCESS answer starts with: the envelope and the echoed msgId/srcReserve. */
+export function successEnvelope(request, nowMs) {
+  return { errCode: 'SUCCESS', errMsg: '', responseTimestamp: beijingDateTime(nowMs), msgId: echo(request, 'msgId'), srcReserve: echo(request, 'srcReserve') };
+}
+
 /**
  * A SUCCESS answer about one bill: the envelope, the echoed msgId/srcReserve, the bill's
  * identifiers and status, then `members` (billPayment and what else the endpoint reports).
@@ -68,11 +73,7 @@ export function billAnswer(request, nowMs, bill, members) {
   return {
     status: 200,
     body: {
-      errCode: 'SUCCESS',
-      errMsg: '',
-      responseTimestamp: beijingDateTime(nowMs),
-      msgId: echo(request, 'msgId'),
-      srcReserve: echo(request, 'srcReserve'),
+      ...successEnvelope(request, nowMs),
       mid: bill.mid,
       tid: bill.tid,
       instMid: bill.instMid,

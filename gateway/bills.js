@@ -24,7 +24,7 @@
 // frozen. close-qrcode closes an unpaid bill (CLOSED); bills/refund refunds a paid ordinary
 // bill in one or more parts, and the bill is REFUND once nothing is left to refund.
 
-import { billAnswer, businessError, echo, paymentView, ruleFailure } from './answers.js';
+import { billAnswer, businessError, echo, paymentView, ruleFailure, successEnvelope } from './answers.js';
 import {
   amountFen,
   checkBody,
@@ -337,6 +337,14 @@ export class BillBook {
     return bill.mid === request.mid && bill.tid === request.tid && bill.instMid === request.instMid;
   }
 
+  /** Checks a body against its table and finds the bill it names: `{ bill }`, or `{ refusal }` to answer with. */
+  #checkedBill(fields, request, credential, nowMs) {
+    const failed = ruleFailure(request, nowMs, checkBody(fields, request, credential));
+    if (failed !== null) return { refusal: failed };
+    const bill = this.#find(request);
+    return bill === null ? { refusal: this.#noBill(request, nowMs) } : { bill };
+  }
+
   #noBill(request, nowMs) {
     return businessError(request, nowMs, 'NO_BILL', `no bill ${request.billNo} of ${request.billDate} for this mid, tid and instMid`);
   }
@@ -352,10 +360,8 @@ export class BillBook {
 
   /** `POST /v1/netpay/bills/preauth-cancel` (void the hold) with a parsed JSON body: `{ status, body, changed? }`. */
   preauthCancel(request, credential, nowMs) {
-    const failed = ruleFailure(request, nowMs, checkBody(PREAUTH_CANCEL_FIELDS, request, credential));
-    if (failed !== null) return failed;
-    const bill = this.#find(request);
-    if (bill === null) return this.#noBill(request, nowMs);
+    const { bill, refusal } = this.#checkedBill(PREAUTH_CANCEL_FIELDS, request, credential, nowMs);
+    if (refusal) return refusal;
     if (bill.payment?.merOrderId !== request.merOrderId) {
       const why = bill.payment === null ? ` (it is ${bill.billStatus}: nobody has paid it)` : '';
       return businessError(request, nowMs, 'NO_ORDER', `bill ${bill.billNo} has no payment with merOrderId ${request.merOrderId}${why}`);
@@ -410,10 +416,8 @@ export class BillBook {
 
   /** `POST /v1/netpay/bills/preauthed` (capture a frozen preauth): `{ status, body, changed? }`. */
   preauthed(request, credential, nowMs) {
-    const failed = ruleFailure(request, nowMs, checkBody(PREAUTHED_FIELDS, request, credential));
-    if (failed !== null) return failed;
-    const bill = this.#find(request);
-    if (bill === null) return this.#noBill(request, nowMs);
+    const { bill, refusal } = this.#checkedBill(PREAUTHED_FIELDS, request, credential, nowMs);
+    if (refusal) return refusal;
     if (!bill.preauth) {
       return businessError(request, nowMs, 'OPERATION_NOT_ALLOWED', `bill ${bill.billNo} is an ordinary payment, not a preauthorization; there is nothing to capture`);
     }
@@ -500,10 +504,8 @@ export class BillBook {
 
   /** `POST /v1/netpay/bills/query` with a parsed JSON body: `{ status, body }`. */
   query(request, credential, nowMs) {
-    const failed = ruleFailure(request, nowMs, checkBody(BILLS_QUERY_FIELDS, request, credential));
-    if (failed !== null) return failed;
-    const bill = this.#find(request);
-    if (bill === null) return this.#noBill(request, nowMs);
+    const { bill, refusal } = this.#checkedBill(BILLS_QUERY_FIELDS, request, credential, nowMs);
+    if (refusal) return refusal;
     this.#closeIfExpired(bill, nowMs);
     // Query responses carry amounts as JSON numbers, as the clients that read them show
     // (PROTOCOL.md §7.2); the cancel response keeps the sample's strings. Both are valid input
@@ -576,11 +578,7 @@ export class BillBook {
       status: 200,
       changed: bill,
       body: {
-        errCode: 'SUCCESS',
-        errMsg: '',
-        responseTimestamp: beijingDateTime(nowMs),
-        msgId: echo(request, 'msgId'),
-        srcReserve: echo(request, 'srcReserve'),
+        ...successEnvelope(request, nowMs),
         mid: bill.mid,
         tid: bill.tid,
         instMid: bill.instMid,
@@ -612,11 +610,7 @@ export class BillBook {
       status: 200,
       ...(changed ? { changed: bill } : {}),
       body: {
-        errCode: 'SUCCESS',
-        errMsg: '',
-        responseTimestamp: beijingDateTime(nowMs),
-        msgId: echo(request, 'msgId'),
-        srcReserve: echo(request, 'srcReserve'),
+        ...successEnvelope(request, nowMs),
         mid: bill.mid,
         tid: bill.tid,
         instMid: bill.instMid,
@@ -633,10 +627,8 @@ export class BillBook {
    * bill. `{ status, body, changed? }`.
    */
   refund(request, credential, nowMs) {
-    const failed = ruleFailure(request, nowMs, checkBody(REFUND_FIELDS, request, credential));
-    if (failed !== null) return failed;
-    const bill = this.#find(request);
-    if (bill === null) return this.#noBill(request, nowMs);
+    const { bill, refusal } = this.#checkedBill(REFUND_FIELDS, request, credential, nowMs);
+    if (refusal) return refusal;
     if (bill.payment === null) {
       return businessError(request, nowMs, 'OPERATION_NOT_ALLOWED', `bill ${bill.billNo} is ${bill.billStatus}: nobody paid it, so there is nothing to refund`);
     }

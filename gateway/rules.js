@@ -35,14 +35,12 @@ const SHARED = Object.freeze({
   srcReserve: field('srcReserve', { max: 255 }),
 });
 
+/** The rows that open every table naming one bill: the request's time, the merchant, the bill. */
+const BILL_HEAD = Object.freeze([SHARED.requestTimestamp, SHARED.mid, SHARED.tid, SHARED.instMid, SHARED.billNo, SHARED.billDate]);
+
 /** `POST /v1/netpay/bills/preauth-cancel`: the seed's table, in its order. */
 export const PREAUTH_CANCEL_FIELDS = Object.freeze([
-  SHARED.requestTimestamp,
-  SHARED.mid,
-  SHARED.tid,
-  SHARED.instMid,
-  SHARED.billNo,
-  SHARED.billDate,
+  ...BILL_HEAD,
   field('merOrderId', { required: true, max: 32, prefixed: true }),
   SHARED.authIdRespCd,
   SHARED.msgId,
@@ -59,12 +57,7 @@ export const PREAUTH_CANCEL_FIELDS = Object.freeze([
  * optional look-ups of one refund (`refundOrderId`) or one preauth completion (`authedOrderId`).
  */
 export const BILLS_QUERY_FIELDS = Object.freeze([
-  SHARED.requestTimestamp,
-  SHARED.mid,
-  SHARED.tid,
-  SHARED.instMid,
-  SHARED.billNo,
-  SHARED.billDate,
+  ...BILL_HEAD,
   field('refundOrderId', { max: 32, prefixed: true }),
   field('authedOrderId', { max: 32, prefixed: true }),
   SHARED.msgId,
@@ -76,12 +69,7 @@ export const BILLS_QUERY_FIELDS = Object.freeze([
  * order id for the completion and the amount to capture. `authedDesc` has no known limit.
  */
 export const PREAUTHED_FIELDS = Object.freeze([
-  SHARED.requestTimestamp,
-  SHARED.mid,
-  SHARED.tid,
-  SHARED.instMid,
-  SHARED.billNo,
-  SHARED.billDate,
+  ...BILL_HEAD,
   field('authedOrderId', { required: true, max: 32, prefixed: true }),
   SHARED.authIdRespCd,
   field('totalAmount', { required: true, amount: true }),
@@ -170,12 +158,7 @@ export const CLOSE_QRCODE_FIELDS = Object.freeze([
  * refund must be findable with bills/query.
  */
 export const REFUND_FIELDS = Object.freeze([
-  SHARED.requestTimestamp,
-  SHARED.mid,
-  SHARED.tid,
-  SHARED.instMid,
-  SHARED.billNo,
-  SHARED.billDate,
+  ...BILL_HEAD,
   field('refundAmount', { required: true, amount: true }),
   SHARED.msgId,
   SHARED.srcReserve,

@@ -73,8 +73,8 @@ export class ChinaumsClient {
     let recovery;
     try {
       const cancel = jsonInput(input);
-      // A bad input is refused before anything is sent.
-      this.#prepare(PREAUTH_CANCEL_PATH, cancel);
+      // A bad input is refused before anything is sent (built to check it, not signed).
+      this.#built(PREAUTH_CANCEL_PATH, cancel, this.#now());
       const inputs = { query: { json: call(() => core.recovery_query_input(cancel.json)), unencodable: [] }, cancel };
       recovery = call(() => new core.Recovery(this.#retry));
       let decision = call(() => recovery.start());
@@ -116,11 +116,13 @@ export class ChinaumsClient {
     return { appId: this.appId, timeoutMs: this.#timeoutMs };
   }
 
+  #built(path, prepared, now) {
+    return call(() => core.build_at(path, prepared.json, prepared.unencodable, { ...this.#build, now }));
+  }
+
   #prepare(path, prepared) {
     const now = this.#now();
-    const options = { ...this.#build, now };
-    const built = call(() => core.build_at(path, prepared.json, prepared.unencodable, options));
-    return this.#signer.signRequest(built, { now, clockOffsetMs: this.#build.clockOffsetMs });
+    return this.#signer.signRequest(this.#built(path, prepared, now), { now, clockOffsetMs: this.#build.clockOffsetMs });
   }
 
   async #send(request) {
