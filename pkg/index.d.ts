@@ -1,65 +1,226 @@
-// Types for every entry of chinaums-open (node, workerd, browser and core share one API).
+// Types of chinaums-open (every entry — node, workerd, browser, core — has this API). The types
+// of each bills operation (its exact input and response), the error codes and the `bills`
+// namespace are generated from the library's tables into generated.d.ts; this file declares the
+// functions and classes around them.
 
-/** Stable error codes carried by {@link ChinaumsError.code}. */
-export type ChinaumsErrorCode =
-  | 'ERR_FIELD_REQUIRED'
-  | 'ERR_FIELD_LENGTH'
-  | 'ERR_FIELD_FORMAT'
-  | 'ERR_FIELD_TYPE'
-  | 'ERR_FIELD_PREFIX'
-  | 'ERR_UNKNOWN_FIELD'
-  | 'ERR_DUPLICATE_FIELD'
-  | 'ERR_INVALID_JSON'
-  | 'ERR_BODY_ENCODING'
-  | 'ERR_BODY_TOO_LARGE'
-  | 'ERR_AUTH_HEADER'
-  | 'ERR_HEADER_TOO_LARGE'
-  | 'ERR_SIGNATURE_MISMATCH'
-  | 'ERR_TIMESTAMP_SKEW'
-  | 'ERR_INVALID_RESPONSE'
-  | 'ERR_RANDOM_UNAVAILABLE'
-  /** A bug in this library (an internal invariant did not hold): please report it. */
-  | 'ERR_INTERNAL'
-  | 'ERR_PLATFORM'
-  | 'ERR_TOKEN_EXPIRED'
-  /** The host's fetch failed or timed out: the request may or may not have been applied. */
-  | 'ERR_NETWORK'
-  | 'ERR_NOT_INITIALIZED'
-  | 'ERR_SIGNER_FREED';
+import type { Bills, BillsResponse, ChinaumsErrorCode, ClientBills, JsonValue, OperationName, PreauthCancelInput } from './generated.js';
+
+export * from './generated.js';
+
+// Errors --------------------------------------------------------------------------------------
 
 /** One problem found in an input. */
 export interface Issue {
-  /** The field concerned, or null for the input as a whole. */
+  /** The field concerned (`goods[0].price` for a nested one), or null for the input as a whole. */
   readonly field: string | null;
   readonly code: ChinaumsErrorCode;
   /** What to fix. */
   readonly message: string;
 }
 
-/** The only error class the package throws for bad input. Messages never contain keys. */
+/** The only error class the package throws. Messages never contain keys or signatures. */
 export declare class ChinaumsError extends Error {
-  constructor(
-    code: ChinaumsErrorCode,
-    message: string,
-    details?: { field?: string | null; issues?: Issue[]; platformCode?: string | null },
-  );
+  constructor(code: ChinaumsErrorCode, message: string, details?: { field?: string | null; issues?: Issue[]; platformCode?: string | null; platformMessage?: string | null; cause?: unknown });
   readonly name: 'ChinaumsError';
   readonly code: ChinaumsErrorCode;
   /** The field or argument concerned, or null. */
   readonly field: string | null;
   /** Every problem found, for validation failures; empty otherwise. */
   readonly issues: Issue[];
-  /** The platform's own errCode for `ERR_PLATFORM` (e.g. a refused token request); null otherwise. */
+  /** `ERR_PLATFORM`: the platform's own `errCode` (null when it sent none); null otherwise. */
   readonly platformCode: string | null;
+  /** `ERR_PLATFORM`: the platform's whole `errMsg` (or the start of a body that was not JSON). */
+  readonly platformMessage: string | null;
+  /** `ERR_PLATFORM` from a client: the HTTP status. */
+  readonly status?: number;
+  /** `ERR_PLATFORM` from a client: the parsed response, when it was JSON. */
+  readonly response?: BillsResponse | null;
+  /** `ERR_PLATFORM` and `ERR_NETWORK` from a client: the request sent, its Signature redacted. */
+  readonly request?: PreparedRequest;
   /** {@link ChinaumsClient.cancelPreauth}: the requests sent before it failed. */
   readonly attempts?: RecoveryAttempt[];
 }
 
+// Shared shapes -----------------------------------------------------------------------------
+
 /** A body: the exact text (sent as UTF-8) or the exact bytes. */
 export type Body = string | Uint8Array | ArrayBuffer | ArrayBufferView;
-
+/** Text received: a string, or its UTF-8 bytes (which are checked, never guessed). */
+export type ResponseText = string | Uint8Array | ArrayBuffer | ArrayBufferView;
 /** Epoch milliseconds (for example `Date.now()`) or a Date. */
 export type Instant = number | Date;
+export type Environment = 'test' | 'production';
+export type ContentType = 'application/json' | 'application/json; charset=utf-8';
+
+export interface Credentials {
+  readonly appId: string;
+  /** Server-side only. Used as the UTF-8 bytes of its text. */
+  readonly appKey: string;
+}
+
+export interface BodyLimit {
+  /** Largest body, input or response accepted, in bytes (default `constants.DEFAULT_MAX_BODY_BYTES`, 1 MiB); larger ones fail with `ERR_BODY_TOO_LARGE` before they are copied. */
+  readonly maxBodyBytes?: number;
+}
+
+/**
+ * The clock used when a timestamp is not given: `now` (default `Date.now()`, read per call)
+ * plus `clockOffsetMs` (see {@link clockOffsetFromResponse}).
+ */
+export interface ClockOptions {
+  readonly now?: Instant;
+  /** The gateway's clock minus the host's, in milliseconds. */
+  readonly clockOffsetMs?: number;
+}
+
+export interface HeaderInputs extends ClockOptions {
+  /** `yyyyMMddHHmmss` Beijing time; the current time when absent. */
+  readonly timestamp?: string;
+  /** 32 lowercase hex characters from the CSPRNG when absent. */
+  readonly nonce?: string;
+}
+
+/** Where requests go: `env` (`'test'` or `'production'`), or a `baseUrl` (a local gateway), which wins. One is required. */
+export type Destination = { readonly env: Environment; readonly baseUrl?: string } | { readonly env?: Environment; readonly baseUrl: string };
+
+export interface CheckOptions extends BodyLimit {
+  /** Your 4-character source id: `billNo` and your order ids must start with it. */
+  readonly msgSrcId?: string;
+  /** Keep members the table does not define (fields the platform added later) instead of refusing them. */
+  readonly allowUnknownFields?: boolean;
+}
+
+export interface ValidateOptions extends CheckOptions {
+  /** Check the input as `build` uses it, defaults filled (default true); false checks a body as it will be sent. */
+  readonly applyDefaults?: boolean;
+}
+
+export type BuildOptions = Destination & ClockOptions & CheckOptions & { readonly contentType?: ContentType };
+
+/** The credentials, or a signer that holds them (its key processed once for many requests). */
+export type SigningKey = (Credentials & { readonly signer?: never }) | { readonly signer: OpenBodySigner; readonly appId?: never; readonly appKey?: never };
+
+export type SignOptions = BuildOptions & HeaderInputs & SigningKey;
+
+/** What `fetch` needs: `fetch(r.url, { method: r.method, headers: r.headers, body: r.body })`. */
+export interface PreparedRequest {
+  readonly method: 'POST';
+  readonly url: string;
+  readonly headers: { readonly 'Content-Type': ContentType; readonly Authorization?: string };
+  /** The exact text to send: its UTF-8 bytes are what was (or will be) signed. */
+  readonly body: string;
+}
+
+export interface SignedRequest extends PreparedRequest {
+  readonly headers: { readonly 'Content-Type': ContentType; readonly Authorization: string };
+}
+
+export interface Validation {
+  readonly ok: boolean;
+  readonly issues: Issue[];
+}
+
+// Bills operations --------------------------------------------------------------------------
+
+export type FieldFormat = 'text' | 'date-time' | 'date' | 'amount' | 'amount-or-zero' | 'flag' | 'url' | 'digits' | 'one-of' | 'items' | 'object';
+
+/** One field of an operation's table (for forms and documentation). */
+export interface FieldInfo {
+  readonly name: string;
+  readonly label: { readonly zh: string; readonly en: string };
+  readonly format: FieldFormat;
+  readonly required: boolean;
+  readonly maxLength: number | null;
+  readonly example: JsonValue;
+  /** Where the field comes from: the platform's page, its sample, or which public client. */
+  readonly source: string;
+  /** What fills it when absent (the request time, or a constant). */
+  readonly default?: string;
+  /** Must start with your msgSrcId. */
+  readonly msgSrcIdPrefix?: true;
+  /** `one-of`: the allowed words. */
+  readonly values?: readonly string[];
+  /** `items`: the formats of the items' known members. */
+  readonly items?: { readonly [member: string]: 'text' | 'amount' | 'amount-or-zero' | 'count' };
+}
+
+export interface PreviewOptions extends ClockOptions, CheckOptions {
+  readonly env?: Environment;
+  readonly baseUrl?: string;
+  /** The appId the server signs with (public; shown in the header). No key is taken. */
+  readonly appId: string;
+  /** The nonce shown; a fresh one when absent. The server signs with its own. */
+  readonly nonce?: string;
+  readonly contentType?: ContentType;
+}
+
+interface PreviewHeader {
+  /** `OPEN-BODY-SIG AppId="…", Timestamp="…", Nonce="…", Signature="<computed by the server>"`. */
+  readonly authorization: string;
+  /** `yyyyMMddHHmmss`, Beijing time of `now`. */
+  readonly timestamp: string;
+  readonly nonce: string;
+}
+
+/** A valid input: exactly what the server will build, and the public parts of its signature. */
+export interface Preview extends PreviewHeader {
+  readonly ok: true;
+  readonly issues: readonly [];
+  readonly request: PreparedRequest;
+  /** The body's exact UTF-8 bytes. */
+  readonly bodyBytes: Uint8Array;
+  /** Lowercase hex SHA-256 of `bodyBytes`. */
+  readonly bodyDigest: string;
+  /** A shell-quoted curl command sending exactly this body, the signature left out. */
+  readonly curl: string;
+}
+
+/** An invalid input: what to fix; nothing is built. */
+export interface InvalidPreview extends PreviewHeader {
+  readonly ok: false;
+  readonly issues: Issue[];
+  readonly request: null;
+  readonly bodyBytes: null;
+  readonly bodyDigest: null;
+  readonly curl: null;
+}
+
+/** One bills operation, from its table. */
+export interface Operation<Input, Response extends BillsResponse> {
+  /** `preauthCancel`, … */
+  readonly name: OperationName;
+  /** The last path segment, `preauth-cancel`. */
+  readonly endpoint: string;
+  /** `/v1/netpay/bills/preauth-cancel` */
+  readonly path: string;
+  readonly summary: { readonly zh: string; readonly en: string };
+  /** Fields of which at least one must be given (for most operations, none). */
+  readonly oneOf: readonly string[];
+  /** The table: every field in the order the body is written. */
+  readonly fields: readonly FieldInfo[];
+  /** Every problem with an input (an object, or untyped JSON text or bytes); never throws for a bad input. */
+  validate(input: Input | string | Uint8Array | ArrayBuffer | ArrayBufferView, options?: ValidateOptions): Validation;
+  /** Validates, fills the defaults and writes the exact body: the request to sign and send. */
+  build(input: Input, options: BuildOptions): PreparedRequest;
+  /** Validates, builds and signs in one call: the request to send. */
+  sign(input: Input, options: SignOptions): SignedRequest;
+  /** What a server will send for the input, without a key (admin panels). Throws only for bad options. */
+  preview(input: Input, options: PreviewOptions): Preview | InvalidPreview;
+  /** The response, read leniently: unknown members kept, amounts as integer fen. */
+  parseResponse(text: ResponseText, options?: BodyLimit): Response;
+}
+
+/** Every bills operation: `bills.preauthCancel.sign(input, options)`, `bills.query.parseResponse(text)`, … */
+export declare const bills: Bills;
+
+/**
+ * A request to any other versioned path (`/v1/netpay/…`, `/v2/…`) or bills service name, the
+ * body written exactly (members in order, numbers as written) with `requestTimestamp` filled;
+ * a path that has a table is validated by it. The untyped escape hatch: prefer `bills.*`.
+ */
+export declare function buildRequest(path: string, body: { readonly [member: string]: JsonValue | undefined } | string | Uint8Array, options: BuildOptions): PreparedRequest;
+
+// OPEN-BODY-SIG --------------------------------------------------------------------------------
 
 export interface SignResult {
   /** The full `Authorization` header value. */
@@ -73,88 +234,34 @@ export interface SignResult {
   readonly nonce: string;
 }
 
-export interface Credentials {
-  readonly appId: string;
-  /** Server-side only. Used as the UTF-8 bytes of its text. */
-  readonly appKey: string;
-}
-
-export interface BodyLimit {
-  /**
-   * Largest body, JSON input or response text accepted, in bytes: a whole number from 0 to
-   * 2^30, default {@link DEFAULT_MAX_BODY_BYTES} (1 MiB). Larger ones fail with
-   * `ERR_BODY_TOO_LARGE` before they are copied into wasm memory.
-   */
-  readonly maxBodyBytes?: number;
-}
-
-/**
- * The clock used when a timestamp is not given: `now` (default `Date.now()`, read per call)
- * plus `clockOffsetMs` (see {@link clockOffsetFromResponse}), so that a host with a skewed clock
- * still signs timestamps the gateway accepts.
- */
-export interface ClockOptions {
-  readonly now?: Instant;
-  /** The gateway's clock minus the host's, in milliseconds. */
-  readonly clockOffsetMs?: number;
-}
-
-export interface HeaderInputs extends ClockOptions {
-  /** `yyyyMMddHHmmss` Beijing time; the current time (`now` + `clockOffsetMs`) when absent. */
-  readonly timestamp?: string;
-  /** The current CSPRNG's 32 lowercase hex characters when absent. */
-  readonly nonce?: string;
-}
-
-export interface SignOpenBodyOptions extends Credentials, HeaderInputs, BodyLimit {
-  readonly body: Body;
-}
-
-export declare function signOpenBody(options: SignOpenBodyOptions): SignResult;
-
 declare global {
   interface SymbolConstructor {
-    /**
-     * Declared here as well (as @types/node does) so that these types compile in projects whose
-     * `lib` lacks `esnext.disposable`; identical to the standard declaration where it has it.
-     */
+    /** Declared here as well (as @types/node does) for projects whose `lib` lacks `esnext.disposable`. */
     readonly dispose: unique symbol;
   }
 }
 
-/**
- * Signs many bodies for one appId; the key is processed once. The key state lives in wasm
- * memory until {@link OpenBodySigner.free} (or, failing that, garbage collection) wipes it.
- */
+type HeaderBag = Readonly<Record<string, string>> | { forEach(callback: (value: string, name: string) => void): void };
+
+/** Signs many bodies for one appId; the key is processed once, here, and kept only in wasm memory. */
 export declare class OpenBodySigner {
   constructor(credentials: Credentials & BodyLimit);
   readonly appId: string;
-  /** Throws `ERR_SIGNER_FREED` after {@link OpenBodySigner.free}. */
+  /** The header for exact body bytes (a string is sent as its UTF-8). */
   sign(body: Body, options?: HeaderInputs): SignResult;
-  /** The request with `headers.Authorization` added; the body is untouched (see {@link signRequest}). */
-  signRequest<R extends { readonly body: Body; readonly headers?: Readonly<Record<string, string>> }>(
-    request: R,
-    options?: HeaderInputs,
-  ): R & { readonly headers: Readonly<Record<string, string>> & { readonly Authorization: string } };
-  /**
-   * Wipes and releases the key state now. Idempotent. Without it, a FinalizationRegistry does
-   * the same when the signer is garbage-collected, at a time the host decides.
-   */
+  /** The request with its headers (an object or a Headers) and a new `Authorization`. */
+  signRequest<R extends { readonly body: Body; readonly headers?: HeaderBag }>(request: R, options?: HeaderInputs): Omit<R, 'headers'> & { readonly headers: Readonly<Record<string, string>> & { readonly Authorization: string } };
+  /** Wipes and releases the key state now rather than at garbage collection. */
   free(): void;
   [Symbol.dispose](): void;
   toJSON(): { appId: string };
 }
 
-export interface VerifyOpenBodyOptions extends ClockOptions, BodyLimit {
-  readonly authorization: string;
-  /** The exact body bytes received (not re-serialized JSON). */
-  readonly body: Body;
-  readonly appKey: string;
-  /** Defaults to `Date.now()` (plus `clockOffsetMs`). */
-  readonly now?: Instant;
-  /** Allowed clock skew in seconds, default 300. */
-  readonly toleranceSeconds?: number;
-}
+/** One signature: `signOpenBody({ appId, appKey, body })`. */
+export declare function signOpenBody(options: Credentials & HeaderInputs & BodyLimit & { readonly body: Body }): SignResult;
+
+/** A request (`{ body, headers? }`) with its `Authorization` added. */
+export declare function signRequest<R extends { readonly body: Body; readonly headers?: HeaderBag }>(request: R, credentials: Credentials & HeaderInputs & BodyLimit): Omit<R, 'headers'> & { readonly headers: Readonly<Record<string, string>> & { readonly Authorization: string } };
 
 export interface VerifiedHeader {
   readonly appId: string;
@@ -162,552 +269,101 @@ export interface VerifiedHeader {
   readonly nonce: string;
 }
 
-export declare function verifyOpenBody(options: VerifyOpenBodyOptions): VerifiedHeader;
+/** A received header checked against the exact body, the key and the clock (`toleranceSeconds`, default 300); throws when it does not verify. */
+export declare function verifyOpenBody(options: { readonly authorization: string; readonly body: Body; readonly appKey: string; readonly toleranceSeconds?: number } & ClockOptions & BodyLimit): VerifiedHeader;
 
-export interface ParsedAuthorization extends VerifiedHeader {
-  readonly signature: string;
+export interface ExplainedSignature extends VerifiedHeader {
+  /** The exact bytes that were signed. */
+  readonly bodyBytes: Uint8Array;
+  /** Lowercase hex SHA-256 of the body. */
+  readonly bodyDigest: string;
+  /** `appId + timestamp + nonce + bodyDigest`, what the HMAC covers. */
+  readonly stringToSign: string;
+  /** With `appKey`: the Signature the key gives. */
+  readonly signature?: string;
+  /** With `appKey`: the whole header. */
+  readonly authorization?: string;
+  /** With `appKey` and a received `authorization`: whether its Signature is the expected one. */
+  readonly matches?: boolean;
 }
 
-export declare function parseAuthorization(authorization: string): ParsedAuthorization;
+/**
+ * What was signed, stage by stage, to find why a signature is refused: give the body and
+ * either a received `authorization` header or `appId`, `timestamp` and `nonce`; with `appKey`
+ * (server-side only) it also gives the expected Signature.
+ */
+export declare function explainSignature(
+  options: { readonly body: Body; readonly appKey?: string } & ({ readonly authorization: string } | { readonly appId: string; readonly timestamp: string; readonly nonce: string }) & BodyLimit,
+): ExplainedSignature;
 
-/** Stage 1: lowercase hex SHA-256 of the exact body bytes (capped by `maxBodyBytes`, default 1 MiB). */
-export declare function bodyDigest(body: Body, options?: BodyLimit): string;
-/** Stage 2: appId + timestamp + nonce + bodyDigest. */
-export declare function stringToSign(parts: {
-  readonly appId: string;
-  readonly timestamp: string;
-  readonly nonce: string;
-  readonly bodyDigest: string;
-}): string;
-/** Stage 3: Base64 HMAC-SHA256 keyed by the appKey's UTF-8 bytes. */
-export declare function computeSignature(options: { readonly appKey: string; readonly stringToSign: string }): string;
-/** Stage 4: the Authorization header text. */
-export declare function authorizationHeader(parts: {
-  readonly appId: string;
-  readonly timestamp: string;
-  readonly nonce: string;
-  readonly signature: string;
-}): string;
+/** The OPEN-BODY-SIG stages, each public: body → digest → string to sign → signature → header. */
+export declare const openBodySig: {
+  bodyDigest(body: Body, options?: BodyLimit): string;
+  stringToSign(parts: { readonly appId: string; readonly timestamp: string; readonly nonce: string; readonly bodyDigest: string }): string;
+  computeSignature(options: { readonly appKey: string; readonly stringToSign: string }): string;
+  authorizationHeader(parts: { readonly appId: string; readonly timestamp: string; readonly nonce: string; readonly signature: string }): string;
+  parseAuthorization(authorization: string): VerifiedHeader & { readonly signature: string };
+};
 
-/** 32 lowercase hex characters from the platform CSPRNG. */
+/** A fresh nonce: 32 lowercase hex characters from the CSPRNG. */
 export declare function createNonce(): string;
 
-export interface BeijingTime {
-  /** `yyyyMMddHHmmss` */
-  readonly compact: string;
-  /** `yyyy-MM-dd HH:mm:ss` */
-  readonly dateTime: string;
-  /** `yyyy-MM-dd` */
-  readonly date: string;
-}
+/** An instant in Beijing time: `{ compact: 'yyyyMMddHHmmss', dateTime: 'yyyy-MM-dd HH:mm:ss', date: 'yyyy-MM-dd' }`. */
+export declare function beijingTime(epochMs: Instant): { readonly compact: string; readonly dateTime: string; readonly date: string };
 
-/** Beijing time (UTC+8) of an instant, whatever the host's time zone. */
-export declare function beijingTime(epochMs: Instant): BeijingTime;
+/** The gateway's clock minus the host's (ms), from a response's `responseTimestamp` and when it was received (default now): pass it as `clockOffsetMs`. */
+export declare function clockOffsetFromResponse(response: string | { readonly responseTimestamp?: unknown }, receivedAt?: Instant): number;
 
-/** The preauth-cancel fields, in the platform's order. Every value is a string. */
-export interface PreauthCancelInput {
-  /** `yyyy-MM-dd HH:mm:ss`; filled from the clock by the builder when absent. */
-  requestTimestamp?: string;
-  mid: string;
-  tid: string;
-  /** Defaults to `QRPAYDEFAULT`. */
-  instMid?: string;
-  billNo: string;
-  /** `yyyy-MM-dd` */
-  billDate: string;
-  merOrderId: string;
-  authIdRespCd: string;
-  msgId?: string;
-  srcReserve?: string;
-}
-
-export interface ValidateOptions extends BodyLimit {
-  /** The 4-character source id; billNo and merOrderId must start with it. */
-  readonly msgSrcId?: string;
-  /** Keep fields the platform added later instead of reporting them. */
-  readonly allowUnknownFields?: boolean;
-  /** Check as the builder will: requestTimestamp and instMid may be absent. */
-  readonly applyDefaults?: boolean;
-}
-
-export interface ValidationResult {
-  readonly ok: boolean;
-  readonly issues: Issue[];
-}
-
-/** Never throws for bad input. `input` may be an object, a JSON string or UTF-8 bytes. */
-export declare function validatePreauthCancel(
-  input: PreauthCancelInput | Record<string, unknown> | string | Uint8Array | ArrayBuffer | ArrayBufferView,
-  options?: ValidateOptions,
-): ValidationResult;
-
-export type Environment = 'test' | 'production';
-
-export interface Destination {
-  /** Required unless `baseUrl` is given. */
-  readonly env?: Environment;
-  /** A custom gateway (for example a local emulator); overrides `env`. */
-  readonly baseUrl?: string;
-}
-
-/** `application/json` (the platform's samples, the default) or, as some clients send it, with a charset. */
-export type ContentType = 'application/json' | 'application/json; charset=utf-8';
-
-export interface BuildOptions extends Destination, ClockOptions, BodyLimit {
-  /** The instant for a missing requestTimestamp (plus `clockOffsetMs`); `Date.now()` when absent. */
-  readonly now?: Instant;
-  readonly msgSrcId?: string;
-  readonly allowUnknownFields?: boolean;
-  readonly contentType?: ContentType;
-}
-
-/** What the host sends: this method, URL, headers and exactly this body. */
-export interface PreparedRequest {
-  readonly method: 'POST';
-  readonly url: string;
-  readonly headers: { readonly 'Content-Type': ContentType; readonly Authorization?: string };
-  readonly body: string;
-}
-
-export declare function buildPreauthCancel(
-  input: PreauthCancelInput | Record<string, unknown> | string | Uint8Array | ArrayBuffer | ArrayBufferView,
-  options: BuildOptions,
-): PreparedRequest;
-
-export interface SignRequestOptions extends Credentials, HeaderInputs, BodyLimit {}
-
-/** The same request with `headers.Authorization` added; the body is untouched. */
-export declare function signRequest<R extends { readonly body: Body; readonly headers?: Readonly<Record<string, string>> }>(
-  request: R,
-  options: SignRequestOptions,
-): R & { readonly headers: Readonly<Record<string, string>> & { readonly Authorization: string } };
-
-export interface BillPayment {
-  readonly merOrderId?: string;
-  readonly status?: string;
-  /** Integer fen. */
-  readonly totalAmount?: number | null;
-  readonly buyerPayAmount?: number | null;
-  readonly invoiceAmount?: number | null;
-  readonly discountAmount?: number | null;
-  readonly [field: string]: unknown;
-}
-
-export interface PreauthCancelResponse {
-  /** errCode === 'SUCCESS' */
-  readonly ok: boolean;
-  readonly errCode: string;
-  readonly errMsg: string | null;
-  readonly billStatus: string | null;
-  readonly billPayment: BillPayment | null;
-  readonly responseTimestamp?: string;
-  readonly msgId?: string;
-  readonly srcReserve?: string;
-  readonly [field: string]: unknown;
-}
-
-/** Parses a response; amounts become integer fen whether the JSON had numbers or strings. */
-export declare function parsePreauthCancelResponse(text: ResponseText, options?: BodyLimit): PreauthCancelResponse;
-
-export declare const PRODUCTION_BASE_URL: 'https://api-mop.chinaums.com';
-export declare const TEST_BASE_URL: 'https://test-api-open.chinaums.com';
-export declare const PREAUTH_CANCEL_PATH: '/v1/netpay/bills/preauth-cancel';
-export declare const DEFAULT_TOLERANCE_SECONDS: 300;
-/** The default of every `maxBodyBytes`: 1 MiB. */
-export declare const DEFAULT_MAX_BODY_BYTES: 1048576;
-/** Longest Authorization header accepted, in bytes (`ERR_HEADER_TOO_LARGE` beyond). */
-export declare const MAX_HEADER_BYTES: 4096;
-
-/** A response body: the text, or its UTF-8 bytes (bytes that are not UTF-8 are `ERR_BODY_ENCODING`). */
-export type ResponseText = string | Uint8Array | ArrayBuffer | ArrayBufferView;
-
-/**
- * Size of the wasm linear memory, in bytes. A diagnostic: the memory grows in 64 KiB pages as
- * needed and never shrinks, so a value that keeps rising under a steady load means a leak
- * (for example signers that are neither freed nor collected).
- */
-export declare function wasmMemoryBytes(): number;
-
-/**
- * Where the `.wasm` comes from: a compiled `WebAssembly.Module` (the only choice in workerd,
- * which forbids compiling from bytes), its bytes (an `ArrayBuffer` or a typed array), a URL or
- * string to fetch, a `Request`, a `Response`, or a promise of a `Response`. Spelled
- * `object | string` so that these types need no DOM or WebAssembly lib: Node projects often have
- * neither, and TypeScript's `WebAssembly.Module` is an empty interface that any object matches.
- */
-export type InitSource = object | string;
-
-/**
- * Resolves once the wasm module is ready. Idempotent: later and concurrent calls share one
- * promise.
- * - `chinaums-open` in Node and workerd: already initialized at import; a no-op.
- * - `chinaums-open` in browsers: loads the `.wasm` next to the module unless `source` says
- *   otherwise.
- * - `chinaums-open/core`: `source` is required (`chinaums-open/wasm` is the file); without it the
- *   promise rejects with `ERR_FIELD_REQUIRED`.
- *
- * Any other function called before initialization throws `ChinaumsError` `ERR_NOT_INITIALIZED`.
- */
-export declare function init(source?: InitSource): Promise<void>;
-
-// ---------------------------------------------------------------------------------------------
-// The rest of the protocol: the preauth lifecycle, any bills endpoint, token mode,
-// OPEN-FORM-PARAM, notifications, response signatures, clock offsets.
-
-/** An amount in fen: a string of digits (`"2100"`, as in the official samples) or an integer
- * (`2100`); written to the body exactly as given. Positive, no leading zero. */
-export type AmountFen = string | number;
-
-/** Fields every bills request shares. */
-export interface BillsCommonInput {
-  /** `yyyy-MM-dd HH:mm:ss`; filled from the clock by the builder when absent. */
-  requestTimestamp?: string;
-  mid: string;
-  tid: string;
-  /** Defaults to `QRPAYDEFAULT`. */
-  instMid?: string;
-  msgId?: string;
-  srcReserve?: string;
-}
-
-/** `bills/preauthed`: complete (capture) a preauthorization. */
-export interface PreauthedInput extends BillsCommonInput {
-  billNo: string;
-  /** `yyyy-MM-dd` */
-  billDate: string;
-  /** A new order id for this completion (starts with the msgSrcId). */
-  authedOrderId: string;
-  authIdRespCd: string;
-  /** The amount to capture. */
-  totalAmount: AmountFen;
-  authedDesc?: string;
-}
-
-/** `bills/preauthed-cancel`: reverse a completed capture. */
-export interface PreauthedCancelInput extends BillsCommonInput {
-  /** The completion's order id (the capture's authedOrderId). */
-  merOrderId: string;
-  billNo?: string;
-  /** `yyyy-MM-dd` */
-  billDate?: string;
-  authIdRespCd?: string;
-}
-
-/** `bills/query`: a bill's status; with refundOrderId or authedOrderId, a refund's or a capture's. */
-export interface BillsQueryInput extends BillsCommonInput {
-  billNo: string;
-  /** `yyyy-MM-dd` */
-  billDate: string;
-  refundOrderId?: string;
-  authedOrderId?: string;
-}
-
-type JsonInput<T> = T | Record<string, unknown> | string | Uint8Array | ArrayBuffer | ArrayBufferView;
-
-/** A parsed bills response (any endpoint); amounts are integer fen. */
-export interface BillsResponse extends PreauthCancelResponse {
-  /** bills/query with refundOrderId: the refund, parsed like billPayment. */
-  readonly refundBillPayment?: BillPayment | null;
-}
-
-export declare function validatePreauthed(input: JsonInput<PreauthedInput>, options?: ValidateOptions): ValidationResult;
-export declare function buildPreauthed(input: JsonInput<PreauthedInput>, options: BuildOptions): PreparedRequest;
-export declare function parsePreauthedResponse(text: ResponseText, options?: BodyLimit): BillsResponse;
-
-export declare function validatePreauthedCancel(input: JsonInput<PreauthedCancelInput>, options?: ValidateOptions): ValidationResult;
-export declare function buildPreauthedCancel(input: JsonInput<PreauthedCancelInput>, options: BuildOptions): PreparedRequest;
-export declare function parsePreauthedCancelResponse(text: ResponseText, options?: BodyLimit): BillsResponse;
-
-export declare function validateBillsQuery(input: JsonInput<BillsQueryInput>, options?: ValidateOptions): ValidationResult;
-export declare function buildBillsQuery(input: JsonInput<BillsQueryInput>, options: BuildOptions): PreparedRequest;
-export declare function parseBillsQueryResponse(text: ResponseText, options?: BodyLimit): BillsResponse;
-
-/** Parses the response of any bills endpoint. */
-export declare function parseBillsResponse(text: ResponseText, options?: BodyLimit): BillsResponse;
-
-/** `"true"`/`"false"` (as the samples send them) or a boolean. */
-export type Flag = boolean | 'true' | 'false';
-
-/** One line of `goods`: the id, name and quantity, the price in fen. */
-export interface GoodsItem {
-  goodsId?: string;
-  goodsName?: string;
-  quantity?: string | number;
-  price?: AmountFen;
-  goodsCategory?: string;
-  body?: string;
-  subMerchantId?: string;
-  merOrderId?: string;
-  [field: string]: unknown;
-}
-
-/** One line of `subOrders`: a sub-merchant and its share in fen. */
-export interface SubOrder {
-  mid: string;
-  merOrderId?: string;
-  refundOrderId?: string;
-  totalAmount: AmountFen;
-}
-
-/** `bills/get-qrcode`: create a bill and its QR code; with `preauthTransaction`, a preauthorization. */
-export interface GetQrcodeInput extends BillsCommonInput {
-  billNo: string;
-  /** `yyyy-MM-dd` */
-  billDate: string;
-  /** Integer fen. */
-  totalAmount: AmountFen;
-  billDesc?: string;
-  /** Freeze the amount instead of taking it (a preauthorization). */
-  preauthTransaction?: Flag;
-  /** Where the platform posts the payment notification (http or https URL). */
-  notifyUrl?: string;
-  returnUrl?: string;
-  /** `yyyy-MM-dd HH:mm:ss` Beijing time. */
-  expireTime?: string;
-  goods?: GoodsItem[];
-  divisionFlag?: Flag;
-  platformAmount?: AmountFen;
-  subOrders?: SubOrder[];
-  qrCodeId?: string;
-  walletOption?: 'SINGLE' | 'MULTIPLE';
-  secureTransaction?: Flag;
-  limitCreditCard?: Flag;
-  installmentNumber?: string;
-  retCommParams?: Record<string, unknown>;
-  [field: string]: unknown;
-}
-
-/** `bills/close-qrcode`: close the QR code get-qrcode answered with. */
-export interface CloseQrcodeInput extends BillsCommonInput {
-  qrCodeId: string;
-}
-
-/** `bills/refund`: refund a paid bill, in full or in part. */
-export interface RefundInput extends BillsCommonInput {
-  billNo: string;
-  /** `yyyy-MM-dd` */
-  billDate: string;
-  /** Integer fen. */
-  refundAmount: AmountFen;
-  /** A new order id for this refund (starts with the msgSrcId): bills/query finds the refund by it. */
-  refundOrderId: string;
-  platformAmount?: AmountFen;
-  subOrders?: SubOrder[];
-  refundDesc?: string;
-}
-
-export declare function validateGetQrcode(input: JsonInput<GetQrcodeInput>, options?: ValidateOptions): ValidationResult;
-export declare function buildGetQrcode(input: JsonInput<GetQrcodeInput>, options: BuildOptions): PreparedRequest;
-export declare function parseGetQrcodeResponse(text: ResponseText, options?: BodyLimit): BillsResponse;
-
-export declare function validateCloseQrcode(input: JsonInput<CloseQrcodeInput>, options?: ValidateOptions): ValidationResult;
-export declare function buildCloseQrcode(input: JsonInput<CloseQrcodeInput>, options: BuildOptions): PreparedRequest;
-export declare function parseCloseQrcodeResponse(text: ResponseText, options?: BodyLimit): BillsResponse;
-
-export declare function validateRefund(input: JsonInput<RefundInput>, options?: ValidateOptions): ValidationResult;
-export declare function buildRefund(input: JsonInput<RefundInput>, options: BuildOptions): PreparedRequest;
-export declare function parseRefundResponse(text: ResponseText, options?: BodyLimit): BillsResponse;
-
-// The client over the host's fetch
-
-/** What `fetch` the client needs: the global one of Node, workerd and browsers matches it. */
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignalLike }) => Promise<ResponseLike>;
-/** An `AbortSignal`, spelled structurally (no DOM lib needed). */
-export interface AbortSignalLike {
-  readonly aborted: boolean;
-}
-/** A fetch `Response`, spelled structurally. */
-export interface ResponseLike {
-  readonly status: number;
-  readonly headers: unknown;
-  text(): Promise<string>;
-}
-
-export interface RetryPolicy {
-  /** Most requests (queries and cancels) in one recovery, 2 to 100; default 6. */
-  readonly attempts?: number;
-  /** Delay before the first retry in ms, doubled each time; default 200. */
-  readonly baseDelayMs?: number;
-  /** Longest delay in ms, at most 600000; default 5000. */
-  readonly maxDelayMs?: number;
-}
-
-export interface ChinaumsClientOptions extends Credentials, Destination {
-  /** The host's fetch; the global one when absent. The client opens no connection of its own. */
-  readonly fetch?: FetchLike;
-  /** How long to wait for each answer, body included: 1 to 600000 ms; default 10000. */
-  readonly timeoutMs?: number;
-  readonly retry?: RetryPolicy;
-  /** The clock (epoch ms), or a fixed instant; `Date.now` when absent. */
-  readonly now?: (() => number) | Instant;
-  readonly clockOffsetMs?: number;
-  readonly msgSrcId?: string;
-  readonly contentType?: ContentType;
-  /** Waits between retries; `setTimeout` when absent (inject it in tests). */
-  readonly sleep?: (ms: number) => Promise<unknown>;
-  /** Randomness in [0, 1) for the jitter; `Math.random` when absent. */
-  readonly random?: () => number;
-}
-
-export interface ClientResponse {
-  readonly status: number;
-  /** The body read as a bills response, or null when it is not one (see `error`). */
-  readonly response: BillsResponse | null;
-  /** Why the body is not a bills response (not JSON, no errCode, …), or null. */
-  readonly error: ChinaumsError | null;
-  /** The exact body text. */
-  readonly text: string;
-  readonly headers: unknown;
-  /** What was sent, Authorization included. */
-  readonly request: PreparedRequest;
-  readonly durationMs: number;
-}
-
-export type RecoveryOutcome = 'cancelled' | 'already-cancelled' | 'captured' | 'not-frozen' | 'unknown';
-
-export interface RecoveryAttempt {
-  /** The path sent to: `/v1/netpay/bills/query` or `/v1/netpay/bills/preauth-cancel`. */
-  readonly endpoint: string;
-  /** The HTTP status, or null when no answer arrived. */
-  readonly status: number | null;
-  /** Why no bills answer could be read (a network error or timeout, a body that is not one), else null. */
-  readonly error: string | null;
-  readonly errCode: string | null;
-  readonly durationMs: number;
-}
-
-export interface RecoveryResult {
-  /**
-   * - `cancelled`: our cancel was answered SUCCESS; the hold is released.
-   * - `already-cancelled`: the platform shows the hold voided (an earlier cancel, perhaps ours whose answer was lost).
-   * - `captured`: the hold was captured; nothing was cancelled (refund or reverse the capture instead).
-   * - `not-frozen`: no frozen hold (unpaid, refunded, closed, no such bill, or not a preauthorization).
-   * - `unknown`: the retries were spent without a clear answer; funds may still be held: try again later.
-   */
-  readonly outcome: RecoveryOutcome;
-  /** The last bills answer about the bill, or null. */
-  readonly bill: BillsResponse | null;
-  readonly attempts: RecoveryAttempt[];
-}
-
-/** Builds, signs, sends through the host's fetch and parses; never retries a single request by itself. */
-export declare class ChinaumsClient {
-  constructor(options: ChinaumsClientOptions);
-  readonly appId: string;
-  /**
-   * One request to `path` (`'/v1/netpay/bills/get-qrcode'`, any versioned path): built with the
-   * field table when the path has one, else written exactly; signed; sent once. Rejects with
-   * `ERR_NETWORK` when no answer arrives, and with the builder's error for a bad input.
-   */
-  request(path: string, input: Record<string, unknown> | string | Uint8Array): Promise<ClientResponse>;
-  /**
-   * Resolves a preauthorization whose outcome is unknown: queries first, cancels only a hold
-   * still frozen, queries again after a lost or failed cancel, never cancels a hold known closed
-   * or captured. Rejects with `ERR_PLATFORM` (its `attempts` attached) when the platform refuses
-   * a request as wrong in itself (credentials, signature, a field).
-   */
-  cancelPreauth(input: JsonInput<PreauthCancelInput>): Promise<RecoveryResult>;
-  /** Wipes the key now rather than at garbage collection. */
-  free(): void;
-  [Symbol.dispose](): void;
-  /** Never the key. */
-  toJSON(): { appId: string; timeoutMs: number };
-}
-
-/**
- * `POST /v1/netpay/bills/<service>` for a bills service name (`'refund'`), or any versioned path
- * (`'/v1/netpay/refund-query'`): the body is written exactly (member order and number text
- * kept), `requestTimestamp` filled when absent. Not validated beyond that; sign it with
- * {@link signRequest}.
- */
-export declare function buildRequest(
-  service: string,
-  body: Record<string, unknown> | string | Uint8Array,
-  options: Destination & ClockOptions & { readonly contentType?: ContentType },
-): PreparedRequest;
-
-export declare const PREAUTHED_PATH: '/v1/netpay/bills/preauthed';
-export declare const PREAUTHED_CANCEL_PATH: '/v1/netpay/bills/preauthed-cancel';
-export declare const BILLS_QUERY_PATH: '/v1/netpay/bills/query';
-export declare const GET_QRCODE_PATH: '/v1/netpay/bills/get-qrcode';
-export declare const CLOSE_QRCODE_PATH: '/v1/netpay/bills/close-qrcode';
-export declare const REFUND_PATH: '/v1/netpay/bills/refund';
-
-// Access tokens (OPEN-ACCESS-TOKEN)
-
-export interface AccessTokenRequestOptions extends Credentials, HeaderInputs, Destination {}
-
-/** The token request; its body carries `signMethod: "SHA256"` and the signature. */
-export declare function accessTokenRequest(options: AccessTokenRequestOptions): PreparedRequest;
+// Token mode, OPEN-FORM-PARAM, notifications, response signatures -----------------------------
 
 export interface AccessToken {
   readonly accessToken: string;
-  /** Lifetime in seconds. */
+  /** Seconds. */
   readonly expiresIn: number;
-  /** Epoch ms on the host's clock: `now` + expiresIn. */
+  /** Epoch ms. */
   readonly expiresAt: number;
 }
 
-/** Throws ChinaumsError `ERR_PLATFORM` with `platformCode` = the platform's errCode on refusal. */
-export declare function parseAccessTokenResponse(text: string | Uint8Array, options?: { readonly now?: Instant }): AccessToken;
+/** OPEN-ACCESS-TOKEN mode. */
+export declare const accessToken: {
+  /** `/v1/token/access` */
+  readonly path: string;
+  /** The token request to send. */
+  request(options: Credentials & HeaderInputs & Destination): PreparedRequest;
+  /** The token in a response (`errCode` `0000`); `ERR_PLATFORM` otherwise. */
+  parseResponse(text: ResponseText, options?: { readonly now?: Instant }): AccessToken;
+  /** `OPEN-ACCESS-TOKEN AccessToken=<token>` */
+  authorization(token: string | { readonly accessToken: string }): string;
+};
 
-/** `OPEN-ACCESS-TOKEN AccessToken=<token>` */
-export declare function tokenAuthorization(token: string | { readonly accessToken: string }): string;
-
-/** Holds the token and says when to refresh it, without timers (safe in Workers). */
+/** Holds the current access token and says when to refresh it, without timers. */
 export declare class AccessTokenHolder {
-  /** `marginSeconds`: refresh this long before expiry (default 300, at most half the lifetime). */
   constructor(options?: { readonly marginSeconds?: number });
   update(token: AccessToken): this;
   clear(): void;
-  /** True when no token is held or it is within the margin of expiry. */
   needsRefresh(now?: Instant): boolean;
-  /** The header while the token has not expired; throws `ERR_TOKEN_EXPIRED` otherwise. */
+  /** The header for the held token; `ERR_TOKEN_EXPIRED` when there is none still valid. */
   authorization(now?: Instant): string;
   readonly expiresAt: number | null;
   readonly refreshAt: number | null;
-  /** Never includes the token. */
+  /** Never the token. */
   toJSON(): { expiresAt: number | null; refreshAt: number | null; marginSeconds: number };
 }
 
-export declare const TOKEN_PATH: '/v1/token/access';
-export declare const DEFAULT_REFRESH_MARGIN_SECONDS: 300;
+/** The signed OPEN-FORM-PARAM GET URL (H5 cashier redirects); `content` is text (signed exactly) or an object (written once). */
+export declare function formParamUrl(options: Credentials & HeaderInputs & { readonly url: string; readonly content: string | { readonly [member: string]: JsonValue | undefined } }): string;
 
-// OPEN-FORM-PARAM
-
-export interface FormParamUrlOptions extends Credentials, HeaderInputs {
-  /** The endpoint's full URL, without a query (e.g. `…/v1/netpay/trade/h5-pay`). */
-  readonly url: string;
-  /** The business JSON: text (signed exactly) or an object (JSON.stringify'd once). */
-  readonly content: string | Record<string, unknown>;
-}
-
-/** The full signed GET URL. */
-export declare function formParamUrl(options: FormParamUrlOptions): string;
-
-// Notifications
-
-/**
- * The iterable of a `URLSearchParams`, spelled structurally so that these types need no DOM lib
- * (Node-only projects often have none); a real `URLSearchParams` matches it.
- */
+/** The iterable of a `URLSearchParams`, spelled structurally (no DOM lib needed). */
 export interface SearchParamsLike {
   forEach(callback: (value: string, key: string) => void): void;
 }
 
 /** A raw `application/x-www-form-urlencoded` body, URLSearchParams, or the decoded parameters. */
-export type NotificationParams = string | Uint8Array | ArrayBuffer | SearchParamsLike | Record<string, string | number | boolean | null>;
+export type NotificationParams = string | Uint8Array | ArrayBuffer | SearchParamsLike | Readonly<Record<string, string | number | boolean | null>>;
 
 export type SignType = 'MD5' | 'SHA256';
 
-/**
- * True only for a valid `sign` under the communication key (not the appKey); false for anything
- * else. Throws only for a missing key or a bad option.
- */
-/**
- * How the signed string is made where clients differ. The default (all false) is the platform's
- * rule: every parameter but `sign` with a non-empty value, sorted by name.
- */
+/** How the signed string is made where clients differ; the default (all false) is the platform's rule. */
 export interface Canonicalization {
   /** Sign empty values too (`a=&b=2`). */
   readonly keepEmptyValues?: boolean;
@@ -717,133 +373,174 @@ export interface Canonicalization {
   readonly excludeSignType?: boolean;
 }
 
-export declare function verifyNotification(
-  params: NotificationParams,
-  communicationKey: string,
-  options?: Canonicalization & { readonly defaultSignType?: SignType },
-): boolean;
-
 export interface Notification {
   readonly billNo?: string;
   readonly billDate?: string;
   readonly billStatus?: string;
   /** Parsed from the JSON string the platform sends; amounts in integer fen. */
-  readonly billPayment?: BillPayment | null;
+  readonly billPayment?: BillsResponse['billPayment'];
   /** Integer fen. */
   readonly totalAmount?: number | null;
   readonly sign?: string;
   readonly signType?: string;
-  readonly [field: string]: unknown;
+  readonly [member: string]: JsonValue | undefined;
 }
-
-/** The fields in the order received, billPayment parsed. Does not verify: verify first. */
-export declare function parseNotification(params: NotificationParams): Notification;
-
-/** The uppercase hex sign the platform would send (for emulators and tests). */
-export declare function signNotification(
-  params: NotificationParams,
-  communicationKey: string,
-  options?: Canonicalization & { readonly signType?: SignType },
-): string;
-
-/** The signed string without the key, for comparing implementations. */
-export declare function notificationStringToSign(params: NotificationParams, options?: Canonicalization): string;
-
-// Responses
-
-export interface VerifyResponseSignatureOptions extends ClockOptions {
-  /** The response headers (a fetch Headers or a plain object)... */
-  readonly headers?: { get(name: string): string | null } | Readonly<Record<string, string>>;
-  /** ...or the Authorization header value itself (null/undefined: none). */
-  readonly authorization?: string | null;
-  /** The exact response bytes (prefer `await response.arrayBuffer()`). */
-  readonly body: Body;
-  readonly appKey: string;
-  /** Allowed clock skew in seconds, default 300. */
-  readonly toleranceSeconds?: number;
-}
-
-export type ResponseSignature =
-  | { readonly signed: false }
-  | { readonly signed: true; readonly appId: string; readonly timestamp: string; readonly nonce: string };
-
-/** `{ signed: false }` without a header; throws when a header is present and does not verify. */
-export declare function verifyResponseSignature(options: VerifyResponseSignatureOptions): ResponseSignature;
 
 /**
- * The gateway's clock minus the host's (ms), from a response's `responseTimestamp` (or a
- * parsed response) and when it was received (default now). Pass it as `clockOffsetMs`.
+ * Asynchronous notifications (the platform's callbacks to your `notifyUrl`). Verify the raw body
+ * with the **communication key** (通讯密钥, from the merchant's ChinaUMS configuration, not the
+ * appKey), then read it, then answer the platform `SUCCESS`.
  */
-export declare function clockOffsetFromResponse(
-  response: string | { readonly responseTimestamp?: unknown },
-  receivedAt?: Instant,
-): number;
+export declare const notifications: {
+  /** True only for a valid `sign` under the communication key; false for anything else. Throws only for a missing key or a bad option. */
+  verify(params: NotificationParams, communicationKey: string, options?: Canonicalization & { readonly defaultSignType?: SignType }): boolean;
+  /** The fields in the order received, billPayment parsed. Does not verify: verify first. */
+  parse(params: NotificationParams): Notification;
+  /** The uppercase hex sign the platform would send (for emulators and tests). */
+  sign(params: NotificationParams, communicationKey: string, options?: Canonicalization & { readonly signType?: SignType }): string;
+  /** The signed string without the key, for comparing implementations. */
+  stringToSign(params: NotificationParams, options?: Canonicalization): string;
+};
 
-// ---------------------------------------------------------------------------------------------
-// Admin-panel preview (no key)
+export type ResponseSignature = { readonly signed: false } | ({ readonly signed: true } & VerifiedHeader);
 
-export interface PreviewOptions {
-  /** Required unless `baseUrl` is given, as for {@link buildPreauthCancel}. */
-  readonly env?: Environment;
-  /** The server's gateway; overrides `env`. */
-  readonly baseUrl?: string;
-  /** The appId the server signs with (public; shown in the header). No key is taken. */
-  readonly appId: string;
-  /**
-   * The instant of the header's Timestamp and of a missing requestTimestamp; `Date.now()`
-   * when absent. Send the previewed `requestTimestamp` with the input so the server's body
-   * is these bytes.
-   */
-  readonly now?: Instant;
-  /** The nonce shown; a fresh CSPRNG nonce when absent. The server signs with its own. */
-  readonly nonce?: string;
-  readonly msgSrcId?: string;
-  readonly allowUnknownFields?: boolean;
-  /** The Content-Type the server will send. */
-  readonly contentType?: ContentType;
+/** A response's optional OPEN-BODY-SIG header (given, or looked up in `headers`) against its exact bytes; throws when present and wrong. */
+export declare function verifyResponseSignature(
+  options: { readonly body: Body; readonly appKey: string; readonly toleranceSeconds?: number } & ({ readonly headers: HeaderBag | { get(name: string): string | null } } | { readonly authorization: string | null | undefined }) & ClockOptions,
+): ResponseSignature;
+
+// The client ------------------------------------------------------------------------------------
+
+export interface AbortSignalLike {
+  readonly aborted: boolean;
 }
 
-export interface PreviewHeader {
-  /**
-   * `OPEN-BODY-SIG AppId="…", Timestamp="…", Nonce="…", Signature="<computed by the server>"`:
-   * every parameter but the signature, which needs the key.
-   */
-  readonly authorization: string;
-  /** `yyyyMMddHHmmss`, Beijing time of `now`. */
-  readonly timestamp: string;
-  readonly nonce: string;
+export interface ResponseLike {
+  readonly status: number;
+  readonly headers: unknown;
+  text(): Promise<string>;
 }
 
-/** A valid input: exactly what the server will build, and the parts of its signature that are public. */
-export interface PreauthCancelPreview extends PreviewHeader {
-  readonly ok: true;
-  readonly issues: readonly [];
-  /** What {@link buildPreauthCancel} returns for the same input and options (unsigned). */
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignalLike }) => Promise<ResponseLike>;
+
+export interface RequestOptions {
+  /** This request's timeout in ms (default the client's). */
+  readonly timeoutMs?: number;
+  /** Abort it (it may still have been applied: query before repeating a state change). */
+  readonly signal?: AbortSignalLike;
+}
+
+export interface RequestEvent {
+  /** `preauthCancel`, `query`, …, or null for another path. */
+  readonly operation: OperationName | null;
+  readonly path: string;
+  /** 1, or the request's place in a recovery. */
+  readonly attempt: number;
+  readonly method: 'POST';
+  readonly url: string;
+  /** The Signature redacted. */
+  readonly headers: PreparedRequest['headers'];
+  /** With `includeBodies`. */
+  readonly body?: string;
+  /** With `includeBodies`: what was signed (never the key or the Signature). */
+  readonly stringToSign?: string;
+}
+
+export interface ResponseEvent {
+  readonly operation: OperationName | null;
+  readonly path: string;
+  readonly attempt: number;
+  /** null when no answer came. */
+  readonly status: number | null;
+  readonly errCode: string | null;
+  readonly durationMs: number;
+  /** When no answer came: why. */
+  readonly error?: string;
+  /** With `includeBodies`: the response text. */
+  readonly body?: string;
+}
+
+export interface RetryPolicy {
+  /** Most requests in one recovery, 2 to 100 (default 6). */
+  readonly attempts?: number;
+  readonly baseDelayMs?: number;
+  readonly maxDelayMs?: number;
+}
+
+export type ChinaumsClientOptions = Credentials &
+  Destination & {
+    /** The host's fetch (default the global one). */
+    readonly fetch?: FetchLike;
+    /** Per request, default 10,000. */
+    readonly timeoutMs?: number;
+    readonly retry?: RetryPolicy;
+    readonly now?: (() => number) | Instant;
+    readonly clockOffsetMs?: number;
+    readonly msgSrcId?: string;
+    readonly allowUnknownFields?: boolean;
+    readonly contentType?: ContentType;
+    readonly sleep?: (ms: number) => Promise<unknown>;
+    readonly random?: () => number;
+    /** Told before each request is sent (errors it throws are ignored). */
+    readonly onRequest?: (event: RequestEvent) => void;
+    /** Told when each answer arrives, or none did. */
+    readonly onResponse?: (event: ResponseEvent) => void;
+    /** Give the hooks the bodies and the string to sign too (never the key or the Signature). */
+    readonly includeBodies?: boolean;
+  };
+
+export interface ClientResponse {
+  readonly status: number;
+  readonly response: BillsResponse | null;
+  /** Why the body could not be read as a bills response, if it could not. */
+  readonly error: ChinaumsError | null;
+  readonly text: string;
+  readonly headers: unknown;
+  /** The request sent, its Signature redacted. */
   readonly request: PreparedRequest;
-  /** The body's exact UTF-8 bytes (their count is the Content-Length). */
-  readonly bodyBytes: Uint8Array;
-  /** Lowercase hex SHA-256 of `bodyBytes`: compare it with what the server sent. */
-  readonly bodyDigest: string;
-  /** A shell-quoted curl command sending exactly this body, with the signature left out. */
-  readonly curl: string;
+  readonly durationMs: number;
 }
 
-/** An invalid input: what to fix; nothing is built. */
-export interface PreauthCancelPreviewInvalid extends PreviewHeader {
-  readonly ok: false;
-  readonly issues: Issue[];
-  readonly request: null;
-  readonly bodyBytes: null;
-  readonly bodyDigest: null;
-  readonly curl: null;
+export type RecoveryOutcome = 'cancelled' | 'already-cancelled' | 'captured' | 'not-frozen' | 'unknown';
+
+export interface RecoveryAttempt {
+  readonly endpoint: string;
+  readonly status: number | null;
+  readonly error: string | null;
+  readonly errCode: string | null;
+  readonly durationMs: number;
 }
 
-/**
- * Validates (with defaults applied, the server's rules) and previews a preauth-cancel request
- * for an admin panel, where there is no appKey. Never throws for bad input; throws
- * `ChinaumsError` for bad options (no env or baseUrl, no appId, a malformed nonce).
- */
-export declare function previewPreauthCancel(
-  input: PreauthCancelInput | Record<string, unknown> | string | Uint8Array,
-  options: PreviewOptions,
-): PreauthCancelPreview | PreauthCancelPreviewInvalid;
+export interface RecoveryResult {
+  /**
+   * `cancelled`: voided now. `already-cancelled`: it was voided before (perhaps by a cancel whose
+   * answer was lost). `captured`: captured, nothing voided. `not-frozen`: nothing was frozen.
+   * `unknown`: no clear answer within the retries: funds may still be held, try again later.
+   */
+  readonly outcome: RecoveryOutcome;
+  readonly bill: BillsResponse | null;
+  readonly attempts: RecoveryAttempt[];
+}
+
+/** A client over the host's fetch (server-side: it holds the appKey). */
+export declare class ChinaumsClient {
+  constructor(options: ChinaumsClientOptions);
+  readonly appId: string;
+  /** Each operation: build, sign, send once; the response when `errCode` is `SUCCESS`, else `ERR_PLATFORM` (`ERR_NETWORK` when no answer came). */
+  readonly bills: ClientBills;
+  /** The raw escape hatch: any path, sent once, the envelope whatever the platform answered. */
+  request(path: string, input: { readonly [member: string]: JsonValue | undefined } | string | Uint8Array, options?: RequestOptions): Promise<ClientResponse>;
+  /** Resolves a preauthorization whose outcome is unknown (query first; never a blind second cancel). */
+  cancelPreauth(input: PreauthCancelInput): Promise<RecoveryResult>;
+  free(): void;
+  [Symbol.dispose](): void;
+  toJSON(): { appId: string; timeoutMs: number };
+}
+
+// Loading and diagnostics -----------------------------------------------------------------------
+
+/** Loads the wasm module (browsers, `chinaums-open/core`); already done in Node and workerd. Idempotent. */
+export declare function init(source?: object | string): Promise<void>;
+
+/** Size of the wasm linear memory in bytes (it grows and never shrinks: steady under load means no leak). */
+export declare function wasmMemoryBytes(): number;

@@ -29,6 +29,9 @@ pub enum ErrorCode {
     DuplicateField,
     /// The text is not valid JSON.
     InvalidJson,
+    /// JSON text or a JavaScript value nested deeper than
+    /// [`MAX_DEPTH`](crate::json::MAX_DEPTH) levels of arrays and objects.
+    TooDeep,
     /// Text that is not valid UTF-8/UTF-16 (for example a lone surrogate).
     BodyEncoding,
     /// The body is larger than the configured cap.
@@ -55,6 +58,14 @@ pub enum ErrorCode {
     /// The host's fetch failed or timed out: no answer arrived, so the request may or may not
     /// have been applied.
     Network,
+    /// (JavaScript) The wasm module is not loaded yet: `await init()` first, or use the entry
+    /// for the host (Node and workerd load it at import).
+    NotInitialized,
+    /// (JavaScript) The signer was freed with `free()`: create a new one.
+    SignerFreed,
+    /// (JavaScript) A call into the wasm core failed abnormally and the core was restarted;
+    /// this object belonged to the old one: create it again.
+    CoreRestarted,
 }
 
 impl ErrorCode {
@@ -69,6 +80,7 @@ impl ErrorCode {
             ErrorCode::UnknownField => "ERR_UNKNOWN_FIELD",
             ErrorCode::DuplicateField => "ERR_DUPLICATE_FIELD",
             ErrorCode::InvalidJson => "ERR_INVALID_JSON",
+            ErrorCode::TooDeep => "ERR_TOO_DEEP",
             ErrorCode::BodyEncoding => "ERR_BODY_ENCODING",
             ErrorCode::BodyTooLarge => "ERR_BODY_TOO_LARGE",
             ErrorCode::AuthHeader => "ERR_AUTH_HEADER",
@@ -81,8 +93,40 @@ impl ErrorCode {
             ErrorCode::Platform => "ERR_PLATFORM",
             ErrorCode::TokenExpired => "ERR_TOKEN_EXPIRED",
             ErrorCode::Network => "ERR_NETWORK",
+            ErrorCode::NotInitialized => "ERR_NOT_INITIALIZED",
+            ErrorCode::SignerFreed => "ERR_SIGNER_FREED",
+            ErrorCode::CoreRestarted => "ERR_CORE_RESTARTED",
         }
     }
+
+    /// Every code, in declaration order (the package's `ChinaumsErrorCode` union is generated
+    /// from this list).
+    pub const ALL: [ErrorCode; 24] = [
+        ErrorCode::FieldRequired,
+        ErrorCode::FieldLength,
+        ErrorCode::FieldFormat,
+        ErrorCode::FieldType,
+        ErrorCode::FieldPrefix,
+        ErrorCode::UnknownField,
+        ErrorCode::DuplicateField,
+        ErrorCode::InvalidJson,
+        ErrorCode::TooDeep,
+        ErrorCode::BodyEncoding,
+        ErrorCode::BodyTooLarge,
+        ErrorCode::AuthHeader,
+        ErrorCode::HeaderTooLarge,
+        ErrorCode::SignatureMismatch,
+        ErrorCode::TimestampSkew,
+        ErrorCode::InvalidResponse,
+        ErrorCode::RandomUnavailable,
+        ErrorCode::Internal,
+        ErrorCode::Platform,
+        ErrorCode::TokenExpired,
+        ErrorCode::Network,
+        ErrorCode::NotInitialized,
+        ErrorCode::SignerFreed,
+        ErrorCode::CoreRestarted,
+    ];
 }
 
 impl Serialize for ErrorCode {

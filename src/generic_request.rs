@@ -4,10 +4,12 @@
 //! given text, strings per PROTOCOL.md rule 6) and `requestTimestamp` filled from the clock when
 //! absent or empty. Nothing else is checked: prefer the typed builders where they exist.
 
-use crate::bills::MAX_INPUT_BYTES;
 use crate::error::{Error, ErrorCode, Issue, Result};
+use serde::Deserialize as _;
+
 use crate::json::{self, Exact, ExactMembers};
-use crate::request::HttpRequest;
+use crate::http::HttpRequest;
+use crate::request::BuildOptions;
 use crate::time::BeijingTime;
 
 /// The path prefix of the bills family.
@@ -68,23 +70,21 @@ fn bills_service_path(service: &str) -> Result<String> {
 
 /// Builds a request for `service` from a JSON object: checks the service name, refuses
 /// duplicate members and a malformed `requestTimestamp`, fills `requestTimestamp` (first
-/// member when absent, in place when empty) from `now_ms`, and writes the body.
-pub fn build_bills_request(service: &str, input: &str, base_url: &str, now_ms: i64) -> Result<HttpRequest> {
+/// member when absent, in place when empty) from `options.now_ms`, and writes the body.
+pub fn build_request(service: &str, input: &str, options: &BuildOptions) -> Result<HttpRequest> {
     let path = bills_path(service)?;
-    if input.len() > MAX_INPUT_BYTES {
-        return Err(Error::whole(
-            ErrorCode::BodyTooLarge,
-            format!("the request is {} bytes of JSON; at most {MAX_INPUT_BYTES} are accepted", input.len()),
-        ));
-    }
+    let max_body_bytes = options.check.max_body_bytes.unwrap_or(crate::limits::DEFAULT_MAX_BODY_BYTES);
+    crate::limits::check_body_size("input", input.len(), max_body_bytes)?;
+    let now_ms = options.now_ms;
+    let mut reader = json::reader(input).map_err(|e| e.into_error("the request"))?;
     if !input.trim_start().starts_with('{') {
-        return Err(match serde_json::from_str::<serde::de::IgnoredAny>(input) {
-            Ok(_) => Error::whole(ErrorCode::FieldType, format!("the {service} request must be a JSON object")),
+        return Err(match serde::de::IgnoredAny::deserialize(&mut reader).and_then(|_| reader.end()) {
+            Ok(()) => Error::whole(ErrorCode::FieldType, format!("the {service} request must be a JSON object")),
             Err(e) => json::json_error(&e, "the request"),
         });
     }
     let ExactMembers { mut members, repeated } =
-        serde_json::from_str(input).map_err(|e| json::json_error(&e, "the request"))?;
+        ExactMembers::deserialize(&mut reader).and_then(|read| reader.end().map(|()| read)).map_err(|e| json::json_error(&e, "the request"))?;
     let mut issues: Vec<Issue> = repeated.iter().map(|name| json::duplicate_issue(name)).collect();
     match members.iter_mut().find(|(name, _)| name == "requestTimestamp") {
         None => members.insert(0, ("requestTimestamp".to_owned(), request_time(now_ms)?)),
@@ -111,7 +111,8 @@ pub fn build_bills_request(service: &str, input: &str, base_url: &str, now_ms: i
         return Err(Error::from_issues(issues));
     }
     let body = serde_json::to_string(&Exact::Object(members)).map_err(|e| json::json_error(&e, "the request"))?;
-    Ok(HttpRequest { method: "POST", url: format!("{base_url}{path}"), content_type: "application/json", body })
+    crate::limits::check_body_size("body", body.len(), max_body_bytes)?;
+    Ok(HttpRequest::post(format!("{}{path}", options.base_url), options.content_type, body))
 }
 
 fn request_time(now_ms: i64) -> Result<Exact> {
@@ -126,7 +127,7 @@ mod tests {
     const TS_MS: i64 = 1_735_758_245_000;
 
     fn build(service: &str, input: &str) -> Result<HttpRequest> {
-        build_bills_request(service, input, "http://127.0.0.1:1", TS_MS)
+        build_request(service, input, &BuildOptions::new("http://127.0.0.1:1", TS_MS))
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //!   different parsers keep different ones);
 //! * [`Exact`]: a value written back byte for byte as the protocol's bodies need it (numbers
 //!   with their exact source text, strings as raw UTF-8), for bodies passed through unchanged;
-//! * [`json_error`]: `serde_json` errors as the library's error codes.
+//! * [`json_error`]: `serde_json` errors as the library's error codes;
+//! * [`check_depth`]: the one nesting limit ([`MAX_DEPTH`]), checked on the text before any
+//!   parser recurses: wasm's stack is small, and a trap there would outlive the call.
 
 use core::cell::RefCell;
 use core::fmt;
@@ -168,9 +170,9 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
         let mut names = NameSet::default();
-        let mut members = Vec::new();
+        let mut members: Vec<(String, Json)> = Vec::new();
         while let Some(name) = map.next_key::<String>()? {
-            if !names.insert(&name) {
+            if !names.insert_among(&name, &members) {
                 if let Ok(mut failure) = self.failure.try_borrow_mut() {
                     failure.duplicate = true;
                     failure.path.push(name);
@@ -196,6 +198,79 @@ impl NameSet {
     pub(crate) fn insert(&mut self, name: &str) -> bool {
         !self.0.contains(name) && self.0.insert(name.to_owned())
     }
+
+    /// `false` when `name` is among `members` already: a scan while they are few (no copy of
+    /// any name), the set once they are many.
+    fn insert_among<T>(&mut self, name: &str, members: &[(String, T)]) -> bool {
+        const FEW: usize = 16;
+        if members.len() < FEW {
+            return !members.iter().any(|(seen, _)| seen == name);
+        }
+        if self.0.is_empty() {
+            self.0.extend(members.iter().map(|(seen, _)| seen.clone()));
+        }
+        self.insert(name)
+    }
+}
+
+/// Most levels of arrays and objects inside each other in any JSON text or JavaScript value the
+/// library reads (serde_json's default depth). Real documents of the platform have three.
+pub const MAX_DEPTH: usize = 128;
+
+/// Refuses text nested deeper than [`MAX_DEPTH`] before anything recursive reads it. One pass
+/// over the bytes, stopping at the first level too many, so its time never grows with the depth
+/// beyond the limit. The error names the top-level member the nesting is in, when there is one.
+pub fn check_depth(text: &str) -> Result<(), JsonError> {
+    // Fewer brackets than the limit cannot nest beyond it: one vectorizable count settles the
+    // documents of this protocol; only texts with many brackets are read string by string.
+    if text.bytes().filter(|b| matches!(b, b'[' | b'{')).count() <= MAX_DEPTH {
+        return Ok(());
+    }
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    // The last string that ended at depth 1 and, once a `:` follows it, the member it names.
+    let (mut string_start, mut last_string, mut member) = (0, (0, 0), None);
+    for (at, &byte) in text.as_bytes().iter().enumerate() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => {
+                    in_string = false;
+                    last_string = (string_start, at);
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => (in_string, string_start) = (true, at + 1),
+            b':' if depth == 1 => member = Some(last_string),
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    let name = member.and_then(|(start, end)| text.get(start..end)).map(str::to_owned);
+                    return Err(JsonError::TooDeep(name));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A `serde_json` reader of `text`, its nesting checked first ([`check_depth`] owns the limit,
+/// so serde_json's own is off).
+pub(crate) fn reader(text: &str) -> Result<serde_json::Deserializer<serde_json::de::StrRead<'_>>, JsonError> {
+    check_depth(text)?;
+    Ok(unchecked_reader(text))
+}
+
+/// A reader of a part of a document whose nesting was checked as a whole.
+fn unchecked_reader(text: &str) -> serde_json::Deserializer<serde_json::de::StrRead<'_>> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    deserializer.disable_recursion_limit();
+    deserializer
 }
 
 /// The kinds of unreadable documents, mapped to error codes by each caller (a broken request
@@ -210,6 +285,8 @@ pub enum JsonError {
     Duplicate(String),
     /// A number beyond the range of a 64-bit float, at this path.
     OutOfRange(String),
+    /// Nested deeper than [`MAX_DEPTH`], inside this top-level member (if in one).
+    TooDeep(Option<String>),
 }
 
 impl JsonError {
@@ -224,7 +301,21 @@ impl JsonError {
                 path.clone(),
                 format!("{} is a number beyond the range of a 64-bit float", crate::error::quoted(&path)),
             ),
+            JsonError::TooDeep(member) => too_deep(member.as_deref(), what),
         }
+    }
+}
+
+/// The error of a value nested deeper than [`MAX_DEPTH`] in `member` of the document `what`.
+pub fn too_deep(member: Option<&str>, what: &str) -> Error {
+    let place = member.map_or_else(|| what.to_owned(), |m| format!("{} in {what}", crate::error::quoted(m)));
+    let message = format!(
+        "{place} is nested more than {MAX_DEPTH} levels deep (arrays and objects inside each other); \
+         the platform's documents have a few levels, so check what produced it"
+    );
+    match member {
+        Some(member) => Error::new(ErrorCode::TooDeep, member, message),
+        None => Error::whole(ErrorCode::TooDeep, message),
     }
 }
 
@@ -263,7 +354,7 @@ pub fn json_error(err: &serde_json::Error, what: &str) -> Error {
 /// Parses one document into a [`Json`], refusing repeated member names at any depth.
 pub fn parse(text: &str) -> Result<Json, JsonError> {
     let failure = RefCell::new(Failure::default());
-    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let mut deserializer = reader(text)?;
     let parsed = JsonSeed { failure: &failure }
         .deserialize(&mut deserializer)
         .and_then(|value| deserializer.end().map(|()| value));
@@ -337,10 +428,11 @@ impl Exact {
     /// Classifies a captured value; containers are read member by member (their raw text would
     /// keep escapes such as `\u9884` and `\/` that rule 6 writes as raw UTF-8).
     fn from_raw(raw: Box<RawValue>) -> Result<Exact, serde_json::Error> {
+        let mut part = unchecked_reader(raw.get());
         match raw.get().as_bytes().first() {
-            Some(b'"') => serde_json::from_str(raw.get()).map(Exact::Text),
-            Some(b'[') => serde_json::from_str(raw.get()).map(Exact::Array),
-            Some(b'{') => serde_json::from_str::<ExactMembers>(raw.get()).and_then(ExactMembers::unique).map(Exact::Object),
+            Some(b'"') => String::deserialize(&mut part).map(Exact::Text),
+            Some(b'[') => Vec::deserialize(&mut part).map(Exact::Array),
+            Some(b'{') => ExactMembers::deserialize(&mut part).and_then(ExactMembers::unique).map(Exact::Object),
             _ => Ok(Exact::Literal(raw)),
         }
     }
@@ -452,9 +544,27 @@ mod tests {
             let err = parse(text).unwrap_err();
             assert_eq!(matches!(err, JsonError::Encoding(_)), encoding, "{text}: {err:?}");
         }
-        assert!(matches!(parse(&"[".repeat(100_000)), Err(JsonError::Syntax(_))));
+        assert_eq!(parse(&"[".repeat(100_000)), Err(JsonError::TooDeep(None)));
         let members: String = (0..50_000).map(|i| format!("\"k{i}\":{i},")).collect();
         assert_eq!(parse(&format!("{{{members}\"k7\":0}}")), Err(JsonError::Duplicate("k7".into())));
+    }
+
+    #[test]
+    fn nesting_is_bounded_before_parsing_and_names_the_member() {
+        let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        assert!(parse(&nested(MAX_DEPTH)).is_ok());
+        assert_eq!(parse(&nested(MAX_DEPTH + 1)), Err(JsonError::TooDeep(None)));
+        // Only the prefix is read: the rest need not even be JSON.
+        assert_eq!(check_depth(&"[".repeat(1_000_000)), Err(JsonError::TooDeep(None)));
+        let member = format!(r#"{{"a":"[[[","b\"{{":{{}},"goods":{}}}"#, nested(MAX_DEPTH));
+        assert_eq!(parse(&member), Err(JsonError::TooDeep(Some("goods".into()))));
+        let err = parse(&member).unwrap_err().into_error("the request");
+        assert_eq!((err.code(), err.field()), (ErrorCode::TooDeep, Some("goods")));
+        assert!(err.message().contains("128"), "{}", err.message());
+        // Brackets inside strings do not count.
+        assert!(check_depth(&format!(r#"["{}"]"#, "[".repeat(500))).is_ok());
+        let exact: Exact = Exact::deserialize(&mut reader(&nested(MAX_DEPTH)).unwrap()).unwrap();
+        assert_eq!(serde_json::to_string(&exact).unwrap(), nested(MAX_DEPTH));
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //!   signature → header, and header parsing and verification.
 //! * [`time`]: Beijing time from an instant; [`nonce`]: fresh nonces.
 //! * [`bills`]: endpoint field tables, validation, exact body serialization, responses.
-//! * [`request`]: environments and the request handed to the host.
+//! * [`http`]: environments and the request handed to the host; [`request`]: building and
+//!   signing one.
 //! * [`token`]: OPEN-ACCESS-TOKEN mode; [`form_param`]: OPEN-FORM-PARAM URLs;
 //!   [`notify`]: notification (callback) signatures; [`response_signature`]: optional response
 //!   signatures; [`generic_request`]: any other bills endpoint; [`clock`]: clock offsets.
@@ -16,16 +17,15 @@ pub mod bills;
 pub mod error;
 pub mod json;
 pub mod limits;
+pub mod http;
 pub mod nonce;
-pub mod numbers;
 pub mod open_body_sig;
-pub mod preauth_cancel;
 pub mod preview;
 pub mod recovery;
 pub mod request;
 pub mod time;
 
-// The rest of the protocol (issue 6): token mode, form URLs, notifications, response
+// The rest of the protocol: token mode, form URLs, notifications, response
 // signatures, other bills endpoints, clock offsets.
 pub mod clock;
 pub mod form_param;

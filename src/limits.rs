@@ -55,31 +55,6 @@ pub fn check_max_body_bytes(max_body_bytes: usize) -> Result<usize> {
     Ok(max_body_bytes)
 }
 
-/// The size check of an argument a host measured before copying it (the copy would grow wasm
-/// memory for good): bodies (`body`, `content`, `input`, `text`) against `max_body_bytes`, the
-/// Authorization header against its cap, any other parameter against that same cap, since no
-/// parameter of this protocol is longer. `len` counts bytes for bodies, characters otherwise.
-pub fn check_input_size(field: &str, len: usize, max_body_bytes: usize) -> Result<()> {
-    use crate::open_body_sig::{check_header_size, MAX_HEADER_LEN};
-    match field {
-        "authorization" => check_header_size(len),
-        "body" | "content" | "input" | "text" => check_body_size(field, len, max_body_bytes),
-        _ if len <= MAX_HEADER_LEN => Ok(()),
-        // The code the parameter's own rule would give: a format for timestamps, names and
-        // tokens, a length otherwise.
-        "timestamp" | "responseTimestamp" | "service" | "accessToken" => Err(Error::new(
-            ErrorCode::FieldFormat,
-            field,
-            format!("{field} is {len} characters long; it cannot be a valid {field}"),
-        )),
-        _ => Err(Error::new(
-            ErrorCode::FieldLength,
-            field,
-            format!("{field} is {len} characters long; no parameter of this protocol is longer than {MAX_HEADER_LEN}"),
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

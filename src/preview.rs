@@ -8,7 +8,8 @@ use serde::Serialize;
 use crate::bills::{read_body_at, CheckOptions, Endpoint};
 use crate::error::{Issue, Result};
 use crate::open_body_sig::{authorization_header, body_digest, check_app_id, check_nonce};
-use crate::request::{build_request, BuildOptions, HttpRequest};
+use crate::http::HttpRequest;
+use crate::request::{build_request, BuildOptions};
 use crate::time::BeijingTime;
 
 /// What the preview shows instead of the signature, which only the key holder can compute.
@@ -24,8 +25,6 @@ pub struct PreviewOptions {
     pub app_id: String,
     /// The nonce shown; a fresh CSPRNG nonce when `None` (the server signs with its own).
     pub nonce: Option<String>,
-    /// The `Content-Type` the server will send (see [`crate::request::content_type`]).
-    pub content_type: Option<String>,
 }
 
 /// A preview: either the exact request and its digest, or the issues to fix; the header's
@@ -57,7 +56,6 @@ pub fn preview(endpoint: &'static Endpoint, input: &str, options: &PreviewOption
     let build = &options.build;
     let timestamp = BeijingTime::from_epoch_ms(build.now_ms)?.compact();
     check_app_id(&options.app_id)?;
-    let content_type = crate::request::content_type(options.content_type.as_deref())?;
     let nonce = match &options.nonce {
         Some(nonce) => {
             check_nonce(nonce)?;
@@ -74,7 +72,7 @@ pub fn preview(endpoint: &'static Endpoint, input: &str, options: &PreviewOption
     if !issues.is_empty() {
         return Ok(Preview { ok: false, issues, request: None, body_digest: None, authorization, timestamp, nonce, curl: None });
     }
-    let request = HttpRequest { content_type, ..build_request(endpoint, input, build)? };
+    let request = build_request(endpoint, input, build)?;
     let curl = curl_command(&request, &authorization);
     Ok(Preview {
         ok: true,
@@ -113,10 +111,9 @@ mod tests {
 
     fn options(nonce: Option<&str>) -> PreviewOptions {
         PreviewOptions {
-            build: BuildOptions { base_url: "http://127.0.0.1:9".into(), now_ms: 1_735_758_245_000, check: CheckOptions::default() },
+            build: BuildOptions::new("http://127.0.0.1:9", 1_735_758_245_000),
             app_id: "app".into(),
             nonce: nonce.map(str::to_owned),
-            content_type: None,
         }
     }
 

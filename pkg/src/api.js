@@ -1,105 +1,28 @@
-// The public API, the same in every runtime: each function prepares its arguments at the
-// boundary (boundary.js) and calls the wasm core, which owns every rule, constant and message,
-// returns plain objects and throws ChinaumsErrors.
+// The public API, the same in every runtime. Each call prepares its arguments once at the
+// boundary (boundary.js) and crosses into the wasm core once; the core owns every rule,
+// constant and message, returns plain objects (received data as JSON text for JSON.parse)
+// and throws ChinaumsErrors. The bills operations are made from the generated tables.
 
 import * as core from '../dist/chinaums_open.js';
-import { DEFAULT_MAX_BODY_BYTES } from '../dist/constants.js';
-import { body, call, exactBytes, hashedBody, headerEntries, instant, jsonInput, notification, snapshot, typed, wellFormed } from './boundary.js';
-import { ChinaumsError } from './errors.js';
+import { constants, OPERATIONS } from './generated.js';
+import { alive, body, call, encode, exactBytes, fail, hashedBody, headerEntries, instant, jsonInput, notification, request, snapshot, text, typed, wellFormed } from './boundary.js';
+import { generation } from './state.js';
+import { OpenBodySigner, wasmSigner } from './signer.js';
 
-export * from '../dist/constants.js';
 export { ChinaumsError } from './errors.js';
-export { wasmMemoryBytes } from './state.js';
+export { OpenBodySigner } from './signer.js';
+export { constants, ERROR_CODES } from './generated.js';
 
 const encoder = new TextEncoder();
-/** Strings shorter than this cross as `&str`; longer ones are encoded natively first, cheaper. */
-const TEXT_CROSSING_MAX = 1024;
 const isBag = (o) => o !== null && typeof o === 'object';
 /** A snapshot made by boundary.js (anything else goes on for the core to refuse). */
 const isSnapshot = (o) => isBag(o) && Object.getPrototypeOf(o) === null;
-const bag = (value, what, field) => (value === undefined || value === null ? Object.create(null) : snapshot(value, what, field));
 
 // OPEN-BODY-SIG --------------------------------------------------------------------------------
-
-/** Signs many bodies for one appId; the key is processed once, in the constructor. */
-export class OpenBodySigner {
-  #inner;
-  #appId;
-  #maxBodyBytes;
-
-  constructor(credentials) {
-    const o = snapshot(credentials, 'OpenBodySigner credentials');
-    // The key state lives in wasm memory until free() (or the glue's FinalizationRegistry).
-    this.#inner = call(() => new core.Signer(o));
-    this.#appId = this.#inner.app_id;
-    this.#maxBodyBytes = o.maxBodyBytes;
-  }
-
-  get appId() {
-    return this.#appId;
-  }
-
-  /** `{ authorization, signature, bodyDigest, timestamp, nonce }` for exact body bytes (a string is sent as UTF-8). */
-  sign(bodyValue, options) {
-    const o = bag(options, 'sign options');
-    if (!isSnapshot(o)) call(() => core.check_options(o, 'sign options'));
-    const given = body(bodyValue, 'body', this.#maxBodyBytes);
-    const inner = this.#inner; // read after every user value above: a getter may have freed it
-    if (inner === undefined) throw new ChinaumsError('ERR_SIGNER_FREED', 'this OpenBodySigner was freed; create a new one');
-    const args = [o.timestamp, o.nonce, o.now, o.clockOffsetMs];
-    const signed = call(() => {
-      const hashed = hashedBody(given);
-      if (hashed !== undefined) return inner.sign_hashed(hashed, ...args);
-      if (typeof given === 'string') return given.length < TEXT_CROSSING_MAX ? inner.sign_text(given, ...args) : inner.sign_bytes(encoder.encode(given), ...args);
-      return given instanceof Uint8Array ? inner.sign_bytes(given, ...args) : core.body_digest(given); // the core says why it is no body
-    });
-    // The core leaves out the timestamp and nonce it was given and checked: they are these.
-    signed.timestamp ??= o.timestamp;
-    signed.nonce ??= o.nonce;
-    return signed;
-  }
-
-  /** The request with headers merged case-insensitively (object or Headers) and a new `Authorization`. */
-  signRequest(request, options) {
-    const copy = snapshot(request, 'request', 'request');
-    if (!isSnapshot(copy)) throw new ChinaumsError('ERR_FIELD_TYPE', 'request must be an object with the body to sign', { field: 'request' });
-    const headers = {};
-    const seen = new Set();
-    for (const [name, value] of headerEntries(copy.headers)) {
-      const lower = name.toLowerCase();
-      if (seen.has(lower)) throw new ChinaumsError('ERR_FIELD_FORMAT', `request.headers has ${JSON.stringify(name)} twice (names differ only in case); keep one`, { field: 'headers' });
-      seen.add(lower);
-      // A stale Authorization in any case would be sent beside the new one, joined.
-      if (lower !== 'authorization') headers[name] = value;
-    }
-    headers.Authorization = this.sign(copy.body, options).authorization;
-    return { ...copy, headers };
-  }
-
-  /** Wipes and releases the key state now rather than at garbage collection. Idempotent. */
-  free() {
-    const inner = this.#inner;
-    this.#inner = undefined;
-    try {
-      inner?.free();
-    } catch {
-      // Freed while it signs (from a host callback): the FinalizationRegistry releases it later.
-    }
-  }
-
-  [Symbol.dispose]() {
-    this.free();
-  }
-
-  toJSON() {
-    return { appId: this.#appId };
-  }
-}
 
 /** Runs `fn` with a signer for the credentials in `options`, freed afterwards. */
 function withSigner(options, what, fn) {
   const o = snapshot(options, what);
-  if (!isSnapshot(o)) call(() => core.check_options(o, what));
   const signer = new OpenBodySigner(o);
   try {
     return fn(signer, o);
@@ -108,30 +31,59 @@ function withSigner(options, what, fn) {
   }
 }
 
-export const signOpenBody = (options) => withSigner(options, 'signOpenBody options', (s, o) => s.sign(o.body, o));
+export const signOpenBody = (options) =>
+  withSigner(options, 'signOpenBody options', (s, o) => s.sign(o.body, { timestamp: o.timestamp, nonce: o.nonce, now: o.now, clockOffsetMs: o.clockOffsetMs }));
 export const signRequest = (request, credentials) => withSigner(credentials, 'signRequest credentials', (s, o) => s.signRequest(request, o));
 
-/** The options with their `authorization` and `body` checked, and the body's hash if it is large. */
+/** The arguments of a check of `o.body`: the options (its `authorization` size-checked), the body, and its hash if it is large. */
 function withBody(o) {
-  if (!isSnapshot(o)) return [o, undefined];
+  if (!isSnapshot(o)) return [encode(o), undefined, undefined];
   if (typeof o.authorization === 'string') o.authorization = body(o.authorization, 'authorization');
-  o.body = body(o.body, 'body', o.maxBodyBytes);
-  return [o, hashedBody(o.body)];
+  const given = body(o.body, 'body', o.maxBodyBytes);
+  delete o.body;
+  return [encode(o), given, hashedBody(given)];
 }
 
-export const verifyOpenBody = (options) => call(() => core.verify_open_body(...withBody(snapshot(options, 'verifyOpenBody options'))));
-export const parseAuthorization = (header) => call(() => core.parse_authorization(body(header, 'authorization')));
-export function bodyDigest(bodyValue, options) {
-  const given = body(bodyValue, 'body', snapshot(options)?.maxBodyBytes);
-  return call(() => hashedBody(given)?.finish() ?? core.body_digest(given));
+export const verifyOpenBody = (options) => {
+  const args = withBody(snapshot(options, 'verifyOpenBody options'));
+  return call(() => core.verify_open_body(...args));
+};
+
+/**
+ * What was signed, stage by stage: the exact body bytes, their SHA-256, the string to sign, and
+ * with the key the expected Signature (and, for a received `authorization`, whether it matches).
+ */
+export function explainSignature(options) {
+  const args = withBody(snapshot(options, 'explainSignature options'));
+  const explained = call(() => core.explain_signature(...args));
+  explained.bodyBytes = typeof args[1] === 'string' ? encoder.encode(args[1]) : args[1];
+  return explained;
 }
-export const stringToSign = (parts) => call(() => core.string_to_sign(snapshot(parts, 'stringToSign parts')));
-export const computeSignature = (options) => call(() => core.compute_signature(snapshot(options, 'computeSignature options')));
-export const authorizationHeader = (parts) => call(() => core.authorization_header(snapshot(parts, 'authorizationHeader parts')));
+
+/** The OPEN-BODY-SIG stages, each public: body → digest → string to sign → signature → header. */
+export const openBodySig = Object.freeze({
+  bodyDigest(bodyValue, options) {
+    const given = body(bodyValue, 'body', snapshot(options)?.maxBodyBytes);
+    return call(() => hashedBody(given)?.finish() ?? core.body_digest(given));
+  },
+  stringToSign: (parts) => coreWith(core.string_to_sign, parts, 'stringToSign parts'),
+  computeSignature: (options) => coreWith(core.compute_signature, options, 'computeSignature options'),
+  authorizationHeader: (parts) => coreWith(core.authorization_header, parts, 'authorizationHeader parts'),
+  parseAuthorization: (header) => call(() => core.parse_authorization(body(header, 'authorization'))),
+});
+
+/** Calls `fn` of the core with the JSON of an option bag, read once. */
+function coreWith(fn, options, what) {
+  const e = encode(snapshot(options, what));
+  return call(() => fn(e));
+}
+
 export const createNonce = () => call(() => core.create_nonce());
 export const beijingTime = (epochMs) => call(() => core.beijing_time(instant(epochMs, 'epochMs')));
+/** Size of the wasm linear memory in bytes: it grows in 64 KiB pages and never shrinks, so a steady value under load means no leak. */
+export const wasmMemoryBytes = () => call(() => core.wasm_memory().buffer.byteLength);
 
-// Bills endpoints with a field table, any other endpoint, responses ----------------------------
+// Bills operations, and any other path ----------------------------------------------------------
 
 const issuesOf = (e) => (e.issues.length > 0 ? e.issues : [{ field: e.field, code: e.code, message: e.message }]);
 
@@ -140,74 +92,77 @@ function prepared(input, options) {
   try {
     return jsonInput(input, options?.maxBodyBytes);
   } catch (error) {
-    return { error: typed(error, 'input', 'ERR_FIELD_TYPE', 'the input could not be read') };
+    return { error: typed(error, 'input', 'the input') };
   }
 }
 
-function validator(endpoint) {
-  return (input, options) => {
-    let o;
-    try {
-      o = snapshot(options);
-    } catch (error) {
-      return { ok: false, issues: issuesOf(error) };
-    }
-    const p = prepared(input, o);
-    return p.error ? { ok: false, issues: issuesOf(p.error) } : call(() => core.validate_bills(endpoint, p.json, p.unencodable, o));
-  };
-}
-
-function builder(endpoint, what) {
-  return (input, options) => {
-    const o = snapshot(options, what);
-    const p = jsonInput(input, o?.maxBodyBytes);
-    return call(() => core.build_bills(endpoint, p.json, p.unencodable, o, what));
-  };
-}
-
 /** Any bills response: `{ ok, errCode, errMsg, billStatus, billPayment, … }`, amounts in fen. */
-export function parseBillsResponse(text, options) {
+function parseResponse(textValue, options) {
   const o = snapshot(options);
-  return call(() => core.parse_bills_response(body(text, 'text', o?.maxBodyBytes), o));
+  const [given, e] = [text(textValue, 'text', o?.maxBodyBytes), encode(o)];
+  return JSON.parse(call(() => core.parse_response(given, e)));
 }
 
-export const validatePreauthCancel = validator('preauth-cancel');
-export const buildPreauthCancel = builder('preauth-cancel', 'buildPreauthCancel options');
-export const parsePreauthCancelResponse = parseBillsResponse;
-export const validatePreauthed = validator('preauthed');
-export const buildPreauthed = builder('preauthed', 'buildPreauthed options');
-export const parsePreauthedResponse = parseBillsResponse;
-export const validatePreauthedCancel = validator('preauthed-cancel');
-export const buildPreauthedCancel = builder('preauthed-cancel', 'buildPreauthedCancel options');
-export const parsePreauthedCancelResponse = parseBillsResponse;
-export const validateBillsQuery = validator('query');
-export const buildBillsQuery = builder('query', 'buildBillsQuery options');
-export const parseBillsQueryResponse = parseBillsResponse;
-export const validateGetQrcode = validator('get-qrcode');
-export const buildGetQrcode = builder('get-qrcode', 'buildGetQrcode options');
-export const parseGetQrcodeResponse = parseBillsResponse;
-export const validateCloseQrcode = validator('close-qrcode');
-export const buildCloseQrcode = builder('close-qrcode', 'buildCloseQrcode options');
-export const parseCloseQrcodeResponse = parseBillsResponse;
-export const validateRefund = validator('refund');
-export const buildRefund = builder('refund', 'buildRefund options');
-export const parseRefundResponse = parseBillsResponse;
-
-/** The request a server will send for a preauth-cancel, without a key (admin panels). */
-export function previewPreauthCancel(input, options) {
-  const o = snapshot(options, 'previewPreauthCancel options');
-  const p = prepared(input, o);
-  const preview = call(() => core.preview_bills('preauth-cancel', p.json ?? '{}', p.unencodable ?? [], o));
-  if (p.error) Object.assign(preview, { ok: false, issues: issuesOf(p.error), request: null, bodyDigest: null, curl: null });
-  preview.bodyBytes = preview.ok ? encoder.encode(preview.request.body) : null;
-  return preview;
+/** An operation from its generated table: its `path` and `fields`, and what can be done with it. */
+function operation(table) {
+  const { path } = table;
+  const what = (method) => `bills.${table.name}.${method} options`;
+  return Object.freeze({
+    ...table,
+    /** `{ ok, issues }`; never throws for a bad input (object, JSON text or its bytes). */
+    validate(input, options) {
+      let o;
+      try {
+        o = snapshot(options);
+      } catch (error) {
+        return { ok: false, issues: issuesOf(error) };
+      }
+      const p = prepared(input, o);
+      const e = encode(o);
+      return p.error ? { ok: false, issues: issuesOf(p.error) } : call(() => core.validate_request(path, p.json, p.unencodable, e));
+    },
+    /** The request to send (unsigned): `{ method, url, headers, body }`. */
+    build(input, options) {
+      const o = snapshot(options, what('build'));
+      const [p, e] = [jsonInput(input, o?.maxBodyBytes), encode(o)];
+      return request(call(() => core.build_request(path, p.json, p.unencodable, e)));
+    },
+    /** Validated, built and signed in one call: the request to send, with its `Authorization`. */
+    sign(input, options) {
+      const o = snapshot(options, what('sign'));
+      const p = jsonInput(input, o?.maxBodyBytes);
+      const given = isSnapshot(o) ? o.signer : undefined;
+      if (given === undefined) {
+        const e = encode(o);
+        return request(call(() => core.sign_request(path, p.json, p.unencodable, e)));
+      }
+      if (!(given instanceof OpenBodySigner)) throw fail('ERR_FIELD_TYPE', 'signer', 'signer must be an OpenBodySigner');
+      delete o.signer;
+      const [signer, e] = [wasmSigner(given), encode(o)];
+      return request(call(() => signer.sign_request(path, p.json, p.unencodable, e)));
+    },
+    /** What a server will send, without a key (admin panels): the body, its digest, the header but its signature. */
+    preview(input, options) {
+      const o = snapshot(options, what('preview'));
+      const [p, e] = [prepared(input, o), encode(o)];
+      const preview = call(() => core.preview_request(path, p.json ?? '{}', p.unencodable, e));
+      if (p.error) Object.assign(preview, { ok: false, issues: issuesOf(p.error), request: null, bodyDigest: null, curl: null });
+      preview.bodyBytes = preview.ok ? encoder.encode(preview.request.body) : null;
+      return preview;
+    },
+    parseResponse,
+  });
 }
 
-/** `POST /v1/netpay/bills/<service>` or any versioned path (`/v1/netpay/…`), the body written exactly. */
-export function buildRequest(service, requestBody, options) {
+/** Every bills operation: `bills.preauthCancel.sign(input, options)`, … */
+export const bills = Object.freeze(Object.fromEntries(OPERATIONS.map((table) => [table.name, operation(table)])));
+
+/** A request to any versioned path (`/v1/netpay/…`) or bills service name: with its table when it has one, else the body written exactly. */
+export function buildRequest(path, requestBody, options) {
   const o = snapshot(options, 'buildRequest options');
-  const p = jsonInput(requestBody);
-  return call(() => core.build_request(wellFormed(service, 'service'), p.json, p.unencodable, o));
+  const [p, e, where] = [jsonInput(requestBody, o?.maxBodyBytes), encode(o), wellFormed(path, 'path')];
+  if (typeof where !== 'string') throw fail(where === undefined || where === null ? 'ERR_FIELD_REQUIRED' : 'ERR_FIELD_TYPE', 'path', 'path must be a versioned path such as /v1/netpay/refund-query, or a bills service name');
+  return request(call(() => core.build_request(where, p.json, p.unencodable, e)));
 }
 
 /** The gateway's clock minus the host's, in ms, from a response's `responseTimestamp`. */
@@ -218,38 +173,55 @@ export function clockOffsetFromResponse(response, receivedAt) {
 
 // Token mode, OPEN-FORM-PARAM, notifications, response signatures -----------------------------
 
-export const accessTokenRequest = (options) => call(() => core.access_token_request(snapshot(options, 'accessTokenRequest options')));
-export const parseAccessTokenResponse = (text, options) => call(() => core.parse_access_token_response(body(text, 'text'), snapshot(options)));
-export function tokenAuthorization(token) {
-  const value = isBag(token) ? snapshot(token).accessToken : token;
-  return call(() => core.token_authorization(wellFormed(value, 'accessToken')));
-}
+/** OPEN-ACCESS-TOKEN mode: the token request, its response, the header. */
+export const accessToken = Object.freeze({
+  path: constants.TOKEN_PATH,
+  request: (options) => request(coreWith(core.access_token_request, options, 'accessToken.request options')),
+  parseResponse(textValue, options) {
+    const [given, e] = [text(textValue, 'text'), encode(snapshot(options))];
+    return JSON.parse(call(() => core.parse_access_token_response(given, e)));
+  },
+  authorization(token) {
+    const value = isBag(token) ? snapshot(token).accessToken : token;
+    return call(() => core.token_authorization(wellFormed(value, 'accessToken')));
+  },
+});
 
 /** Holds the current access token and says when to refresh it, without timers. */
 export class AccessTokenHolder {
   #inner;
+  #generation = generation();
 
   constructor(options) {
-    this.#inner = call(() => new core.TokenHolder(snapshot(options, 'AccessTokenHolder options')));
+    const e = encode(snapshot(options, 'AccessTokenHolder options'));
+    this.#inner = call(() => new core.TokenHolder(e));
+  }
+
+  #live() {
+    alive(this.#generation, 'AccessTokenHolder');
+    return this.#inner;
   }
 
   /** Takes a parsed token response (or a cached `{ accessToken, expiresIn, expiresAt }`). */
   update(token) {
-    const copy = snapshot(token, 'the token', 'token');
-    call(() => this.#inner.update(copy));
+    const e = encode(snapshot(token, 'the token', 'token'));
+    const inner = this.#live();
+    call(() => inner.update(e));
     return this;
   }
 
   clear() {
-    this.#inner.clear();
+    this.#live().clear();
   }
 
   needsRefresh(now) {
-    return call(() => this.#inner.needs_refresh(instant(now, 'now')));
+    const inner = this.#live();
+    return call(() => inner.needs_refresh(instant(now, 'now')));
   }
 
   authorization(now) {
-    return call(() => this.#inner.authorization(instant(now, 'now')));
+    const inner = this.#live();
+    return call(() => inner.authorization(instant(now, 'now')));
   }
 
   get expiresAt() {
@@ -262,67 +234,78 @@ export class AccessTokenHolder {
 
   /** `{ expiresAt, refreshAt, marginSeconds }`: never the token. */
   toJSON() {
-    return call(() => this.#inner.state());
+    const inner = this.#live();
+    return call(() => inner.state());
   }
 }
 
-/** The signed OPEN-FORM-PARAM GET URL; `content` is text (signed exactly) or an object (stringified once). */
+/** The signed OPEN-FORM-PARAM GET URL; `content` is text (signed exactly) or an object (written once). */
 export function formParamUrl(options) {
   const o = snapshot(options, 'formParamUrl options');
   let content = o?.content;
   if (isBag(content) && exactBytes(content, 'content') === undefined) {
     const p = jsonInput(content, undefined, 'content');
-    if (p.unencodable.length > 0) throw new ChinaumsError('ERR_BODY_ENCODING', `content.${p.unencodable[0]} contains a lone UTF-16 surrogate`, { field: p.unencodable[0] });
+    if (p.unencodable) throw fail('ERR_BODY_ENCODING', p.unencodable[0], `content.${p.unencodable[0]} contains a lone UTF-16 surrogate`);
     content = p.json;
   } else {
     content = body(content, 'content');
   }
-  return call(() => core.form_param_url(o, content));
+  const e = encode(o);
+  return call(() => core.form_param_url(e, content));
 }
 
 /** A notification the core can read, or a typed error (the size refused before any copy). */
 function notificationInput(params) {
   const prepared = notification(params);
   if (prepared === null) {
-    throw new ChinaumsError('ERR_BODY_ENCODING', 'the notification cannot be read as UTF-8 text (bytes that are not UTF-8, lone surrogates, or values that cannot be read or written as JSON)', { field: 'params' });
+    throw fail('ERR_BODY_ENCODING', 'params', 'the notification cannot be read as UTF-8 text (bytes that are not UTF-8, lone surrogates, or values that cannot be read or written as JSON)');
   }
-  body(prepared.input, 'body');
+  body(prepared.input, 'params');
   return prepared;
 }
 
-/** `true` only for a valid `sign` under the communication key (not the appKey); `false` for anything else. */
-export function verifyNotification(params, communicationKey, options) {
-  let prepared = notification(params);
-  // Too large to be the platform's: false, like any notification that cannot verify, uncopied.
-  if (prepared !== null && prepared.input.length > DEFAULT_MAX_BODY_BYTES) prepared = null;
-  return call(() => core.verify_notification(prepared?.input, prepared?.form ?? true, wellFormed(communicationKey, 'communicationKey'), snapshot(options)));
-}
-
-export function parseNotification(params) {
-  const { input, form } = notificationInput(params);
-  return call(() => core.parse_notification(input, form));
-}
-
-export function signNotification(params, communicationKey, options) {
-  const { input, form } = notificationInput(params);
-  return call(() => core.sign_notification(input, form, wellFormed(communicationKey, 'communicationKey'), snapshot(options)));
-}
-
-export function notificationStringToSign(params, options) {
-  const { input, form } = notificationInput(params);
-  return call(() => core.notification_string_to_sign(input, form, snapshot(options)));
-}
+/** Asynchronous notifications: verify the `sign` with the communication key (not the appKey), read, sign (for tests). */
+export const notifications = Object.freeze({
+  /** `true` only for a valid `sign` under the communication key; `false` for anything else. */
+  verify(params, communicationKey, options) {
+    let prepared;
+    try {
+      prepared = notification(params);
+    } catch (error) {
+      if (error?.code !== 'ERR_TOO_DEEP') throw error;
+    }
+    // Too large to be the platform's: false, like any notification that cannot verify, uncopied.
+    if (prepared !== null && prepared !== undefined && prepared.input.length > constants.DEFAULT_MAX_BODY_BYTES) prepared = null;
+    const [key, e] = [wellFormed(communicationKey, 'communicationKey'), encode(snapshot(options))];
+    return call(() => core.verify_notification(prepared?.input, prepared?.form ?? true, key, e));
+  },
+  parse(params) {
+    const { input, form } = notificationInput(params);
+    return JSON.parse(call(() => core.parse_notification(input, form)));
+  },
+  sign(params, communicationKey, options) {
+    const { input, form } = notificationInput(params);
+    const [key, e] = [wellFormed(communicationKey, 'communicationKey'), encode(snapshot(options))];
+    return call(() => core.sign_notification(input, form, key, e));
+  },
+  stringToSign(params, options) {
+    const { input, form } = notificationInput(params);
+    const e = encode(snapshot(options));
+    return call(() => core.notification_string_to_sign(input, form, e));
+  },
+});
 
 /** A response's optional OPEN-BODY-SIG `Authorization` (given, or looked up in `headers`) against its exact bytes. */
 export function verifyResponseSignature(options) {
   const o = snapshot(options, 'verifyResponseSignature options');
   if (isSnapshot(o) && !('authorization' in o)) {
     if (o.headers === undefined || o.headers === null) {
-      throw new ChinaumsError('ERR_FIELD_REQUIRED', 'pass the response headers (a Headers object or a plain object) or its authorization header value', { field: 'headers' });
+      throw fail('ERR_FIELD_REQUIRED', 'headers', 'pass the response headers (a Headers object or a plain object) or its authorization header value');
     }
     const found = headerEntries(o.headers).filter(([name]) => name.toLowerCase() === 'authorization');
-    if (found.length > 1) throw new ChinaumsError('ERR_AUTH_HEADER', 'the response has more than one Authorization header', { field: 'authorization' });
+    if (found.length > 1) throw fail('ERR_AUTH_HEADER', 'authorization', 'the response has more than one Authorization header');
     o.authorization = found[0]?.[1];
   }
-  return call(() => core.verify_response_signature(...withBody(o)));
+  const args = withBody(o);
+  return call(() => core.verify_response_signature(...args));
 }

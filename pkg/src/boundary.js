@@ -1,16 +1,19 @@
-// What must happen in JavaScript before a value reaches the wasm core: user code (getters,
-// Proxy traps, toJSON) runs here and never while the core is on the stack; options are copied
-// from their own properties into null-prototype objects (a polluted Object.prototype cannot
-// reach the core); strings are checked to be well-formed UTF-16 (wasm-bindgen would silently
-// replace a lone surrogate by U+FFFD); byte views are read through the built-in getters (a
-// subclass cannot lie about what it holds); and sizes are checked before anything is copied
-// into wasm memory, which never shrinks. Every rule of the protocol lives in the core.
+// What must happen in JavaScript before a value reaches the wasm core, and around each call.
+// User code (getters, Proxy traps, toJSON) runs here, once per argument, and never while the
+// core is on the stack: options are copied from their own properties into null-prototype
+// objects (a polluted Object.prototype cannot reach the core), inputs are written as JSON text
+// by one depth-bounded walk (the same limit the core applies to text), strings are checked to
+// be well-formed UTF-16 (wasm-bindgen would silently replace a lone surrogate by U+FFFD), byte
+// views are read through the built-in getters (a subclass cannot lie about what it holds), and
+// sizes are checked before anything is copied into wasm memory, which never shrinks. Every
+// rule of the protocol lives in the core.
 
 import * as core from '../dist/chinaums_open.js';
-import { DEFAULT_MAX_BODY_BYTES, MAX_HEADER_BYTES } from '../dist/constants.js';
+import { constants } from './generated.js';
 import { ChinaumsError } from './errors.js';
-import { assertInitialized } from './state.js';
+import { assertInitialized, generation, restart } from './state.js';
 
+const { DEFAULT_MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_JSON_DEPTH } = constants;
 const getter = (prototype, name) => Object.getOwnPropertyDescriptor(prototype, name).get;
 const typedArray = Object.getPrototypeOf(Uint8Array.prototype);
 /** The built-in getters of typed arrays and of DataViews: `[buffer, byteOffset, byteLength]`. */
@@ -32,7 +35,7 @@ function branded(brand, value, ...args) {
   }
 }
 
-const fail = (code, field, message) => new ChinaumsError(code, message, { field });
+export const fail = (code, field, message) => new ChinaumsError(code, message, { field });
 
 const encodingError = (field) =>
   fail(
@@ -42,52 +45,57 @@ const encodingError = (field) =>
       'replaced by U+FFFD and the bytes sent would differ from the text you hold',
   );
 
+const tooDeep = (field) =>
+  fail('ERR_TOO_DEEP', field, `${field ?? 'the value'} is nested more than ${MAX_JSON_DEPTH} levels deep (arrays and objects inside each other); the platform's documents have a few levels, so check what produced it`);
+
 export const isWellFormed =
   typeof String.prototype.isWellFormed === 'function'
     ? (s) => String.prototype.isWellFormed.call(s)
     : (s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 
 /**
- * An object argument the core may inspect: one whose prototype cannot even be read (a revoked
- * Proxy) would throw inside the core, so it is refused here.
+ * Calls into the core: typed errors only, whatever fails. A ChinaumsError is the core's answer;
+ * anything else escaped from inside the instance (a trap, a stack overflow, an exception thrown
+ * through wasm frames), which left it in an unknown state: the core is restarted so that the
+ * next call runs on a fresh instance, and this one is reported as not completed.
  */
-function readable(value, field) {
-  if (value !== null && (typeof value === 'object' || typeof value === 'function')) {
-    reading(field, field, () => [Array.isArray(value), Object.getPrototypeOf(value)]);
-  }
-  return value;
-}
-
-/** Calls into the core: typed errors only, whatever fails. */
 export function call(fn) {
   assertInitialized();
   try {
     return fn();
   } catch (error) {
-    throw typed(error, null, 'ERR_INTERNAL', 'internal error in the wasm core');
+    if (error instanceof ChinaumsError) throw error;
+    restart();
+    throw fail(
+      'ERR_INTERNAL',
+      null,
+      `the call did not complete (${error?.name ?? 'Error'}: ${error?.message ?? error}); the wasm core was restarted, so ` +
+        'signers, token holders and clients made before must be made again. Please report this with the input that caused it',
+    );
   }
 }
 
-/** Any failure as a ChinaumsError (a revoked Proxy's TypeError, a detached buffer, a trap). */
-export function typed(error, field, code, what) {
+/** Throws unless an object made in `made` (a generation) still belongs to the live instance. */
+export function alive(made, what) {
+  if (made !== generation()) {
+    throw fail('ERR_CORE_RESTARTED', null, `this ${what} belonged to a wasm core that was restarted after a call that did not complete; make a new one`);
+  }
+}
+
+/** Any failure while reading user values as a typed error about `field` (deep recursion as ERR_TOO_DEEP). */
+export function typed(error, field, what) {
   if (error instanceof ChinaumsError) return error;
-  return fail(code, field, `${what}: ${error instanceof Error ? error.message : String(error)}`);
+  if (error instanceof RangeError) return tooDeep(field);
+  return fail('ERR_FIELD_TYPE', field, `${what} could not be read: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 /** Runs `read` (user code), turning what it throws into a typed error about `field`. */
-function reading(field, what, read) {
+export function reading(field, what, read) {
   try {
     return read();
   } catch (error) {
-    throw typed(error, field, 'ERR_FIELD_TYPE', `${what} could not be read`);
+    throw typed(error, field, what);
   }
-}
-
-/** Epoch ms of a Date (any subclass reads the built-in time value), else the value itself. */
-export function instant(value, field) {
-  readable(value, field);
-  const ms = isInstance(value, Date) ? branded(dateValue, value) : undefined;
-  return ms === undefined ? value : ms;
 }
 
 /** `value instanceof type`, false for values whose prototype cannot be read (revoked Proxies). */
@@ -99,6 +107,12 @@ function isInstance(value, type) {
   }
 }
 
+/** Epoch ms of a Date (any subclass reads the built-in time value), else the value itself. */
+export function instant(value, field) {
+  const ms = isInstance(value, Date) ? branded(dateValue, value) : undefined;
+  return ms === undefined ? value : ms;
+}
+
 /**
  * Exact bytes of an ArrayBuffer or a view, as a plain Uint8Array over the same memory, or
  * undefined for anything else.
@@ -106,7 +120,7 @@ function isInstance(value, type) {
 export function exactBytes(value, field) {
   if (value === null || typeof value !== 'object') return undefined;
   if (isInstance(value, ArrayBuffer) && branded(bufferLength, value) !== undefined) return reading(field, field, () => new Uint8Array(value));
-  if (!ArrayBuffer.isView(value)) {
+  if (!reading(field, field, () => ArrayBuffer.isView(value))) {
     // Something dressed as bytes (a typed array's prototype on a plain object) holds none.
     if (isInstance(value, typedArray.constructor) || isInstance(value, DataView)) throw fail('ERR_FIELD_TYPE', field, `${field} is not a real typed array or DataView`);
     return undefined;
@@ -122,7 +136,7 @@ export function exactBytes(value, field) {
  * report.
  */
 export function body(value, field, maxBodyBytes) {
-  const bytes = exactBytes(readable(value, field), field);
+  const bytes = exactBytes(value, field);
   const given = bytes ?? value;
   if (typeof given === 'string' && !isWellFormed(given)) throw encodingError(field);
   const cap = field === 'authorization' ? MAX_HEADER_BYTES : typeof maxBodyBytes === 'number' ? maxBodyBytes : DEFAULT_MAX_BODY_BYTES;
@@ -136,7 +150,7 @@ export function body(value, field, maxBodyBytes) {
 
 /** A parameter (a name, a token, a key): well-formed, and not longer than any can be. */
 export function wellFormed(value, field) {
-  if (typeof value !== 'string') return readable(value, field);
+  if (typeof value !== 'string') return value;
   if (!isWellFormed(value)) throw encodingError(field);
   if (value.length > MAX_HEADER_BYTES) call(() => core.check_input_size(field, value.length, undefined));
   return value;
@@ -172,7 +186,10 @@ export function hashedBody(given) {
 /** Text from a string or UTF-8 bytes (as for JSON inputs and responses). */
 export function text(value, field, maxBodyBytes) {
   const given = body(value, field, maxBodyBytes);
-  if (typeof given === 'string' || !(given instanceof Uint8Array)) return given;
+  if (typeof given !== 'string' && !(given instanceof Uint8Array)) {
+    throw fail(given === undefined || given === null ? 'ERR_FIELD_REQUIRED' : 'ERR_FIELD_TYPE', field, `${field} must be text (a string) or its UTF-8 bytes`);
+  }
+  if (typeof given === 'string') return given;
   try {
     return strict.decode(given);
   } catch {
@@ -182,8 +199,8 @@ export function text(value, field, maxBodyBytes) {
 
 /**
  * An option bag as the core reads it: own enumerable properties in a null-prototype object,
- * strings checked, Dates as epoch ms, byte views exact. Not an object: given back as it is, for
- * the core to report.
+ * each read once, strings checked, Dates as epoch ms, byte views exact. Not an object: given
+ * back as it is, for the core to report.
  */
 export function snapshot(value, what = 'options', field = null) {
   return reading(field, what, () => {
@@ -200,56 +217,100 @@ export function snapshot(value, what = 'options', field = null) {
   });
 }
 
-function stringify(value) {
-  try {
-    return JSON.stringify(value);
-  } catch (error) {
-    // BigInts, cycles and getters that throw alike: which field failed is not known here.
-    throw fail('ERR_FIELD_TYPE', null, `the request cannot be converted to JSON (${error?.message}); use plain objects with string fields`);
+/** An option's value as JSON, or a tag saying what it is (the core's messages name it). */
+function option(value) {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : `{"$js":"${value}"}`;
+    case 'boolean':
+      return String(value);
+    case 'object':
+      return value === null ? 'null' : `{"$js":"${Array.isArray(value) ? 'array' : value instanceof Uint8Array ? 'Uint8Array' : 'object'}"}`;
+    default:
+      return `{"$js":"${typeof value}"}`;
   }
 }
 
 /**
- * JSON text for an input given as an object, a JSON string or UTF-8 bytes, and the top-level
+ * The JSON text of an option bag (a snapshot: no user code runs here) for the core, one string
+ * crossing; undefined when none was given. Nested values are tagged, not written: no option the
+ * core reads is nested.
+ */
+export function encode(o) {
+  if (o === undefined) return undefined;
+  if (o === null || typeof o !== 'object' || Object.getPrototypeOf(o) !== null) return option(o);
+  const parts = [];
+  for (const key of Object.keys(o)) if (o[key] !== undefined) parts.push(`${JSON.stringify(key)}:${option(o[key])}`);
+  return `{${parts.join(',')}}`;
+}
+
+/** A `toJSON` a JSON writer honours: a class's (Date's), never one added to Object.prototype. */
+function ownToJson(value) {
+  const toJson = value.toJSON;
+  return typeof toJson === 'function' && toJson !== Object.prototype.toJSON ? toJson : undefined;
+}
+
+/**
+ * JSON text of a value, read once: each own enumerable property's getter runs once, nesting is
+ * bounded by the core's limit (checked while descending, so a 100,000-deep value costs no more
+ * than a 129-deep one), cycles and BigInts are typed errors, and strings with lone surrogates
+ * are refused (`unencodable` collects the top-level members that hold one, left out, for the
+ * core to report with every other problem). Otherwise JSON.stringify's rules.
+ */
+function writeJson(root, field, unencodable) {
+  const open = [];
+  const write = (value, depth, key, member) => {
+    if (value !== null && typeof value === 'object' && ownToJson(value)) value = ownToJson(value).call(value, key);
+    switch (typeof value) {
+      case 'string':
+        if (isWellFormed(value)) return JSON.stringify(value);
+        if (depth === 1 && unencodable) return void unencodable.push(key);
+        throw encodingError(member ?? field);
+      case 'number':
+        return Number.isFinite(value) ? String(value) : 'null';
+      case 'boolean':
+        return value ? 'true' : 'false';
+      case 'bigint':
+        throw fail('ERR_FIELD_TYPE', member ?? field, `${member ?? field} is a BigInt, which has no JSON form; write it as a string of digits or a number`);
+      case 'object':
+        break;
+      default:
+        return undefined; // undefined, functions, symbols: left out, as JSON.stringify does
+    }
+    if (value === null) return 'null';
+    if (depth >= MAX_JSON_DEPTH) throw tooDeep(member ?? field);
+    if (open.includes(value)) throw fail('ERR_FIELD_TYPE', member ?? field, `${member ?? field} contains itself (a cycle), which has no JSON form`);
+    open.push(value);
+    const parts = [];
+    if (Array.isArray(value)) {
+      for (let i = 0, n = value.length; i < n; i++) parts.push(write(value[i], depth + 1, String(i), member) ?? 'null');
+    } else {
+      for (const name of Object.keys(value)) {
+        if (!isWellFormed(name)) throw encodingError(null);
+        const item = write(value[name], depth + 1, name, member ?? name);
+        if (item !== undefined) parts.push(`${JSON.stringify(name)}:${item}`);
+      }
+    }
+    open.pop();
+    return Array.isArray(value) ? `[${parts.join(',')}]` : `{${parts.join(',')}}`;
+  };
+  return reading(field, field, () => write(root, 0, '', null));
+}
+
+/**
+ * JSON text for an input given as an object, JSON text or its UTF-8 bytes, and the top-level
  * fields left out because their text cannot be encoded (the core reports them with the rest).
  */
 export function jsonInput(input, maxBodyBytes, field = 'input') {
   if (typeof input === 'string' || exactBytes(input, field) !== undefined) {
-    return { json: text(input, field, maxBodyBytes), unencodable: [] };
+    return { json: text(input, field, maxBodyBytes), unencodable: undefined };
   }
-  // An inherited toJSON (a polluted prototype) must not replace the input: then only its own
-  // fields are written.
-  const own = reading(field, field, () => input !== null && typeof input === 'object' && 'toJSON' in input && !Object.hasOwn(input, 'toJSON'));
-  let json = stringify(own ? snapshotFields(input, field) : input) ?? 'null';
   const unencodable = [];
-  // JSON.stringify escapes a lone surrogate as \udXXX (and no other character that way).
-  if (LONE_SURROGATE_ESCAPE.test(json)) {
-    const fields = snapshotFields(input, field);
-    for (const [key, item] of Object.entries(fields ?? {})) {
-      if (typeof item === 'string' && !isWellFormed(item)) {
-        unencodable.push(key);
-        delete fields[key];
-      }
-    }
-    json = stringify(fields ?? input) ?? 'null';
-    // One left after the top-level fields were set aside is in a member name or a nested value.
-    if (LONE_SURROGATE_ESCAPE.test(json)) throw encodingError(field === 'input' ? null : field);
-  }
   // undefined, functions and symbols have no JSON form: the core reports "not an object".
-  return { json: body(json, field, maxBodyBytes), unencodable };
-}
-
-/** A `\udXXX` escape in JSON text: a backslash that is not itself escaped, then a surrogate. */
-const LONE_SURROGATE_ESCAPE = /(^|[^\\])(\\\\)*\\ud[89a-f]/;
-
-/** A plain object's own fields in a null-prototype copy (no inherited toJSON), else undefined. */
-function snapshotFields(value, field) {
-  return reading(field, field, () => {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-    const copy = Object.create(null);
-    for (const key of Object.keys(value)) copy[key] = value[key];
-    return copy;
-  });
+  const json = writeJson(input, field, unencodable) ?? 'null';
+  return { json: body(json, field, maxBodyBytes), unencodable: unencodable.length > 0 ? unencodable : undefined };
 }
 
 /**
@@ -273,14 +334,23 @@ export function notification(params) {
     if (bytes !== undefined) return { input: strict.decode(bytes), form: true };
     const query = isInstance(params, URLSearchParams) ? branded(paramsToString, params) : undefined;
     if (query !== undefined) return { input: query, form: true };
-    const fields = snapshotFields(params, 'params');
-    if (Object.values(fields).some((v) => typeof v === 'string' && !isWellFormed(v))) return null;
-    return { input: JSON.stringify(fields), form: false };
-  } catch {
-    // Bytes that are not UTF-8, a detached buffer, a revoked Proxy, a throwing getter, BigInt
-    // or cyclic values: nothing the platform could have sent.
+    return { input: writeJson(params, 'params'), form: false };
+  } catch (error) {
+    if (error?.code === 'ERR_TOO_DEEP') throw error;
+    // Bytes that are not UTF-8, a detached buffer, a revoked Proxy, a throwing getter, BigInt,
+    // lone surrogates or cyclic values: nothing the platform could have sent.
     return null;
   }
+}
+
+/** A request the core wrote as `url⏎content type⏎authorization⏎body` (the body last: it may hold line breaks). */
+export function request(wire) {
+  const a = wire.indexOf('\n');
+  const b = wire.indexOf('\n', a + 1);
+  const c = wire.indexOf('\n', b + 1);
+  const headers = { 'Content-Type': wire.slice(a + 1, b) };
+  if (c > b + 1) headers.Authorization = wire.slice(b + 1, c);
+  return { method: 'POST', url: wire.slice(0, a), headers, body: wire.slice(c + 1) };
 }
 
 /** The entries of request headers: a Headers object or a plain object of strings. */
@@ -294,7 +364,7 @@ export function headerEntries(headers) {
     reading('headers', 'request.headers', () => Headers.prototype.forEach.call(headers, (value, name) => entries.push([name, value])));
     return entries;
   }
-  const fields = snapshotFields(headers, 'headers');
-  if (fields === undefined) throw fail('ERR_FIELD_TYPE', 'headers', 'request.headers must be a Headers object or an object of strings');
+  const fields = snapshot(headers, 'request.headers', 'headers');
+  if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) throw fail('ERR_FIELD_TYPE', 'headers', 'request.headers must be a Headers object or an object of strings');
   return Object.entries(fields);
 }

@@ -1,28 +1,36 @@
-// A client over the host's fetch: it builds, signs, sends with a timeout and parses, and for a
-// preauthorization whose outcome is unknown it runs the recovery loop. Every decision (what to
-// send next, how long to wait, how it ended) is the core's (src/recovery.rs); this file owns only
-// what needs the host: the network, the timers, the randomness of the jitter.
+// A client over the host's fetch: it builds and signs (one call into the core), sends once with a
+// timeout, parses, and for a preauthorization whose outcome is unknown runs the recovery loop.
+// Every decision (what to send next, how long to wait, how it ended) is the core's
+// (src/recovery.rs); this file owns only what needs the host: the network, the timers, the
+// randomness of the jitter, and the hooks an integrator observes requests with.
 
 import * as core from '../dist/chinaums_open.js';
-import { BILLS_QUERY_PATH, PREAUTH_CANCEL_PATH } from '../dist/constants.js';
-import { OpenBodySigner, parseBillsResponse } from './api.js';
-import { call, jsonInput, snapshot, wellFormed } from './boundary.js';
+import { OPERATIONS } from './generated.js';
+import { bills, explainSignature } from './api.js';
+import { call, encode, fail, jsonInput, request as fromWire, snapshot, wellFormed } from './boundary.js';
 import { ChinaumsError } from './errors.js';
+import { OpenBodySigner, wasmSigner } from './signer.js';
 
-/** The path of each step the core decides. */
-const STEPS = { query: { path: BILLS_QUERY_PATH }, cancel: { path: PREAUTH_CANCEL_PATH } };
+const PATHS = Object.fromEntries(OPERATIONS.map((table) => [table.name, table.path]));
+const OPERATION_AT = Object.fromEntries(OPERATIONS.map((table) => [table.path, table.name]));
+/** Every operation's response parser is the same one. */
+const parse = bills.query.parseResponse;
+/** What the recovery's steps send. */
+const STEPS = { query: 'query', cancel: 'preauthCancel' };
 
 /** What the options of a client may hold besides the core's: the host's functions. */
 function hostFunction(o, name, fallback) {
   const given = o[name];
   if (given === undefined || given === null) return fallback;
-  if (typeof given !== 'function') throw new ChinaumsError('ERR_FIELD_TYPE', `${name} must be a function`, { field: name });
+  if (typeof given !== 'function') throw fail('ERR_FIELD_TYPE', name, `${name} must be a function`);
   return given;
 }
 
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A monotonic clock for durations, which an injected `now` must not fix. */
 const elapsedSince = (start) => Math.round((performance.now() - start) * 10) / 10;
+/** The request as hooks and errors show it: the Signature left out. */
+const redacted = (request) => ({ ...request, headers: { ...request.headers, Authorization: request.headers.Authorization?.replace(/Signature="[^"]*"/, 'Signature="<redacted>"') } });
 
 export class ChinaumsClient {
   #signer;
@@ -33,21 +41,27 @@ export class ChinaumsClient {
   #sleep;
   #random;
   #build;
+  #hooks;
 
   constructor(options) {
     const o = snapshot(options, 'ChinaumsClient options');
-    this.#timeoutMs = call(() => core.check_client_options(o));
-    this.#retry = snapshot(o.retry ?? undefined, 'retry', 'retry');
+    const e = encode(o);
+    this.#timeoutMs = call(() => core.check_client_options(e));
+    this.#retry = encode(snapshot(o.retry ?? undefined, 'retry', 'retry'));
     call(() => new core.Recovery(this.#retry).free());
     // A detached global fetch throws "Illegal invocation" in workerd and browsers.
     this.#fetch = hostFunction(o, 'fetch', typeof fetch === 'function' ? (...args) => fetch(...args) : undefined);
-    if (this.#fetch === undefined) throw new ChinaumsError('ERR_FIELD_REQUIRED', 'this runtime has no global fetch: pass options.fetch', { field: 'fetch' });
+    if (this.#fetch === undefined) throw fail('ERR_FIELD_REQUIRED', 'fetch', 'this runtime has no global fetch: pass options.fetch');
     const now = o.now;
     this.#now = typeof now === 'function' ? now : now === undefined ? Date.now : () => now;
     this.#sleep = hostFunction(o, 'sleep', wait);
     this.#random = hostFunction(o, 'random', Math.random);
-    this.#build = { baseUrl: o.baseUrl, env: o.env, msgSrcId: o.msgSrcId, contentType: o.contentType, clockOffsetMs: o.clockOffsetMs };
+    this.#hooks = { onRequest: hostFunction(o, 'onRequest', undefined), onResponse: hostFunction(o, 'onResponse', undefined), includeBodies: o.includeBodies === true };
+    const { env, baseUrl, msgSrcId, contentType, clockOffsetMs, allowUnknownFields } = o;
+    this.#build = { env, baseUrl, msgSrcId, contentType, clockOffsetMs, allowUnknownFields };
     this.#signer = new OpenBodySigner({ appId: o.appId, appKey: o.appKey });
+    /** `client.bills.<operation>(input, options?)`: the response when `errCode` is `SUCCESS`, else a rejection with `ERR_PLATFORM`. */
+    this.bills = Object.freeze(Object.fromEntries(OPERATIONS.map((table) => [table.name, (input, requestOptions) => this.#operation(table.name, input, requestOptions)])));
   }
 
   get appId() {
@@ -56,12 +70,12 @@ export class ChinaumsClient {
 
   /**
    * Builds (with the field table when `path` has one), signs and sends one request, once:
-   * `{ status, response, error, text, headers, request, durationMs }`. Rejects with
-   * `ERR_NETWORK` when no answer arrives (the request may or may not have been applied).
+   * `{ status, response, error, text, headers, request, durationMs }`, whatever the platform
+   * answered. Rejects with `ERR_NETWORK` when no answer arrives (the request may or may not
+   * have been applied).
    */
-  async request(path, input) {
-    const request = this.#prepare(wellFormed(path, 'path'), jsonInput(input));
-    return this.#send(request);
+  async request(path, input, requestOptions) {
+    return this.#exchange(wellFormed(path, 'path'), jsonInput(input), 1, requestOptions);
   }
 
   /**
@@ -74,25 +88,25 @@ export class ChinaumsClient {
     try {
       const cancel = jsonInput(input);
       // A bad input is refused before anything is sent (built to check it, not signed).
-      this.#built(PREAUTH_CANCEL_PATH, cancel, this.#now());
-      const inputs = { query: { json: call(() => core.recovery_query_input(cancel.json)), unencodable: [] }, cancel };
+      call(() => core.build_request(PATHS.preauthCancel, cancel.json, cancel.unencodable, this.#buildOptions(this.#now())));
+      const inputs = { query: { json: call(() => core.recovery_query_input(cancel.json)) }, preauthCancel: cancel };
       recovery = call(() => new core.Recovery(this.#retry));
-      let decision = call(() => recovery.start());
+      let decision = JSON.parse(call(() => recovery.start()));
       while (decision.action === 'send') {
         if (decision.delayMs > 0) await this.#sleep(decision.delayMs);
-        const step = STEPS[decision.step];
+        const operation = STEPS[decision.step];
         const started = performance.now();
         let answer;
         try {
-          answer = await this.#send(this.#prepare(step.path, inputs[decision.step]));
+          answer = await this.#exchange(PATHS[operation], inputs[operation], attempts.length + 1);
         } catch (error) {
           if (error?.code !== 'ERR_NETWORK') throw error;
           answer = { status: null, text: undefined, error };
         }
-        attempts.push({ endpoint: step.path, status: answer.status, error: answer.error?.message ?? null, errCode: answer.response?.errCode ?? null, durationMs: elapsedSince(started) });
+        attempts.push({ endpoint: PATHS[operation], status: answer.status, error: answer.error?.message ?? null, errCode: answer.response?.errCode ?? null, durationMs: elapsedSince(started) });
         const jitter = this.#random();
-        if (typeof jitter !== 'number') throw new ChinaumsError('ERR_FIELD_TYPE', 'options.random must return a number from 0 to 1', { field: 'random' });
-        decision = call(() => recovery.answer(answer.status ?? undefined, answer.text, jitter));
+        if (typeof jitter !== 'number') throw fail('ERR_FIELD_TYPE', 'random', 'options.random must return a number from 0 to 1');
+        decision = JSON.parse(call(() => recovery.answer(answer.status ?? undefined, answer.text, jitter)));
       }
       return { outcome: decision.outcome, bill: decision.bill, attempts };
     } catch (error) {
@@ -116,36 +130,70 @@ export class ChinaumsClient {
     return { appId: this.appId, timeoutMs: this.#timeoutMs };
   }
 
-  #built(path, prepared, now) {
-    return call(() => core.build_at(path, prepared.json, prepared.unencodable, { ...this.#build, now }));
+  #buildOptions(now) {
+    return encode(Object.assign(Object.create(null), this.#build, { now }));
   }
 
-  #prepare(path, prepared) {
-    const now = this.#now();
-    return this.#signer.signRequest(this.#built(path, prepared, now), { now, clockOffsetMs: this.#build.clockOffsetMs });
+  async #operation(name, input, requestOptions) {
+    const envelope = await this.#exchange(PATHS[name], jsonInput(input), 1, requestOptions);
+    const { status, response, request } = envelope;
+    if (response?.ok && status >= 200 && status < 300) return response;
+    if (response === null && status >= 200 && status < 300) throw envelope.error;
+    const code = response?.errCode ?? null;
+    const message = response?.errMsg ?? envelope.text.slice(0, 500);
+    throw new ChinaumsError('ERR_PLATFORM', `${request.url} answered HTTP ${status}${code === null ? '' : ` ${code}`}: ${message}`, { platformCode: code, platformMessage: message, status, response, request });
   }
 
-  async #send(request) {
+  /** Builds, signs, sends and parses one request, telling the hooks. */
+  async #exchange(path, prepared, attempt, requestOptions) {
+    const o = snapshot(requestOptions ?? undefined, 'request options');
+    const operation = OPERATION_AT[path] ?? null;
+    const signer = wasmSigner(this.#signer);
+    const request = fromWire(call(() => signer.sign_request(path, prepared.json, prepared.unencodable, this.#buildOptions(this.#now()))));
+    const shown = redacted(request);
+    this.#tell('onRequest', () => ({ operation, path, attempt, method: request.method, url: request.url, headers: shown.headers, ...this.#bodies(request) }));
     const started = performance.now();
+    const timeoutMs = o?.timeoutMs ?? this.#timeoutMs;
+    const signals = [AbortSignal.timeout(timeoutMs), o?.signal].filter(Boolean);
     let response;
     let text;
     try {
-      response = await this.#fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(this.#timeoutMs) });
+      response = await this.#fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0] });
       text = await response.text();
     } catch (cause) {
-      const timedOut = cause?.name === 'TimeoutError' || cause?.name === 'AbortError';
-      const what = timedOut ? `no answer within ${this.#timeoutMs} ms` : `the request failed (${cause?.message ?? cause})`;
-      const error = new ChinaumsError('ERR_NETWORK', `${request.url}: ${what}; it may or may not have been applied: query before repeating a state change`, { field: 'fetch' });
-      error.cause = cause;
+      const timedOut = cause?.name === 'TimeoutError';
+      const what = timedOut ? `no answer within ${timeoutMs} ms` : `the request failed (${cause?.message ?? cause})`;
+      const error = new ChinaumsError('ERR_NETWORK', `${request.url}: ${what}; it may or may not have been applied: query before repeating a state change`, { field: 'fetch', cause, request: shown });
+      this.#tell('onResponse', () => ({ operation, path, attempt, status: null, errCode: null, durationMs: elapsedSince(started), error: error.message }));
       throw error;
     }
     let parsed = null;
     let error = null;
     try {
-      parsed = parseBillsResponse(text);
+      parsed = parse(text);
     } catch (e) {
       error = e;
     }
-    return { status: response.status, response: parsed, error, text, headers: response.headers, request, durationMs: elapsedSince(started) };
+    const durationMs = elapsedSince(started);
+    this.#tell('onResponse', () => ({ operation, path, attempt, status: response.status, errCode: parsed?.errCode ?? null, durationMs, ...(this.#hooks.includeBodies ? { body: text } : {}) }));
+    return { status: response.status, response: parsed, error, text, headers: response.headers, request: shown, durationMs };
+  }
+
+  /** The body and the string to sign, for hooks that asked for them. */
+  #bodies(request) {
+    if (!this.#hooks.includeBodies) return {};
+    const { stringToSign } = explainSignature({ authorization: request.headers.Authorization, body: request.body });
+    return { body: request.body, stringToSign };
+  }
+
+  /** Calls a hook with its event; what a hook throws is not the request's failure, and is ignored. */
+  #tell(hook, event) {
+    const fn = this.#hooks[hook];
+    if (fn === undefined) return;
+    try {
+      fn(event());
+    } catch {
+      // A hook that fails must not change what happens to a payment.
+    }
   }
 }

@@ -1,19 +1,21 @@
-// Initialization state shared by every entry point. The wasm-bindgen glue keeps its instance in
-// module scope; this module records whether an entry has initialized it, so that calls made too
-// early fail with a clear error instead of "cannot read properties of undefined", and registers
-// the error class the core throws.
+// The wasm instance's life, shared by every entry point: whether an entry has initialized it
+// (calls made too early fail with a clear error), and its restart after a call that did not
+// complete. A trap (a stack overflow, `unreachable`, an out-of-bounds access) unwinds nothing:
+// the instance's stack pointer, allocator and borrows stay where the trap left them, so every
+// later call could fail or worse. The glue then makes a fresh instance from the same compiled
+// module (`__wbg_reset_state`); objects made on the old one (signers, token holders) belong to
+// its memory and must be made again: `generation` tells them apart.
 
-import initGlue, { initSync, register_error_class } from '../dist/chinaums_open.js';
+import initGlue, { __wbg_reset_state, initSync, register_error_class } from '../dist/chinaums_open.js';
 import { ChinaumsError } from './errors.js';
 
 let ready = false;
-/** The instance's linear memory, for wasmMemoryBytes(). */
-let memory;
+/** Counts restarts: an object made in another generation belongs to a lost instance. */
+let current = 0;
 /** The one promise shared by concurrent async initializations; cleared again if one fails. */
 let pending;
 
-function started(exports) {
-  memory = exports.memory;
+function started() {
   register_error_class(ChinaumsError);
   ready = true;
 }
@@ -26,14 +28,31 @@ export function assertInitialized() {
   if (!ready) {
     throw new ChinaumsError(
       'ERR_NOT_INITIALIZED',
-      'the wasm module is not initialized: await init() first (browser and chinaums-open/core entries)',
+      "the wasm module is not loaded: in a browser or with 'chinaums-open/core', `await init()` first; in Cloudflare " +
+        "Workers, bundle with the 'workerd' condition (wrangler does; esbuild: --conditions=workerd) so that the .wasm " +
+        'is imported as a module and loaded at import',
     );
   }
 }
 
+/** The generation objects made now belong to. */
+export function generation() {
+  return current;
+}
+
+/** A fresh instance from the same compiled module, after a call that did not complete. */
+export function restart() {
+  current += 1;
+  __wbg_reset_state();
+  started();
+}
+
 /** Initializes synchronously from a compiled WebAssembly.Module or the module's bytes. */
 export function initFromModuleSync(moduleOrBytes) {
-  if (!ready) started(initSync({ module: moduleOrBytes }));
+  if (!ready) {
+    initSync({ module: moduleOrBytes });
+    started();
+  }
 }
 
 /**
@@ -50,13 +69,4 @@ export function initAsync(moduleOrPath) {
     throw error;
   });
   return pending;
-}
-
-/**
- * Size of the wasm linear memory in bytes. A diagnostic for hosts and leak tests: the memory
- * grows in 64 KiB pages as needed and never shrinks, so a steady value under load means no leak.
- */
-export function wasmMemoryBytes() {
-  assertInitialized();
-  return memory.buffer.byteLength;
 }

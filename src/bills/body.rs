@@ -1,6 +1,5 @@
 //! A bills request body: read from JSON, checked against its endpoint's field table, filled
-//! with defaults, and written as the exact bytes that are signed and sent (by the endpoint's
-//! derived `Serialize` struct, see `typed_request!`).
+//! with defaults, and written as the exact bytes that are signed and sent.
 
 use core::cell::RefCell;
 use core::fmt;
@@ -109,11 +108,6 @@ impl BillsBody {
         BillsBody { endpoint, values: vec![None; endpoint.fields.len()], extra: Extra::default() }
     }
 
-    pub(crate) fn from_values(endpoint: &'static Endpoint, mut values: Vec<Option<FieldValue>>, extra: Extra) -> Self {
-        values.resize(endpoint.fields.len(), None);
-        BillsBody { endpoint, values, extra }
-    }
-
     /// The endpoint this body is for.
     pub fn endpoint(&self) -> &'static Endpoint {
         self.endpoint
@@ -121,7 +115,7 @@ impl BillsBody {
 
     /// A field's value as text, if present (numbers as their JSON text).
     pub fn get(&self, name: &str) -> Option<&str> {
-        match self.values.get(self.endpoint.position(name)?)?.as_ref()? {
+        match self.get_value(name)? {
             FieldValue::Text(text) => Some(text),
             _ => None,
         }
@@ -140,6 +134,23 @@ impl BillsBody {
         let is_amount = self.spec(name).is_some_and(|spec| spec.format.takes_numbers());
         match serde_json::from_str::<Number>(digits) {
             Ok(number) if is_amount => self.set_value(name, FieldValue::Number(number)),
+            _ => false,
+        }
+    }
+
+    /// Sets a field from JSON text (`"2100"`, `2100`, `true`, `[{…}]`), read as a request's
+    /// member is; returns `false` (and changes nothing) for a name the endpoint does not define
+    /// or a value of a type the field does not take.
+    pub fn set_json(&mut self, name: &str, value: &str) -> bool {
+        let (Some(at), Ok(key)) = (self.endpoint.position(name), serde_json::to_string(name)) else { return false };
+        match BillsBody::from_json(self.endpoint, &format!("{{{key}:{value}}}"), false) {
+            Ok((mut read, issues)) if issues.is_empty() => match (read.values.get_mut(at).and_then(Option::take), self.values.get_mut(at)) {
+                (Some(value), Some(slot)) => {
+                    *slot = Some(value);
+                    true
+                }
+                _ => false,
+            },
             _ => false,
         }
     }
@@ -165,7 +176,7 @@ impl BillsBody {
     pub fn from_json(endpoint: &'static Endpoint, input: &str, allow_unknown_fields: bool) -> Result<(Self, Vec<Issue>)> {
         let failed_at = RefCell::new(None);
         let reader = BodyReader { endpoint, allow_unknown_fields, failed_at: &failed_at };
-        let mut deserializer = serde_json::Deserializer::from_str(input);
+        let mut deserializer = json::reader(input).map_err(|e| e.into_error("the request"))?;
         let read = deserializer.deserialize_any(reader).and_then(|read| deserializer.end().map(|()| read));
         match read {
             Ok(Some(read)) => Ok(read),
@@ -210,7 +221,21 @@ impl BillsBody {
         for (spec, value) in self.endpoint.fields.iter().zip(&self.values) {
             check_field(spec, value.as_ref(), prefix, options.apply_defaults, &mut issues);
         }
+        let given = |name: &&str| self.get_value(name).is_some_and(|value| !value.text().is_empty() || matches!(value, FieldValue::Json(_)));
+        if let [first, ..] = self.endpoint.one_of {
+            if !self.endpoint.one_of.iter().any(given) {
+                issues.push(Issue::new(
+                    ErrorCode::FieldRequired,
+                    *first,
+                    format!("give {}: either names the {} request's object", self.endpoint.one_of.join(" or "), self.endpoint.name),
+                ));
+            }
+        }
         issues
+    }
+
+    fn get_value(&self, name: &str) -> Option<&FieldValue> {
+        self.values.get(self.endpoint.position(name)?)?.as_ref()
     }
 
     /// Compact JSON in field-table order, raw UTF-8, absent optional fields omitted, then any
@@ -227,9 +252,8 @@ impl BillsBody {
     }
 }
 
-/// The table's fields that are present, in the table's order, then the extra members: the
-/// same bytes as the endpoint's typed struct (`typed_request!`) derives, from one loop shared by
-/// every endpoint rather than one expanded function per table.
+/// The table's fields that are present, in the table's order, then the extra members: one loop
+/// shared by every endpoint rather than one expanded function per table.
 impl Serialize for BillsBody {
     fn serialize<S: Serializer>(&self, serializer: S) -> core::result::Result<S::Ok, S::Error> {
         let present = self.endpoint.fields.iter().zip(&self.values).filter_map(|(spec, value)| value.as_ref().map(|v| (spec.name, v)));

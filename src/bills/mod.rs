@@ -1,42 +1,7 @@
 //! The netpay "bills" API family: field tables, request bodies, and responses.
 
-/// A typed request for an endpoint: one `Option<FieldValue>` per row of its field table, in
-/// the table's order, which is the order `serde` writes them in (absent fields omitted), then
-/// the extra members allowed in. The names are listed once, here, so the struct and the body
-/// cannot drift; a test checks them against the table.
-macro_rules! typed_request {
-    ($(#[$meta:meta])* $name:ident for $table:ident { $($(#[$field_meta:meta])* $field:ident,)* }) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
-        #[serde(rename_all = "camelCase")]
-        pub struct $name {
-            $($(#[$field_meta])* #[serde(skip_serializing_if = "Option::is_none")] pub $field: Option<super::FieldValue>,)*
-            /// Members outside the table (kept only when unknown fields are allowed).
-            #[serde(flatten)]
-            pub extra: super::Extra,
-        }
-
-        impl $name {
-            /// The generic body, ready for [`check`](crate::bills::BillsBody::check) and
-            /// [`to_json`](crate::bills::BillsBody::to_json).
-            pub fn into_body(self) -> super::BillsBody {
-                super::BillsBody::from_values(&$table, vec![$(self.$field),*], self.extra)
-            }
-
-            /// The struct of a body read for this endpoint (slots in table order).
-            #[cfg(test)]
-            pub(crate) fn from_body(body: super::BillsBody) -> Self {
-                let mut values = body.values.into_iter();
-                $name { $($field: values.next().flatten(),)* extra: body.extra }
-            }
-
-            /// The field names, snake_case, in declaration order (checked against the table).
-            #[cfg(test)]
-            pub(crate) const FIELD_NAMES: &'static [&'static str] = &[$(stringify!($field)),*];
-        }
-    };
-}
-
+#[macro_use]
+mod schema;
 mod body;
 mod formats;
 mod preauth_cancel;
@@ -45,19 +10,20 @@ mod preauthed_cancel;
 mod qrcode;
 mod query;
 mod refund;
-mod response;
-mod schema;
+pub mod response;
 
 pub use body::{BillsBody, CheckOptions, Extra, FieldValue};
-pub use preauth_cancel::{PreauthCancel, PREAUTH_CANCEL};
-pub use preauthed::{Preauthed, PREAUTHED};
-pub use preauthed_cancel::{PreauthedCancel, PREAUTHED_CANCEL};
-pub use qrcode::{CloseQrcode, GetQrcode, CLOSE_QRCODE, GET_QRCODE};
-pub use query::{BillsQuery, BILLS_QUERY};
-pub use refund::{Refund, REFUND};
+#[cfg(target_arch = "wasm32")]
+pub(crate) use formats::article as article_of;
+pub use preauth_cancel::{PREAUTH_CANCEL, PREAUTH_CANCEL_DOC};
+pub use preauthed::{PREAUTHED, PREAUTHED_DOC};
+pub use preauthed_cancel::{PREAUTHED_CANCEL, PREAUTHED_CANCEL_DOC};
+pub use qrcode::{CLOSE_QRCODE, CLOSE_QRCODE_DOC, GET_QRCODE, GET_QRCODE_DOC};
+pub use query::{BILLS_QUERY, BILLS_QUERY_DOC};
+pub use refund::{REFUND, REFUND_DOC};
 pub use response::BillsResponse;
 pub(crate) use response::{normalize_amounts, payment_object, response_members};
-pub use schema::{Endpoint, FieldDefault, FieldFormat, FieldSpec, ItemFormat};
+pub use schema::{Endpoint, FieldDefault, FieldDoc, FieldFormat, FieldSpec, ItemFormat, Operation, ResponseField, ResponseType, Row, Source};
 
 use crate::error::{Error, ErrorCode, Issue, Result};
 
@@ -68,9 +34,14 @@ pub const MAX_ISSUES: usize = 100;
 /// [`CheckOptions::max_body_bytes`] says otherwise.
 pub const MAX_INPUT_BYTES: usize = crate::limits::DEFAULT_MAX_BODY_BYTES;
 
-/// Every endpoint with a field table: creating and closing a bill's QR code, the preauth
-/// lifecycle (void, capture, capture reversal), the status query and refunds.
-pub static ENDPOINTS: [&Endpoint; 7] = [&GET_QRCODE, &CLOSE_QRCODE, &PREAUTH_CANCEL, &PREAUTHED, &PREAUTHED_CANCEL, &BILLS_QUERY, &REFUND];
+/// Every endpoint with a field table: the preauth lifecycle (void, capture, capture reversal),
+/// the status query, creating and closing a bill's QR code, and refunds.
+pub static ENDPOINTS: [&Endpoint; 7] = [&PREAUTH_CANCEL, &PREAUTHED, &PREAUTHED_CANCEL, &BILLS_QUERY, &GET_QRCODE, &CLOSE_QRCODE, &REFUND];
+
+/// Their documentation, in the same order (for the generator: adding an operation means adding
+/// its module, both lists, and its tests; see docs/adding-an-operation.md).
+pub static OPERATIONS: [&Operation; 7] =
+    [&PREAUTH_CANCEL_DOC, &PREAUTHED_DOC, &PREAUTHED_CANCEL_DOC, &BILLS_QUERY_DOC, &GET_QRCODE_DOC, &CLOSE_QRCODE_DOC, &REFUND_DOC];
 
 /// The endpoint with a field table whose short name (the last path segment, e.g.
 /// `preauthed-cancel`) is `name`.
@@ -142,63 +113,26 @@ pub(crate) fn read_body_at(
     Err(Error::from_issues(issues))
 }
 
-/// Issues for fields a host could not encode (JavaScript strings with lone surrogates, left
-/// out of the JSON it passed), first, and without a second "missing" for each.
-pub fn with_unencodable(unencodable: &[String], issues: Vec<Issue>) -> Vec<Issue> {
-    let unreadable = unencodable.iter().map(|field| {
-        Issue::new(
-            ErrorCode::BodyEncoding,
-            field.clone(),
-            format!(
-                "{field} contains a lone UTF-16 surrogate, which has no UTF-8 encoding; it would be \
-                 silently replaced by U+FFFD and the bytes sent would differ from the text you hold"
-            ),
-        )
-    });
-    let missing_again = |i: &Issue| i.code == ErrorCode::FieldRequired && i.field.as_ref().is_some_and(|f| unencodable.contains(f));
-    unreadable.chain(issues.into_iter().filter(|i| !missing_again(i))).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn snake_case(name: &str) -> String {
-        name.chars().flat_map(|c| if c.is_ascii_uppercase() { vec!['_', c.to_ascii_lowercase()] } else { vec![c] }).collect()
-    }
-
     #[test]
-    fn typed_requests_follow_their_tables() {
-        for (fields, table) in [
-            (PreauthCancel::FIELD_NAMES, &PREAUTH_CANCEL),
-            (Preauthed::FIELD_NAMES, &PREAUTHED),
-            (PreauthedCancel::FIELD_NAMES, &PREAUTHED_CANCEL),
-            (BillsQuery::FIELD_NAMES, &BILLS_QUERY),
-            (GetQrcode::FIELD_NAMES, &GET_QRCODE),
-            (CloseQrcode::FIELD_NAMES, &CLOSE_QRCODE),
-            (Refund::FIELD_NAMES, &REFUND),
-        ] {
-            let expected: Vec<String> = table.fields.iter().map(|f| snake_case(f.name)).collect();
-            assert_eq!(fields, expected.as_slice(), "{}", table.name);
-        }
-    }
-
-    #[test]
-    fn a_body_writes_the_bytes_its_typed_struct_derives() {
-        fn same<T: serde::Serialize>(table: &'static Endpoint, typed: fn(BillsBody) -> T) {
-            // Every other field present, so that both order and omission are compared.
-            let mut body = BillsBody::new(table);
-            for (i, spec) in table.fields.iter().enumerate().filter(|(i, _)| i % 2 == 0) {
-                assert!(body.set(spec.name, format!("v{i}")));
+    fn every_operation_documents_each_field_of_its_table_in_order() {
+        for (endpoint, operation) in ENDPOINTS.iter().zip(OPERATIONS) {
+            assert_eq!(operation.endpoint, *endpoint);
+            assert_eq!(operation.fields.len(), endpoint.fields.len(), "{}", endpoint.name);
+            for (spec, doc) in endpoint.fields.iter().zip(operation.fields) {
+                assert!(!doc.label_zh.is_empty() && !doc.label_en.is_empty(), "{}.{} has no labels", endpoint.name, spec.name);
+                let example: serde_json::Value = serde_json::from_str(doc.example).unwrap_or_else(|e| panic!("{}.{}: {e}", endpoint.name, spec.name));
+                let mut body = BillsBody::new(endpoint);
+                assert!(body.set_json(spec.name, doc.example), "{}.{}", endpoint.name, spec.name);
+                let issues: Vec<Issue> = body.check(&CheckOptions::default()).into_iter().filter(|i| i.field.as_deref() == Some(spec.name)).collect();
+                assert!(issues.is_empty() || example == "", "{}.{}'s example is refused: {issues:?}", endpoint.name, spec.name);
             }
-            assert_eq!(serde_json::to_string(&typed(body.clone())).unwrap(), body.to_json().unwrap(), "{}", table.name);
+            for name in endpoint.one_of {
+                assert!(endpoint.position(name).is_some_and(|at| !endpoint.fields[at].required), "{}: {name}", endpoint.name);
+            }
         }
-        same(&PREAUTH_CANCEL, PreauthCancel::from_body);
-        same(&PREAUTHED, Preauthed::from_body);
-        same(&PREAUTHED_CANCEL, PreauthedCancel::from_body);
-        same(&BILLS_QUERY, BillsQuery::from_body);
-        same(&GET_QRCODE, GetQrcode::from_body);
-        same(&CLOSE_QRCODE, CloseQrcode::from_body);
-        same(&REFUND, Refund::from_body);
     }
 }

@@ -7,49 +7,33 @@
 //! with preauth-cancel are that table's. `merOrderId` is the completion's order id, i.e. the
 //! `authedOrderId` sent to `bills/preauthed`.
 
+use super::response::answers;
 use super::schema::common::*;
-use super::schema::Endpoint;
+use super::schema::Source;
 
-/// The completion-reversal endpoint's field table, in serialization order.
-pub static PREAUTHED_CANCEL: Endpoint = Endpoint {
-    name: "preauthed-cancel",
-    path: "/v1/netpay/bills/preauthed-cancel",
-    fields: &[
-        REQUEST_TIMESTAMP,
-        MID,
-        TID,
-        INST_MID,
-        BILL_NO.optional(),
-        BILL_DATE.optional(),
-        order_id("merOrderId", true),
-        AUTH_ID_RESP_CD.optional(),
-        MSG_ID,
-        SRC_RESERVE,
-    ],
-};
-
-typed_request! {
-    /// A completion-reversal request, field by field (`None` = absent).
-    PreauthedCancel for PREAUTHED_CANCEL {
-        /// `yyyy-MM-dd HH:mm:ss` Beijing time; filled from the clock by the builder when absent.
-        request_timestamp,
-        /// Merchant number (at most 32 characters).
-        mid,
-        /// Terminal number (at most 32 characters).
-        tid,
-        /// Business type; `QRPAYDEFAULT` when absent.
-        inst_mid,
-        /// The bill's number (optional).
-        bill_no,
-        /// The bill's date, `yyyy-MM-dd` (optional).
-        bill_date,
-        /// The completion's order id (the `authedOrderId` of the capture).
-        mer_order_id,
-        /// The authorization code (optional).
-        auth_id_resp_cd,
-        /// Message id, echoed back (at most 64 characters).
-        msg_id,
-        /// Caller's reserved field, echoed back (at most 255 characters).
-        src_reserve,
+operation! {
+    /// The capture-reversal table.
+    PREAUTHED_CANCEL, PREAUTHED_CANCEL_DOC {
+        name: "preauthed-cancel",
+        path: "/v1/netpay/bills/preauthed-cancel",
+        summary: ("预授权完成撤销", "Reverse a capture: the hold stands again, to be captured or voided"),
+        fields: [
+            REQUEST_TIMESTAMP,
+            MID,
+            TID,
+            INST_MID,
+            BILL_NO.optional().from(Source::PlatformSample),
+            BILL_DATE.optional().from(Source::PlatformSample),
+            order_id("merOrderId", true).doc("预授权完成订单号", "The capture's order id (the authedOrderId sent to bills/preauthed)", "\"31942025010203040500011\"").from(Source::PlatformSample),
+            AUTH_ID_RESP_CD.optional().from(Source::PlatformSample),
+            MSG_ID,
+            SRC_RESERVE,
+        ],
+        response: [
+            answers::BILL_NO,
+            answers::BILL_DATE,
+            answers::BILL_STATUS,
+            answers::BILL_PAYMENT,
+        ],
     }
 }

@@ -2,14 +2,19 @@
 //! `preauthTransaction` is true) and `POST /v1/netpay/bills/close-qrcode` (PROTOCOL.md §7).
 //!
 //! No field table of these pages survived (PROTOCOL.md §13 item 8): the fields and their order
-//! are the official get-qrcode sample's, close-qrcode's the clients' (the research is in the
-//! closing note of the issue that added them). Limits of fields shared with preauth-cancel are
-//! that table's; `billDesc` and `returnUrl` keep the 255 of the legacy API; no limit is
-//! invented where no source gives one. Amounts are whole fen; flags are `"true"`/`"false"`
-//! (the samples) or JSON booleans (some clients), written as given.
+//! are the official get-qrcode sample's, close-qrcode's the clients'. Limits of fields shared
+//! with preauth-cancel are that table's; `billDesc` and `returnUrl` keep the 255 of the legacy
+//! API; no limit is invented where no source gives one. Amounts are whole fen; flags are
+//! `"true"`/`"false"` (the samples) or JSON booleans (some clients), written as given.
+//!
+//! close-qrcode: the platform's sample closes a code by `qrCodeId`; the majiameng PHP client
+//! sends `billNo` instead, and a public TypeScript integration sends `systemId` (from the
+//! get-qrcode answer) and `attachRefund`. Every one of them is accepted, and at least one of
+//! `qrCodeId` and `billNo` must be given.
 
+use super::response::answers;
 use super::schema::common::*;
-use super::schema::{Endpoint, FieldFormat, FieldSpec, ItemFormat};
+use super::schema::{answer, FieldFormat, ItemFormat, ResponseType, Row, Source};
 
 const GOODS: FieldFormat = FieldFormat::Items(&[
     ("goodsId", ItemFormat::Text),
@@ -27,83 +32,88 @@ const GOODS: FieldFormat = FieldFormat::Items(&[
 pub(crate) const SUB_ORDERS: FieldFormat =
     FieldFormat::Items(&[("mid", ItemFormat::Text), ("merOrderId", ItemFormat::Text), ("refundOrderId", ItemFormat::Text), ("totalAmount", ItemFormat::AmountOrZero)]);
 
-const fn optional(name: &'static str, format: FieldFormat) -> FieldSpec {
-    FieldSpec::formatted(name, format).optional()
+/// An optional text field of the official sample.
+const fn sample(name: &'static str) -> Row {
+    Row::text(name, false, None).from(Source::PlatformSample)
 }
 
-/// The get-qrcode table, in the official sample's order.
-pub static GET_QRCODE: Endpoint = Endpoint {
-    name: "get-qrcode",
-    path: "/v1/netpay/bills/get-qrcode",
-    fields: &[
-        FieldSpec::text("subMchntInfo", false, None),
-        REQUEST_TIMESTAMP,
-        MID,
-        TID,
-        INST_MID,
-        MSG_ID,
-        SRC_RESERVE,
-        BILL_NO,
-        BILL_DATE,
-        FieldSpec::text("billDesc", false, Some(255)),
-        FieldSpec::formatted("totalAmount", FieldFormat::Amount),
-        optional("divisionFlag", FieldFormat::Flag),
-        optional("platformAmount", FieldFormat::AmountOrZero),
-        optional("goods", GOODS),
-        optional("subOrders", SUB_ORDERS),
-        FieldSpec::text("memberId", false, None),
-        FieldSpec::text("counterNo", false, None),
-        optional("expireTime", FieldFormat::DateTime),
-        optional("notifyUrl", FieldFormat::Url),
-        FieldSpec { max_chars: Some(255), ..optional("returnUrl", FieldFormat::Url) },
-        FieldSpec::text("qrCodeId", false, Some(64)).prefixed(),
-        FieldSpec::text("systemId", false, None),
-        optional("secureTransaction", FieldFormat::Flag),
-        optional("walletOption", FieldFormat::OneOf(&["SINGLE", "MULTIPLE"])),
-        FieldSpec::text("name", false, None),
-        FieldSpec::text("mobile", false, None),
-        FieldSpec::text("certType", false, None),
-        FieldSpec::text("certNo", false, None),
-        FieldSpec::text("fixBuyer", false, None),
-        optional("limitCreditCard", FieldFormat::Flag),
-        FieldSpec::text("payInfoQueryAddr", false, None),
-        optional("preauthTransaction", FieldFormat::Flag),
-        optional("installmentNumber", FieldFormat::Digits),
-        optional("retCommParams", FieldFormat::Object),
-        FieldSpec::text("attachedData", false, None),
-        FieldSpec::text("clientIp", false, None),
-    ],
-};
-
-typed_request! {
-    /// A get-qrcode request, field by field (`None` = absent).
-    GetQrcode for GET_QRCODE {
-        sub_mchnt_info, request_timestamp, mid, tid, inst_mid, msg_id, src_reserve, bill_no, bill_date, bill_desc,
-        total_amount, division_flag, platform_amount, goods, sub_orders, member_id, counter_no, expire_time, notify_url,
-        return_url, qr_code_id, system_id, secure_transaction, wallet_option, name, mobile, cert_type, cert_no, fix_buyer,
-        limit_credit_card, pay_info_query_addr, preauth_transaction, installment_number, ret_comm_params, attached_data, client_ip,
+operation! {
+    /// The get-qrcode table, in the official sample's order.
+    GET_QRCODE, GET_QRCODE_DOC {
+        name: "get-qrcode",
+        path: "/v1/netpay/bills/get-qrcode",
+        summary: ("获取二维码", "Create a bill and its QR code for the payer to scan (a preauthorization with preauthTransaction)"),
+        fields: [
+            sample("subMchntInfo").doc("子商户信息", "Sub-merchant information", "\"\""),
+            REQUEST_TIMESTAMP,
+            MID,
+            TID,
+            INST_MID,
+            MSG_ID,
+            SRC_RESERVE,
+            BILL_NO,
+            BILL_DATE,
+            sample("billDesc").max(255).doc("账单描述", "What the payer sees", "\"Room 1203, deposit\""),
+            amount("totalAmount").doc("支付总金额", "Total amount, in fen", "\"2100\"").from(Source::PlatformSample),
+            optional("divisionFlag", FieldFormat::Flag).doc("分账标记", "Split the payment between merchants", "\"false\""),
+            optional("platformAmount", FieldFormat::AmountOrZero).doc("平台商户分账金额", "The platform merchant's share, in fen", "\"0\""),
+            optional("goods", GOODS).doc("商品信息", "Goods: id, name, quantity, unit price in fen, …", "[{\"goodsId\":\"1203\",\"goodsName\":\"Room 1203\",\"quantity\":\"1\",\"price\":\"2100\"}]"),
+            optional("subOrders", SUB_ORDERS).doc("子订单信息", "Split orders: sub-merchants and their shares", "[{\"mid\":\"898201612345679\",\"totalAmount\":\"2100\"}]"),
+            sample("memberId").doc("会员号", "Your member id of the payer", "\"member-1\""),
+            sample("counterNo").doc("桌号", "Counter or table number", "\"A1\""),
+            optional("expireTime", FieldFormat::DateTime).doc("过期时间", "When the QR code expires (Beijing)", "\"2025-01-02 04:04:05\""),
+            optional("notifyUrl", FieldFormat::Url).doc("支付结果通知地址", "Where the platform sends payment notifications", "\"https://merchant.example/chinaums/notify\""),
+            optional("returnUrl", FieldFormat::Url).max(255).doc("网页跳转地址", "Where the payer's browser returns after paying", "\"https://merchant.example/paid\""),
+            sample("qrCodeId").max(64).prefixed().doc("二维码ID", "Your QR code id (one is made up when absent)", "\"3194QR000001\""),
+            sample("systemId").doc("系统ID", "System id", "\"\""),
+            optional("secureTransaction", FieldFormat::Flag).doc("担保交易标识", "A guarantee (secured) transaction", "\"false\""),
+            optional("walletOption", FieldFormat::OneOf(&["SINGLE", "MULTIPLE"])).doc("钱包选项", "Which wallets may pay", "\"SINGLE\""),
+            sample("name").doc("实名认证姓名", "Payer's name for real-name checks", "\"\""),
+            sample("mobile").doc("实名认证手机号", "Payer's mobile number for real-name checks", "\"\""),
+            sample("certType").doc("实名认证证件类型", "Payer's ID document type", "\"\""),
+            sample("certNo").doc("实名认证证件号", "Payer's ID document number", "\"\""),
+            sample("fixBuyer").doc("是否需要实名认证", "Only the named payer may pay", "\"\""),
+            optional("limitCreditCard", FieldFormat::Flag).doc("是否限制信用卡", "Refuse credit cards", "\"false\""),
+            sample("payInfoQueryAddr").doc("支付信息查询地址", "Payment information query address", "\"\""),
+            optional("preauthTransaction", FieldFormat::Flag).doc("是否预授权交易", "A preauthorization: the payment freezes funds until captured or voided", "\"true\""),
+            optional("installmentNumber", FieldFormat::Digits).doc("分期数", "Number of installments", "\"3\""),
+            optional("retCommParams", FieldFormat::Object).doc("回传参数", "Parameters returned with the payment", "{}"),
+            sample("attachedData").doc("商户附加数据", "Your data, returned with the payment", "\"\""),
+            sample("clientIp").doc("客户端IP", "The payer's IP address", "\"\""),
+        ],
+        response: [
+            answers::BILL_NO,
+            answers::BILL_DATE,
+            answers::BILL_QR_CODE,
+            answer("qrCodeId", ResponseType::Text, "The QR code's id: close it with bills/close-qrcode"),
+        ],
     }
 }
 
-/// The close-qrcode table: the QR code id get-qrcode answered with.
-pub static CLOSE_QRCODE: Endpoint = Endpoint {
-    name: "close-qrcode",
-    path: "/v1/netpay/bills/close-qrcode",
-    fields: &[
-        REQUEST_TIMESTAMP,
-        MID,
-        TID,
-        INST_MID,
-        FieldSpec::text("qrCodeId", true, Some(64)),
-        MSG_ID,
-        SRC_RESERVE,
-        optional("attachRefund", FieldFormat::Flag),
-    ],
-};
-
-typed_request! {
-    /// A close-qrcode request, field by field (`None` = absent).
-    CloseQrcode for CLOSE_QRCODE {
-        request_timestamp, mid, tid, inst_mid, qr_code_id, msg_id, src_reserve, attach_refund,
+operation! {
+    /// The close-qrcode table.
+    CLOSE_QRCODE, CLOSE_QRCODE_DOC {
+        name: "close-qrcode",
+        path: "/v1/netpay/bills/close-qrcode",
+        summary: ("关闭二维码", "Close a bill's QR code so that it can no longer be paid"),
+        one_of: ["qrCodeId", "billNo"],
+        fields: [
+            REQUEST_TIMESTAMP,
+            MID,
+            TID,
+            INST_MID,
+            Row::text("qrCodeId", false, Some(64)).doc("二维码ID", "The QR code's id (from the get-qrcode answer)", "\"3194QR000001\"").from(Source::PlatformSample),
+            BILL_NO.optional().doc("账单号", "The bill number, instead of qrCodeId", "\"3194202501020304050001\"").from(Source::Majiameng),
+            Row::text("systemId", false, None).doc("系统ID", "System id (from the get-qrcode answer)", "\"\"").from(Source::TypeScriptIntegration),
+            MSG_ID,
+            SRC_RESERVE,
+            optional("attachRefund", FieldFormat::Flag).doc("是否附带退款", "Refund what was paid when closing", "\"false\"").from(Source::TypeScriptIntegration),
+        ],
+        response: [
+            answer("qrCodeId", ResponseType::Text, "The QR code's id"),
+            answers::BILL_NO,
+            answers::BILL_DATE,
+            answers::BILL_STATUS,
+        ],
     }
 }

@@ -6,49 +6,38 @@
 //! ids are merchant-created order ids like `merOrderId`: limit 32 and the msgSrcId prefix. No
 //! source says whether both may be sent at once, so that is not refused.
 
+use super::response::answers;
 use super::schema::common::*;
-use super::schema::Endpoint;
+use super::schema::Source;
 
-/// The query endpoint's field table, in serialization order.
-pub static BILLS_QUERY: Endpoint = Endpoint {
-    name: "query",
-    path: "/v1/netpay/bills/query",
-    fields: &[
-        REQUEST_TIMESTAMP,
-        MID,
-        TID,
-        INST_MID,
-        BILL_NO,
-        BILL_DATE,
-        order_id("refundOrderId", false),
-        order_id("authedOrderId", false),
-        MSG_ID,
-        SRC_RESERVE,
-    ],
-};
-
-typed_request! {
-    /// A bills/query request, field by field (`None` = absent).
-    BillsQuery for BILLS_QUERY {
-        /// `yyyy-MM-dd HH:mm:ss` Beijing time; filled from the clock by the builder when absent.
-        request_timestamp,
-        /// Merchant number (at most 32 characters).
-        mid,
-        /// Terminal number (at most 32 characters).
-        tid,
-        /// Business type; `QRPAYDEFAULT` when absent.
-        inst_mid,
-        /// The bill's number.
-        bill_no,
-        /// The bill's date, `yyyy-MM-dd`.
-        bill_date,
-        /// Look up this refund instead of the bill's payment.
-        refund_order_id,
-        /// Look up this preauth completion instead of the bill's payment.
-        authed_order_id,
-        /// Message id, echoed back (at most 64 characters).
-        msg_id,
-        /// Caller's reserved field, echoed back (at most 255 characters).
-        src_reserve,
+operation! {
+    /// The bills/query table.
+    BILLS_QUERY, BILLS_QUERY_DOC {
+        name: "query",
+        path: "/v1/netpay/bills/query",
+        summary: ("账单查询", "A bill's status and payment; with refundOrderId or authedOrderId, a refund's or a capture's"),
+        fields: [
+            REQUEST_TIMESTAMP,
+            MID,
+            TID,
+            INST_MID,
+            BILL_NO,
+            BILL_DATE,
+            order_id("refundOrderId", false).doc("退款订单号", "Look up this refund (answered in refundBillPayment)", "\"3194R00001\"").from(Source::PublicClients),
+            order_id("authedOrderId", false).doc("预授权完成订单号", "Look up this capture", "\"31942025010203040500011\"").from(Source::PublicClients),
+            MSG_ID,
+            SRC_RESERVE,
+        ],
+        response: [
+            answers::BILL_NO,
+            answers::BILL_DATE,
+            answers::BILL_STATUS,
+            answers::BILL_PAYMENT,
+            answers::REFUND_BILL_PAYMENT,
+            answers::TOTAL_AMOUNT,
+            answers::COMPLETE_AMOUNT,
+            answers::BILL_QR_CODE,
+            answers::CREATE_TIME,
+        ],
     }
 }

@@ -4,34 +4,41 @@
 //! outcome cannot be confirmed is the failure this library exists to prevent.
 
 use super::qrcode::SUB_ORDERS;
+use super::response::answers;
 use super::schema::common::*;
-use super::schema::{Endpoint, FieldFormat, FieldSpec};
+use super::schema::{answer, FieldFormat, ResponseType, Row, Source};
 
-/// The refund table.
-pub static REFUND: Endpoint = Endpoint {
-    name: "refund",
-    path: "/v1/netpay/bills/refund",
-    fields: &[
-        REQUEST_TIMESTAMP,
-        MID,
-        TID,
-        INST_MID,
-        BILL_NO,
-        BILL_DATE,
-        FieldSpec::formatted("refundAmount", FieldFormat::Amount),
-        MSG_ID,
-        SRC_RESERVE,
-        order_id("refundOrderId", true),
-        FieldSpec::formatted("platformAmount", FieldFormat::AmountOrZero).optional(),
-        FieldSpec::formatted("subOrders", SUB_ORDERS).optional(),
-        FieldSpec::text("refundDesc", false, None),
-    ],
-};
-
-typed_request! {
-    /// A refund request, field by field (`None` = absent).
-    Refund for REFUND {
-        request_timestamp, mid, tid, inst_mid, bill_no, bill_date, refund_amount, msg_id, src_reserve, refund_order_id,
-        platform_amount, sub_orders, refund_desc,
+operation! {
+    /// The refund table.
+    REFUND, REFUND_DOC {
+        name: "refund",
+        path: "/v1/netpay/bills/refund",
+        summary: ("退款", "Refund all or part of a paid bill"),
+        fields: [
+            REQUEST_TIMESTAMP,
+            MID,
+            TID,
+            INST_MID,
+            BILL_NO,
+            BILL_DATE,
+            amount("refundAmount").doc("退款金额", "Amount to refund, in fen", "\"500\"").from(Source::PlatformSample),
+            MSG_ID,
+            SRC_RESERVE,
+            order_id("refundOrderId", true).doc("退款订单号", "Your order id for this refund (required here: it is how the refund is looked up)", "\"3194R00001\"").from(Source::Library),
+            optional("platformAmount", FieldFormat::AmountOrZero).doc("平台商户退款分账金额", "The platform merchant's share of the refund, in fen", "\"0\""),
+            optional("subOrders", SUB_ORDERS).doc("子订单信息", "Split refunds: sub-merchants and their shares", "[{\"mid\":\"898201612345679\",\"totalAmount\":\"500\"}]"),
+            Row::text("refundDesc", false, None).doc("退货说明", "Reason for the refund", "\"returned\"").from(Source::PlatformSample),
+        ],
+        response: [
+            answers::BILL_NO,
+            answers::BILL_DATE,
+            answers::BILL_STATUS,
+            answers::BILL_PAYMENT,
+            answer("refundOrderId", ResponseType::Text, "The refund's order id"),
+            answer("refundAmount", ResponseType::Fen, "Amount refunded, in fen"),
+            answer("refundStatus", ResponseType::Word(&["SUCCESS", "FAIL", "PROCESSING", "UNKNOWN"]), "The refund's status; anything but SUCCESS or FAIL means in progress: query it"),
+            answer("refundPayTime", ResponseType::Text, "When the refund was made, yyyy-MM-dd HH:mm:ss"),
+            answer("refundTargetOrderId", ResponseType::Text, "The refund's order id at the wallet"),
+        ],
     }
 }

@@ -12,6 +12,100 @@ use serde::Serialize;
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, Json};
 
+/// What a bills response may carry, for generated types and documentation (the parser keeps
+/// every member, known or not; none of this is compiled into the wasm module).
+pub mod answers {
+    use super::super::schema::{answer, ResponseField, ResponseType};
+
+    /// Codes the platform's business layer answers with (PROTOCOL.md §9.2), and what they mean.
+    pub const ERR_CODES: &[(&str, &str)] = &[
+        ("SUCCESS", "The call was accepted (not the same as paid: check the status fields)"),
+        ("BAD_REQUEST", "Malformed message or bad field value"),
+        ("INTERNAL_ERROR", "Internal error on the platform's side: retry or query"),
+        ("NO_SERVICE", "No service for the request"),
+        ("TIMEOUT", "Processing timed out: retry or query"),
+        ("NO_ORDER", "Original order not found"),
+        ("NO_BILL", "Bill not found"),
+        ("OPERATION_NOT_ALLOWED", "Not allowed in the current state"),
+        ("TARGET_FAIL", "The wallet's side failed"),
+        ("DUP_ORDER", "Duplicate order"),
+        ("NET_ERROR", "Communication error with the wallet"),
+        ("NO_MERCHANT", "Merchant not found"),
+        ("ORDER_PROCESSING", "Order locked or in progress: retry in about a minute"),
+        ("INACTIVE_MERCHANT", "Merchant frozen"),
+        ("ABNORMAL_REQUEST_TIME", "Request time abnormal (check the clock)"),
+        ("TXN_DISCARDED", "Processed too late and discarded: retry"),
+        ("BAD_SIGN", "Signature error"),
+        ("INVALID_MSGSRC", "Wrong source: billNo or an order id lacks your msgSrcId prefix"),
+        ("INVALID_ORDER", "Order information abnormal"),
+        ("NO_CROSS_DAY_TRADING", "Cross-day operation not allowed (refund instead of void)"),
+        ("DENIED_IP", "IP address not allowed"),
+        ("INVLID_MERCHANT_CONFIG", "Wrong merchant configuration (the platform's spelling)"),
+        ("INVALID_RESPONSE", "Invalid response message"),
+        ("SYSTEM_BUSY", "System busy: retry"),
+    ];
+
+    /// `billStatus` values (PROTOCOL.md §7.4).
+    pub const BILL_STATUSES: &[&str] = &["PAID", "UNPAID", "REFUND", "CLOSED", "UNKNOWN"];
+    /// `billPayment.status` values.
+    pub const PAYMENT_STATUSES: &[&str] = &["TRADE_SUCCESS", "TRADE_CLOSED", "TRADE_FAIL", "TRADE_REFUND"];
+
+    /// Members every bills response has.
+    pub const ENVELOPE: &[ResponseField] = &[
+        answer("errCode", ResponseType::Word(&[]), "SUCCESS, or the platform's error code"),
+        answer("errMsg", ResponseType::Text, "The platform's message"),
+        answer("responseTimestamp", ResponseType::Text, "When the platform answered (Beijing), yyyy-MM-dd HH:mm:ss"),
+        answer("msgId", ResponseType::Text, "The request's msgId, echoed"),
+        answer("srcReserve", ResponseType::Text, "The request's srcReserve, echoed"),
+        answer("mid", ResponseType::Text, "Merchant number"),
+        answer("tid", ResponseType::Text, "Terminal number"),
+        answer("instMid", ResponseType::Text, "Business type"),
+    ];
+
+    /// Members of a payment (`billPayment`), from the platform's preauth-cancel page.
+    pub const PAYMENT: &[ResponseField] = &[
+        answer("merOrderId", ResponseType::Text, "The payment's order id (a preauthorization's: void it with this)"),
+        answer("billBizType", ResponseType::Text, "Bill business type"),
+        answer("paySeqId", ResponseType::Text, "Reference number"),
+        answer("totalAmount", ResponseType::Fen, "Total, in fen"),
+        answer("buyerPayAmount", ResponseType::Fen, "Paid by the payer, in fen"),
+        answer("invoiceAmount", ResponseType::Fen, "Invoiced, in fen"),
+        answer("discountAmount", ResponseType::Fen, "Discount, in fen"),
+        answer("buyerId", ResponseType::Text, "Payer id"),
+        answer("buyerUsername", ResponseType::Text, "Payer user name"),
+        answer("payDetail", ResponseType::Text, "Payment details"),
+        answer("payTime", ResponseType::Text, "When it was paid, yyyy-MM-dd HH:mm:ss"),
+        answer("settleDate", ResponseType::Text, "Settlement date, yyyy-MM-dd"),
+        answer("status", ResponseType::Word(PAYMENT_STATUSES), "The payment's status"),
+        answer("targetOrderId", ResponseType::Text, "Order id at the wallet"),
+        answer("targetSys", ResponseType::Text, "The wallet or network"),
+        answer("authIdRespCd", ResponseType::Text, "A preauthorization's authorization code: void or capture it with this"),
+        answer("activityIds", ResponseType::Text, "Wallet activity ids"),
+    ];
+
+    /// `billNo`, echoed.
+    pub const BILL_NO: ResponseField = answer("billNo", ResponseType::Text, "Bill number");
+    /// `billDate`, echoed.
+    pub const BILL_DATE: ResponseField = answer("billDate", ResponseType::Text, "Bill date, yyyy-MM-dd");
+    /// `billStatus`.
+    pub const BILL_STATUS: ResponseField = answer("billStatus", ResponseType::Word(BILL_STATUSES), "The bill's status");
+    /// `billPayment`.
+    pub const BILL_PAYMENT: ResponseField = answer("billPayment", ResponseType::Payment, "The bill's payment, amounts in fen");
+    /// `refundBillPayment`.
+    pub const REFUND_BILL_PAYMENT: ResponseField =
+        answer("refundBillPayment", ResponseType::Payment, "The refund or capture looked up with refundOrderId or authedOrderId");
+    /// `billQRCode`.
+    pub const BILL_QR_CODE: ResponseField = answer("billQRCode", ResponseType::Text, "The bill's QR code (a URL to show as a QR code)");
+    /// `totalAmount`.
+    pub const TOTAL_AMOUNT: ResponseField = answer("totalAmount", ResponseType::Fen, "The bill's total, in fen");
+    /// `completeAmount`.
+    pub const COMPLETE_AMOUNT: ResponseField = answer("completeAmount", ResponseType::Fen, "Captured so far, in fen");
+    /// `createTime`.
+    pub const CREATE_TIME: ResponseField = answer("createTime", ResponseType::Text, "When the bill was created, yyyy-MM-dd HH:mm:ss");
+    /// `cardAttr`.
+    pub const CARD_ATTR: ResponseField = answer("cardAttr", ResponseType::Word(&["DEBIT_CARD", "CREDIT_CARD"]), "Debit or credit card");
+}
+
 /// Largest integer a JavaScript number holds exactly; larger amounts would be silently rounded.
 const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 

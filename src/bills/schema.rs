@@ -1,5 +1,11 @@
-//! Field tables: what each bills endpoint accepts, as data, so that every endpoint is
-//! validated and serialized by the same code.
+//! Operation tables: what each bills operation accepts and answers, as data, so that every
+//! operation is validated and serialized by the same code, and the package's API, types,
+//! admin-panel forms and documentation are generated from the same rows.
+//!
+//! Each operation module declares its table once with [`operation!`]: the rules
+//! ([`Endpoint`], read by validation and compiled into the wasm module) and the documentation
+//! ([`Operation`]: labels, examples, sources, response shape; read only by the generator, so
+//! it costs the module nothing) come from the same rows, in the same order.
 
 /// The shape a field's value must have. Values are written back exactly as given (a string
 /// and a number are different signed bytes).
@@ -53,7 +59,7 @@ pub enum FieldDefault {
     Constant(&'static str),
 }
 
-/// One row of an endpoint's field table.
+/// The rules of one field: what validation and serialization read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldSpec {
     /// The JSON member name.
@@ -70,76 +76,109 @@ pub struct FieldSpec {
     pub msg_src_prefixed: bool,
 }
 
-impl FieldSpec {
-    pub(crate) const fn text(name: &'static str, required: bool, max_chars: Option<usize>) -> Self {
-        FieldSpec {
-            name,
-            required,
-            max_chars,
-            format: FieldFormat::Text,
-            default: None,
-            msg_src_prefixed: false,
+/// Where a field of a table comes from: the platform's own page wins; where it is silent, what
+/// public integrations send is accepted (and which one is said).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The platform's API page for the operation (its field table).
+    PlatformPage,
+    /// The platform's sample request for the operation.
+    PlatformSample,
+    /// Public clients agree (maczh Go, majiameng PHP, CrackerSW, dax-pay).
+    PublicClients,
+    /// The majiameng PHP client only.
+    Majiameng,
+    /// A public TypeScript integration of these APIs only.
+    TypeScriptIntegration,
+    /// This library's rule where the sources are silent (said in the field's description).
+    Library,
+}
+
+impl Source {
+    /// The source, in words, for generated documentation.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Source::PlatformPage => "the platform's API page",
+            Source::PlatformSample => "the platform's sample request",
+            Source::PublicClients => "public clients",
+            Source::Majiameng => "the majiameng PHP client",
+            Source::TypeScriptIntegration => "a public TypeScript integration",
+            Source::Library => "this library",
         }
+    }
+}
+
+/// What documentation says about a field: labels, an example value (JSON text), its source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldDoc {
+    /// The platform's own name for it (Chinese).
+    pub label_zh: &'static str,
+    /// The same in English.
+    pub label_en: &'static str,
+    /// An example value as JSON text (`"2100"` is a string, `2100` a number).
+    pub example: &'static str,
+    /// Where the field comes from.
+    pub source: Source,
+}
+
+/// One row of a table: the rules and the documentation of a field, written together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// The rules.
+    pub spec: FieldSpec,
+    /// The documentation.
+    pub doc: FieldDoc,
+}
+
+impl Row {
+    pub(crate) const fn text(name: &'static str, required: bool, max_chars: Option<usize>) -> Self {
+        let spec = FieldSpec { name, required, max_chars, format: FieldFormat::Text, default: None, msg_src_prefixed: false };
+        Row { spec, doc: FieldDoc { label_zh: "", label_en: "", example: "", source: Source::PlatformPage } }
     }
 
     pub(crate) const fn formatted(name: &'static str, format: FieldFormat) -> Self {
-        FieldSpec { format, ..FieldSpec::text(name, true, None) }
+        let row = Row::text(name, true, None);
+        Row { spec: FieldSpec { format, ..row.spec }, ..row }
     }
 
     pub(crate) const fn optional(self) -> Self {
-        FieldSpec { required: false, ..self }
+        Row { spec: FieldSpec { required: false, ..self.spec }, ..self }
+    }
+
+    pub(crate) const fn max(self, max_chars: usize) -> Self {
+        Row { spec: FieldSpec { max_chars: Some(max_chars), ..self.spec }, ..self }
     }
 
     pub(crate) const fn defaulting(self, default: FieldDefault) -> Self {
-        FieldSpec { default: Some(default), ..self }
+        Row { spec: FieldSpec { default: Some(default), ..self.spec }, ..self }
     }
 
     pub(crate) const fn prefixed(self) -> Self {
-        FieldSpec { msg_src_prefixed: true, ..self }
+        Row { spec: FieldSpec { msg_src_prefixed: true, ..self.spec }, ..self }
+    }
+
+    /// Labels and an example (JSON text).
+    pub(crate) const fn doc(self, label_zh: &'static str, label_en: &'static str, example: &'static str) -> Self {
+        Row { doc: FieldDoc { label_zh, label_en, example, ..self.doc }, ..self }
+    }
+
+    pub(crate) const fn from(self, source: Source) -> Self {
+        Row { doc: FieldDoc { source, ..self.doc }, ..self }
     }
 }
 
-/// The rows every bills table shares, with the limits of the platform's preauth-cancel page
-/// (`seed/preauth-cancel-api.txt`); each table lists them in its own order.
-pub(crate) mod common {
-    use super::{FieldDefault, FieldFormat, FieldSpec};
-
-    /// `requestTimestamp`: filled from the clock when absent.
-    pub const REQUEST_TIMESTAMP: FieldSpec =
-        FieldSpec::formatted("requestTimestamp", FieldFormat::DateTime).defaulting(FieldDefault::RequestTime);
-    /// `mid`, the merchant number.
-    pub const MID: FieldSpec = FieldSpec::text("mid", true, Some(32));
-    /// `tid`, the terminal number.
-    pub const TID: FieldSpec = FieldSpec::text("tid", true, Some(32));
-    /// `instMid`, the business type: `QRPAYDEFAULT` when absent.
-    pub const INST_MID: FieldSpec = FieldSpec::text("instMid", true, None).defaulting(FieldDefault::Constant("QRPAYDEFAULT"));
-    /// `billNo`, starting with the msgSrcId.
-    pub const BILL_NO: FieldSpec = FieldSpec::text("billNo", true, Some(31)).prefixed();
-    /// `billDate`, `yyyy-MM-dd`.
-    pub const BILL_DATE: FieldSpec = FieldSpec::formatted("billDate", FieldFormat::Date);
-    /// `authIdRespCd`, the preauth's authorization code.
-    pub const AUTH_ID_RESP_CD: FieldSpec = FieldSpec::text("authIdRespCd", true, Some(64));
-    /// A merchant-created order id (`merOrderId`, `authedOrderId`, `refundOrderId`): at most 32
-    /// characters, starting with the msgSrcId.
-    pub const fn order_id(name: &'static str, required: bool) -> FieldSpec {
-        FieldSpec::text(name, required, Some(32)).prefixed()
-    }
-    /// `msgId`, echoed back.
-    pub const MSG_ID: FieldSpec = FieldSpec::text("msgId", false, Some(64));
-    /// `srcReserve`, echoed back.
-    pub const SRC_RESERVE: FieldSpec = FieldSpec::text("srcReserve", false, Some(255));
-}
-
-/// A bills endpoint: its path, its request fields in the platform table's order, and the
-/// typed request struct that writes its body in that same order.
+/// A bills operation's rules: its path and its request fields in the platform table's order.
 #[derive(Clone, Copy)]
 pub struct Endpoint {
-    /// Short name, for messages.
+    /// Short name (the last path segment), for messages.
     pub name: &'static str,
     /// Path below the gateway's base URL.
     pub path: &'static str,
     /// Request fields.
     pub fields: &'static [FieldSpec],
+    /// Optional fields of which at least one must be given (the sources name the object either
+    /// way); empty for most operations.
+    pub one_of: &'static [&'static str],
 }
 
 impl PartialEq for Endpoint {
@@ -158,5 +197,122 @@ impl Endpoint {
     /// The index of the field named exactly `name`.
     pub fn position(&self, name: &str) -> Option<usize> {
         self.fields.iter().position(|f| f.name == name)
+    }
+}
+
+/// The shape of a member of a response, for generated types and documentation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResponseType {
+    /// A string.
+    Text,
+    /// An amount, always integer fen once parsed (the platform writes numbers or digits).
+    Fen,
+    /// One of these words, or another the platform adds later.
+    Word(&'static [&'static str]),
+    /// A payment: `billPayment`, `refundBillPayment` (an object once parsed).
+    Payment,
+}
+
+/// A member of an operation's response beyond the envelope every bills response has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ResponseField {
+    /// The JSON member name.
+    pub name: &'static str,
+    /// Its shape.
+    pub kind: ResponseType,
+    /// What it is (English).
+    pub doc: &'static str,
+}
+
+/// A bills operation's documentation, next to its rules.
+#[derive(Clone, Copy, Debug)]
+pub struct Operation {
+    /// The rules.
+    pub endpoint: &'static Endpoint,
+    /// What it does, in Chinese and English.
+    pub summary: (&'static str, &'static str),
+    /// One entry per field of `endpoint`, same order.
+    pub fields: &'static [FieldDoc],
+    /// Members of the response beyond the envelope ([`super::response::ENVELOPE`]).
+    pub response: &'static [ResponseField],
+}
+
+/// Declares an operation's rules and documentation from one list of [`Row`]s.
+macro_rules! operation {
+    ($(#[$meta:meta])* $endpoint:ident, $operation:ident {
+        name: $name:literal,
+        path: $path:literal,
+        summary: ($zh:literal, $en:literal),
+        $(one_of: [$($one:literal),*],)?
+        fields: [$($row:expr),* $(,)?],
+        response: [$($response:expr),* $(,)?] $(,)?
+    }) => {
+        $(#[$meta])*
+        pub static $endpoint: $crate::bills::Endpoint = $crate::bills::Endpoint {
+            name: $name,
+            path: $path,
+            fields: &[$($row.spec),*],
+            one_of: &[$($($one),*)?],
+        };
+
+        /// The documentation of the same table (read by the generator only).
+        pub static $operation: $crate::bills::Operation = $crate::bills::Operation {
+            endpoint: &$endpoint,
+            summary: ($zh, $en),
+            fields: &[$($row.doc),*],
+            response: &[$($response),*],
+        };
+    };
+}
+
+/// A response member.
+pub(crate) const fn answer(name: &'static str, kind: ResponseType, doc: &'static str) -> ResponseField {
+    ResponseField { name, kind, doc }
+}
+
+/// The rows several tables share, with the limits of the platform's preauth-cancel page
+/// (`seed/preauth-cancel-api.txt`); each table lists them in its own order.
+pub(crate) mod common {
+    use super::{FieldDefault, FieldFormat, Row, Source};
+
+    /// `requestTimestamp`: filled from the clock when absent.
+    pub const REQUEST_TIMESTAMP: Row = Row::formatted("requestTimestamp", FieldFormat::DateTime)
+        .defaulting(FieldDefault::RequestTime)
+        .doc("报文请求时间", "Request time (Beijing); filled from the clock when absent", "\"2025-01-02 03:04:05\"");
+    /// `mid`, the merchant number.
+    pub const MID: Row = Row::text("mid", true, Some(32)).doc("商户号", "Merchant number", "\"898201612345678\"");
+    /// `tid`, the terminal number.
+    pub const TID: Row = Row::text("tid", true, Some(32)).doc("终端号", "Terminal number", "\"88880001\"");
+    /// `instMid`, the business type: `QRPAYDEFAULT` when absent.
+    pub const INST_MID: Row = Row::text("instMid", true, None)
+        .defaulting(FieldDefault::Constant("QRPAYDEFAULT"))
+        .doc("业务类型", "Business type; QRPAYDEFAULT when absent", "\"QRPAYDEFAULT\"");
+    /// `billNo`, starting with the msgSrcId.
+    pub const BILL_NO: Row = Row::text("billNo", true, Some(31))
+        .prefixed()
+        .doc("账单号", "Bill number, starting with your msgSrcId", "\"3194202501020304050001\"");
+    /// `billDate`, `yyyy-MM-dd`.
+    pub const BILL_DATE: Row =
+        Row::formatted("billDate", FieldFormat::Date).doc("账单日期", "Bill date (the day it was created)", "\"2025-01-02\"");
+    /// `authIdRespCd`, the preauth's authorization code.
+    pub const AUTH_ID_RESP_CD: Row = Row::text("authIdRespCd", true, Some(64))
+        .doc("授权标识应答码", "Authorization code of the preauthorization (from the notification or bills/query)", "\"000665\"");
+    /// `msgId`, echoed back.
+    pub const MSG_ID: Row = Row::text("msgId", false, Some(64)).doc("消息ID", "Message id, echoed back", "\"m-0001\"");
+    /// `srcReserve`, echoed back.
+    pub const SRC_RESERVE: Row =
+        Row::text("srcReserve", false, Some(255)).doc("请求系统预留字段", "Reserved for the caller, echoed back", "\"\"");
+    /// A merchant-created order id (`merOrderId`, `authedOrderId`, `refundOrderId`): at most 32
+    /// characters, starting with the msgSrcId.
+    pub const fn order_id(name: &'static str, required: bool) -> Row {
+        Row::text(name, required, Some(32)).prefixed()
+    }
+    /// An amount in fen.
+    pub const fn amount(name: &'static str) -> Row {
+        Row::formatted(name, FieldFormat::Amount)
+    }
+    /// An optional field of a given format (sources other than the page say what they send).
+    pub const fn optional(name: &'static str, format: FieldFormat) -> Row {
+        Row::formatted(name, format).optional().from(Source::PlatformSample)
     }
 }

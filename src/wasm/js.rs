@@ -1,36 +1,24 @@
-//! JavaScript values in, JavaScript results and errors out. Option bags arrive as the package's
-//! snapshots (`pkg/src/boundary.js`): own properties in a null-prototype object, strings
-//! well-formed, made before any wasm code runs, so that no getter or Proxy trap acts while the
-//! core is on the stack. They are read here field by field, each with its own typed error.
+//! JavaScript values in, JavaScript results and errors out. Option bags arrive as JSON text the
+//! package wrote from its snapshot (`pkg/src/boundary.js`: own properties read once, strings
+//! well-formed, values JSON cannot hold tagged `{"$js": "<kind>"}`), made before any wasm code
+//! runs, so that no getter or Proxy trap acts while the core is on the stack, and one string
+//! crosses instead of a call back into JavaScript per field. They are read here field by field,
+//! each with its own typed error.
 
 use core::cell::RefCell;
 
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use zeroize::Zeroize as _;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::json::Json;
 
 std::thread_local! {
     /// The package's `ChinaumsError` class, registered by every entry at initialization.
     static ERROR_CLASS: RefCell<Option<Function>> = const { RefCell::new(None) };
-    /// Option names as JS strings, made once (they are string literals: found by address).
-    static NAMES: RefCell<Vec<(usize, JsValue)>> = const { RefCell::new(Vec::new()) };
-}
-
-/// The JS string of an option name, made on first use.
-fn name_key(name: &'static str) -> JsValue {
-    NAMES.with(|names| {
-        let Ok(mut names) = names.try_borrow_mut() else { return JsValue::from_str(name) };
-        let address = name.as_ptr() as usize;
-        if let Some((_, key)) = names.iter().find(|(at, _)| *at == address) {
-            return key.clone();
-        }
-        let key = JsValue::from_str(name);
-        names.push((address, key.clone()));
-        key
-    })
 }
 
 /// Registers the class errors are thrown as (`pkg/src/errors.js`).
@@ -110,9 +98,8 @@ pub(crate) fn optional_number(value: &JsValue, field: &str) -> Result<Option<f64
 }
 
 /// `now` (epoch ms, the clock when absent, read per call) plus `clockOffsetMs`.
-pub(crate) fn instant(now: &JsValue, clock_offset_ms: &JsValue) -> Result<i64> {
-    let now = optional_number(now, "now")?.unwrap_or_else(js_sys::Date::now);
-    crate::numbers::shifted(now, optional_number(clock_offset_ms, "clockOffsetMs")?)
+pub(crate) fn instant(now: Option<f64>, clock_offset_ms: Option<f64>) -> Result<i64> {
+    super::numbers::shifted(now.unwrap_or_else(js_sys::Date::now), clock_offset_ms)
 }
 
 /// The bytes of a body: a string (as UTF-8) or the exact view the package made of bytes.
@@ -126,44 +113,103 @@ pub(crate) fn body_bytes(value: &JsValue, field: &str) -> Result<Vec<u8>> {
     if is_absent(value) {
         return Err(Error::new(ErrorCode::FieldRequired, field, format!("{field} is required: the exact string or bytes to send")));
     }
-    let hint = "; serialize objects once (e.g. with buildPreauthCancel) and sign and send that same text";
+    let hint = "; serialize objects once (e.g. with bills.preauthCancel.build) and sign and send that same text";
     Err(type_error(field, "a string or a Uint8Array", value).with_hint(hint))
 }
 
-/// Text from a string or UTF-8 bytes (bytes that are not UTF-8 are an encoding error).
-pub(crate) fn text_input(value: &JsValue, field: &str) -> Result<String> {
-    if value.is_instance_of::<Uint8Array>() {
-        return crate::json::utf8(&body_bytes(value, field)?, field, field).map(str::to_owned);
+/// The hash of a body: the one the package computed part by part, else of `body`.
+pub(crate) fn body_hash_of(body: &JsValue, hashed: Option<crate::open_body_sig::BodyHash>) -> Result<crate::open_body_sig::BodyHash> {
+    match hashed {
+        Some(hashed) => Ok(hashed),
+        None => body_bytes(body, "body").map(|body| crate::open_body_sig::BodyHash::of(&body)),
     }
-    required_text(value, field)
 }
 
-/// An option bag (a snapshot), or nothing.
-pub(crate) struct Options(Option<JsValue>);
+/// The size check of an argument the package measured before copying it (the copy would grow
+/// wasm memory for good): bodies (`body`, `content`, `input`, `text`) against `max_body_bytes`,
+/// the Authorization header against its cap, any other parameter against that same cap, since
+/// no parameter of this protocol is longer. `len` counts bytes for bodies, characters otherwise.
+pub(crate) fn check_input_size(field: &str, len: usize, max_body_bytes: usize) -> Result<()> {
+    use crate::open_body_sig::{check_header_size, MAX_HEADER_LEN};
+    match field {
+        "authorization" => check_header_size(len),
+        "body" | "content" | "input" | "text" | "params" => crate::limits::check_body_size(field, len, max_body_bytes),
+        _ if len <= MAX_HEADER_LEN => Ok(()),
+        // The code the parameter's own rule would give: a format for timestamps, names and
+        // tokens, a length otherwise.
+        "timestamp" | "responseTimestamp" | "path" | "accessToken" => Err(Error::new(
+            ErrorCode::FieldFormat,
+            field,
+            format!("{field} is {len} characters long; it cannot be a valid {field}"),
+        )),
+        _ => Err(Error::new(
+            ErrorCode::FieldLength,
+            field,
+            format!("{field} is {len} characters long; no parameter of this protocol is longer than {MAX_HEADER_LEN}"),
+        )),
+    }
+}
+
+/// What an option's value is, for messages ("a string", "an object", "a bigint", …).
+fn kind(value: &Json) -> String {
+    match value.get("$js").and_then(Json::as_str) {
+        Some("NaN" | "Infinity" | "-Infinity") => "a number that is not finite".into(),
+        Some(tag @ ("array" | "object")) => format!("an {tag}"),
+        Some(tag) => format!("a {tag}"),
+        None => crate::bills::article_of(value.type_name()).into(),
+    }
+}
+
+fn option_type_error(field: &str, expected: &str, value: &Json) -> Error {
+    Error::new(ErrorCode::FieldType, field, format!("{field} must be {expected}, not {}", kind(value)))
+}
+
+/// Option names whose values are keys.
+const SECRETS: [&str; 1] = ["appKey"];
+
+/// An option bag (the JSON the package wrote), or nothing; when it holds a key, its strings are
+/// wiped when dropped, like the text it was read from.
+pub(crate) struct Options(Vec<(String, Json)>);
 
 impl Options {
-    /// Reads `value` as the options called `what`; absent options are empty unless `required`.
-    pub(crate) fn new(value: JsValue, what: &str, required: bool) -> Result<Self> {
-        if is_absent(&value) && !required {
-            return Ok(Options(None));
+    /// Reads `text` as the options called `what`; absent options are empty unless `required`.
+    pub(crate) fn new(text: Option<String>, what: &str, required: bool) -> Result<Self> {
+        let Some(mut text) = text else {
+            if required {
+                return Err(Error::whole(ErrorCode::FieldRequired, format!("{what} are required")));
+            }
+            return Ok(Options(Vec::new()));
+        };
+        let parsed = crate::json::parse(&text);
+        if text.contains(SECRETS[0]) {
+            text.zeroize();
         }
-        if !value.is_object() || Array::is_array(&value) || value.is_function() {
-            return Err(Error::whole(ErrorCode::FieldType, format!("{what} must be an object, not {}", describe(&value))));
+        match parsed.map_err(|e| e.into_error(what))? {
+            Json::Object(members) => Ok(Options(members)),
+            Json::Null if !required => Ok(Options(Vec::new())),
+            other => Err(Error::whole(ErrorCode::FieldType, format!("{what} must be an object, not {}", kind(&other)))),
         }
-        Ok(Options(Some(value)))
     }
 
-    /// A field (the snapshot has no prototype and no accessors).
-    pub(crate) fn get(&self, name: &'static str) -> JsValue {
-        self.0.as_ref().and_then(|o| Reflect::get(o, &name_key(name)).ok()).unwrap_or(JsValue::UNDEFINED)
+    /// A field, `None` when absent or null.
+    fn get(&self, name: &str) -> Option<&Json> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v).filter(|v| **v != Json::Null)
+    }
+
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.get(name).is_some()
     }
 
     pub(crate) fn text(&self, name: &'static str) -> Result<Option<String>> {
-        optional_text(&self.get(name), name)
+        match self.get(name) {
+            None => Ok(None),
+            Some(Json::String(text)) => Ok(Some(text.clone())),
+            Some(other) => Err(option_type_error(name, "a string", other)),
+        }
     }
 
     pub(crate) fn required_text(&self, name: &'static str) -> Result<String> {
-        required_text(&self.get(name), name)
+        self.text(name)?.ok_or_else(|| Error::new(ErrorCode::FieldRequired, name, format!("{name} is required")))
     }
 
     /// A secret, wiped from wasm memory when dropped.
@@ -172,26 +218,52 @@ impl Options {
     }
 
     pub(crate) fn flag(&self, name: &'static str) -> Result<bool> {
-        let value = self.get(name);
-        if is_absent(&value) {
-            return Ok(false);
-        }
-        value.as_bool().ok_or_else(|| type_error(name, "true or false", &value))
+        self.flag_or(name, false)
     }
 
+    /// A flag, `default` when absent.
+    pub(crate) fn flag_or(&self, name: &'static str, default: bool) -> Result<bool> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(Json::Bool(flag)) => Ok(*flag),
+            Some(other) => Err(option_type_error(name, "true or false", other)),
+        }
+    }
+
+    /// A number; the package tags numbers JSON cannot hold (`NaN`, `Infinity`), which come
+    /// back as such for the field's own rule to refuse.
     pub(crate) fn number(&self, name: &'static str) -> Result<Option<f64>> {
-        optional_number(&self.get(name), name)
+        match self.get(name) {
+            None => Ok(None),
+            Some(Json::Number(n)) => Ok(n.as_f64()),
+            Some(other) => match other.get("$js").and_then(Json::as_str) {
+                Some("NaN") => Ok(Some(f64::NAN)),
+                Some("Infinity") => Ok(Some(f64::INFINITY)),
+                Some("-Infinity") => Ok(Some(f64::NEG_INFINITY)),
+                _ => Err(option_type_error(name, "a number", other)),
+            },
+        }
     }
 
     pub(crate) fn now(&self) -> Result<i64> {
-        instant(&self.get("now"), &self.get("clockOffsetMs"))
+        instant(self.number("now")?, self.number("clockOffsetMs")?)
     }
 
     pub(crate) fn max_body_bytes(&self) -> Result<usize> {
-        crate::numbers::body_limit(self.number("maxBodyBytes")?)
+        super::numbers::body_limit(self.number("maxBodyBytes")?)
     }
 
     pub(crate) fn base_url(&self) -> Result<String> {
-        crate::request::resolve_base_url(self.text("env")?.as_deref(), self.text("baseUrl")?.as_deref())
+        crate::http::resolve_base_url(self.text("env")?.as_deref(), self.text("baseUrl")?.as_deref())
+    }
+}
+
+impl Drop for Options {
+    fn drop(&mut self) {
+        for (_, value) in self.0.iter_mut().filter(|(name, _)| SECRETS.contains(&name.as_str())) {
+            if let Json::String(text) = value {
+                text.zeroize();
+            }
+        }
     }
 }

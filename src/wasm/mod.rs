@@ -1,24 +1,29 @@
-//! The wasm-bindgen surface: thin adapters from JavaScript values to the core. Option bags are
-//! the package's snapshots ([`js::Options`]), JSON inputs arrive as text (the package
-//! stringifies objects once), bodies as `&str` or `&[u8]`. Results are plain objects made by
-//! serde-wasm-bindgen from the core's types, or classes; errors are `ChinaumsError`s built from
-//! the core's [`Error`]. Keys are copied once into wasm memory, into buffers wiped on drop.
+//! The wasm-bindgen surface: thin adapters from JavaScript values to the core, one export per
+//! public call. Option bags arrive as the package's snapshots ([`js::Options`]), JSON inputs as
+//! text (the package writes objects once, depth-bounded), bodies as `&str` or `&[u8]`. Results
+//! of a fixed shape are plain objects made by serde-wasm-bindgen; results that carry what the
+//! platform sent (responses, notifications, tokens) cross as JSON text for `JSON.parse`, which
+//! keeps every member, `__proto__` included, as its own data. Errors are `ChinaumsError`s built
+//! from the core's [`Error`]. Keys are copied once into wasm memory, into buffers wiped on drop.
 
 mod js;
+mod numbers;
+mod protocol;
 
 pub use js::register_error_class;
+pub use protocol::*;
 
-use js::{body_bytes, instant, is_absent, optional_text, required_text, text_input, thrown, to_js, Options};
+use js::{body_bytes, required_text, thrown, to_js, Options};
 use serde::Serialize;
+use ctutils::CtEq as _;
 use wasm_bindgen::prelude::*;
 
-use crate::bills::{endpoint_named, with_unencodable, BillsResponse, CheckOptions};
-use crate::error::{Error, ErrorCode, Result};
-use crate::notify::{Canonicalization, CommunicationKey, NotifyParams, SignType};
-use crate::numbers::{body_limit, epoch_ms, tolerance, whole_seconds};
+use crate::bills::{endpoint_at, BillsResponse, CheckOptions, Endpoint};
+use crate::error::{Error, ErrorCode, Issue, Result};
 use crate::open_body_sig::{self as sig, AppKey, Authorization, BodyHash, OpenBodySigner, VerifyOptions};
-use crate::request::{BuildOptions, HttpRequest};
+use crate::request::BuildOptions;
 use crate::time::BeijingTime;
+use numbers::{body_limit, epoch_ms, tolerance};
 
 type JsResult<T> = core::result::Result<T, JsValue>;
 
@@ -30,21 +35,36 @@ fn object<T: Serialize>(f: impl FnOnce() -> Result<T>) -> JsResult<JsValue> {
     run(|| to_js(&f()?))
 }
 
+/// A result that carries received data, as JSON text for the package's `JSON.parse`.
+fn data<T: Serialize>(f: impl FnOnce() -> Result<T>) -> JsResult<String> {
+    run(|| serde_json::to_string(&f()?).map_err(|e| Error::whole(ErrorCode::Internal, format!("internal error writing a result ({e}); please report it"))))
+}
+
+/// A request for the package to hand to `fetch`, as `url⏎content type⏎authorization⏎body`
+/// (`pkg/src/boundary.js` `request()` reads it; the body is last, since it may hold line
+/// breaks, and the method is always POST): one string crossing instead of an object of five.
+fn wire(f: impl FnOnce() -> Result<crate::http::HttpRequest>) -> JsResult<String> {
+    run(|| {
+        let r = f()?;
+        Ok([r.url.as_str(), r.content_type, r.authorization.as_deref().unwrap_or_default(), r.body.as_str()].join("\n"))
+    })
+}
+
 fn app_key(options: &Options) -> Result<AppKey> {
     AppKey::new(&options.secret("appKey")?)
 }
 
 /// The caller's timestamp and nonce (checked by the signer), else the clock's and the CSPRNG's.
-fn header_inputs(timestamp: &JsValue, nonce: &JsValue, now: &JsValue, clock_offset_ms: &JsValue) -> Result<(String, String)> {
-    let timestamp = match optional_text(timestamp, "timestamp")? {
+fn header_inputs(o: &Options) -> Result<(String, String)> {
+    let timestamp = match o.text("timestamp")? {
         Some(timestamp) => timestamp,
-        None => BeijingTime::from_epoch_ms(instant(now, clock_offset_ms)?)?.compact(),
+        None => BeijingTime::from_epoch_ms(o.now()?)?.compact(),
     };
-    Ok((timestamp, optional_text(nonce, "nonce")?.map_or_else(crate::nonce::fresh_nonce, Ok)?))
+    Ok((timestamp, o.text("nonce")?.map_or_else(crate::nonce::fresh_nonce, Ok)?))
 }
 
-fn options_header_inputs(o: &Options) -> Result<(String, String)> {
-    header_inputs(&o.get("timestamp"), &o.get("nonce"), &o.get("now"), &o.get("clockOffsetMs"))
+fn signer_of(o: &Options) -> Result<OpenBodySigner> {
+    OpenBodySigner::new(&o.required_text("appId")?, &app_key(o)?)?.with_max_body_bytes(o.max_body_bytes()?)
 }
 
 // OPEN-BODY-SIG ------------------------------------------------------------------------------
@@ -59,12 +79,8 @@ pub struct Signer {
 impl Signer {
     /// `{ appId, appKey, maxBodyBytes? }`
     #[wasm_bindgen(constructor)]
-    pub fn new(credentials: JsValue) -> JsResult<Signer> {
-        run(|| {
-            let o = Options::new(credentials, "the credentials", true)?;
-            let inner = OpenBodySigner::new(&o.required_text("appId")?, &app_key(&o)?)?.with_max_body_bytes(o.max_body_bytes()?)?;
-            Ok(Signer { inner })
-        })
+    pub fn new(credentials: Option<String>) -> JsResult<Signer> {
+        run(|| Ok(Signer { inner: signer_of(&Options::new(credentials, "the credentials", true)?)? }))
     }
 
     #[wasm_bindgen(getter)]
@@ -72,22 +88,28 @@ impl Signer {
         self.inner.app_id().to_owned()
     }
 
-    pub fn sign_text(&self, body: &str, timestamp: JsValue, nonce: JsValue, now: JsValue, clock_offset_ms: JsValue) -> JsResult<JsValue> {
-        self.sign(&BodyHash::of(body.as_bytes()), &[timestamp, nonce, now, clock_offset_ms])
+    pub fn sign_text(&self, body: &str, options: Option<String>) -> JsResult<JsValue> {
+        self.sign(&BodyHash::of(body.as_bytes()), options)
     }
 
-    pub fn sign_bytes(&self, body: &[u8], timestamp: JsValue, nonce: JsValue, now: JsValue, clock_offset_ms: JsValue) -> JsResult<JsValue> {
-        self.sign(&BodyHash::of(body), &[timestamp, nonce, now, clock_offset_ms])
+    pub fn sign_bytes(&self, body: &[u8], options: Option<String>) -> JsResult<JsValue> {
+        self.sign(&BodyHash::of(body), options)
     }
 
     /// A body the package hashed part by part ([`BodyHasher`]).
-    pub fn sign_hashed(&self, body: BodyHasher, timestamp: JsValue, nonce: JsValue, now: JsValue, clock_offset_ms: JsValue) -> JsResult<JsValue> {
-        self.sign(&body.0, &[timestamp, nonce, now, clock_offset_ms])
+    pub fn sign_hashed(&self, body: BodyHasher, options: Option<String>) -> JsResult<JsValue> {
+        self.sign(&body.0, options)
+    }
+
+    /// The request to `path` built from `input` (validated against the path's table when it
+    /// has one), signed: the whole job in one call.
+    pub fn sign_request(&self, path: &str, input: &str, unencodable: Option<Vec<String>>, options: Option<String>) -> JsResult<String> {
+        wire(|| signed_request(&self.inner, path, input, unencodable, &Options::new(options, "options", false)?))
     }
 }
 
 impl Signer {
-    fn sign(&self, body: &BodyHash, [timestamp, nonce, now, offset]: &[JsValue; 4]) -> JsResult<JsValue> {
+    fn sign(&self, body: &BodyHash, options: Option<String>) -> JsResult<JsValue> {
         /// Without the timestamp and nonce the caller gave: it holds them, and every string
         /// crossing to JavaScript costs about as much as hashing a block.
         #[derive(Serialize)]
@@ -104,8 +126,9 @@ impl Signer {
         object(|| {
             // The cap first: nothing else is worth checking for a body that cannot be signed.
             crate::limits::check_body_size("body", body.len(), self.inner.max_body_bytes())?;
-            let generated = (is_absent(timestamp), is_absent(nonce));
-            let (ts, n) = header_inputs(timestamp, nonce, now, offset)?;
+            let o = Options::new(options, "sign options", false)?;
+            let generated = (!o.has("timestamp"), !o.has("nonce"));
+            let (ts, n) = header_inputs(&o)?;
             let s = self.inner.sign_hashed(body, &ts, &n)?;
             let (timestamp, nonce) = (generated.0.then_some(s.timestamp), generated.1.then_some(s.nonce));
             Ok(Signed { authorization: s.authorization, signature: s.signature, body_digest: s.body_digest, timestamp, nonce })
@@ -136,20 +159,13 @@ impl BodyHasher {
     }
 }
 
-fn body_hash(o: &Options, hashed: Option<BodyHasher>) -> Result<BodyHash> {
-    match hashed {
-        Some(hashed) => Ok(hashed.0),
-        None => body_bytes(&o.get("body"), "body").map(|body| BodyHash::of(&body)),
-    }
-}
-
 /// `{ appId, timestamp, nonce }` of a header that verifies against the exact body received.
 #[wasm_bindgen]
-pub fn verify_open_body(options: JsValue, hashed: Option<BodyHasher>) -> JsResult<JsValue> {
+pub fn verify_open_body(options: Option<String>, body: JsValue, hashed: Option<BodyHasher>) -> JsResult<JsValue> {
     run(|| {
         let o = Options::new(options, "verifyOpenBody options", true)?;
         let authorization = o.required_text("authorization")?;
-        let (body, key) = (body_hash(&o, hashed)?, app_key(&o)?);
+        let (body, key) = (js::body_hash_of(&body, hashed.map(|h| h.0))?, app_key(&o)?);
         let verify = VerifyOptions { tolerance: tolerance(o.number("toleranceSeconds")?)?, max_body_bytes: o.max_body_bytes()? };
         to_js(&sig::verify_hashed(&authorization, &body, &key, o.now()?, &verify)?.verified())
     })
@@ -175,7 +191,7 @@ fn header_params(o: &Options) -> Result<[String; 3]> {
 }
 
 #[wasm_bindgen]
-pub fn string_to_sign(parts: JsValue) -> JsResult<String> {
+pub fn string_to_sign(parts: Option<String>) -> JsResult<String> {
     run(|| {
         let o = Options::new(parts, "stringToSign parts", true)?;
         let [app_id, timestamp, nonce] = header_params(&o)?;
@@ -186,7 +202,7 @@ pub fn string_to_sign(parts: JsValue) -> JsResult<String> {
 }
 
 #[wasm_bindgen]
-pub fn compute_signature(options: JsValue) -> JsResult<String> {
+pub fn compute_signature(options: Option<String>) -> JsResult<String> {
     run(|| {
         let o = Options::new(options, "computeSignature options", true)?;
         let key = app_key(&o)?;
@@ -195,13 +211,48 @@ pub fn compute_signature(options: JsValue) -> JsResult<String> {
 }
 
 #[wasm_bindgen]
-pub fn authorization_header(parts: JsValue) -> JsResult<String> {
+pub fn authorization_header(parts: Option<String>) -> JsResult<String> {
     run(|| {
         let o = Options::new(parts, "authorizationHeader parts", true)?;
         let [app_id, timestamp, nonce] = header_params(&o)?;
         let signature = o.required_text("signature")?;
         sig::check_signature(&signature)?;
         Ok(sig::authorization_header(&app_id, &timestamp, &nonce, &signature))
+    })
+}
+
+/// What was signed, stage by stage: `{ appId, timestamp, nonce, bodyDigest, stringToSign }`,
+/// with the key `signature` and `authorization`, and with a received header `matches`.
+#[wasm_bindgen]
+pub fn explain_signature(options: Option<String>, body: JsValue, hashed: Option<BodyHasher>) -> JsResult<JsValue> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Explained {
+        app_id: String,
+        timestamp: String,
+        nonce: String,
+        body_digest: String,
+        string_to_sign: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        signature: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        authorization: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        matches: Option<bool>,
+    }
+    object(|| {
+        let o = Options::new(options, "explainSignature options", true)?;
+        let received = o.text("authorization")?.map(|header| Authorization::parse(&header)).transpose()?;
+        let [app_id, timestamp, nonce] = match &received {
+            Some(auth) => [auth.app_id.clone(), auth.timestamp.clone(), auth.nonce.clone()],
+            None => header_params(&o)?,
+        };
+        let body_digest = js::body_hash_of(&body, hashed.map(|h| h.0))?.hex();
+        let string_to_sign = sig::string_to_sign(&app_id, &timestamp, &nonce, &body_digest);
+        let signature = if o.has("appKey") { Some(sig::signature(&app_key(&o)?, &string_to_sign)) } else { None };
+        let authorization = signature.as_ref().map(|s| sig::authorization_header(&app_id, &timestamp, &nonce, s));
+        let matches = received.as_ref().zip(signature.as_ref()).map(|(auth, expected)| bool::from(auth.signature.as_bytes().ct_eq(expected.as_bytes())));
+        Ok(Explained { app_id, timestamp, nonce, body_digest, string_to_sign, signature, authorization, matches })
     })
 }
 
@@ -223,104 +274,132 @@ pub fn beijing_time(epoch: JsValue) -> JsResult<JsValue> {
     })
 }
 
-/// Refuses an input the package measured instead of copying (see `limits::check_input_size`).
+/// Refuses an input the package measured instead of copying (see `js::check_input_size`).
 #[wasm_bindgen]
 pub fn check_input_size(field: &str, len: f64, max_body_bytes: JsValue) -> JsResult<()> {
     // A JS length is a non-negative integer below 2^53; saturating keeps any value total.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let len = len.max(0.0).min(usize::MAX as f64) as usize;
-    run(|| crate::limits::check_input_size(field, len, body_limit(js::optional_number(&max_body_bytes, "maxBodyBytes")?)?))
+    run(|| js::check_input_size(field, len, body_limit(js::optional_number(&max_body_bytes, "maxBodyBytes")?)?))
 }
 
-/// Throws the error for options that are not an object.
+/// The instance's memory, for the package's diagnostics (it changes with every instance).
 #[wasm_bindgen]
-pub fn check_options(options: JsValue, what: &str) -> JsResult<()> {
-    run(|| Options::new(options, what, true).map(drop))
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
 }
 
-// Bills --------------------------------------------------------------------------------------
+// Bills operations and any other path --------------------------------------------------------
 
+/// How to check an input; validation checks it as the builder will use it (defaults filled)
+/// unless `applyDefaults: false` asks to check a body as it will be sent.
 fn check_options_of(o: &Options) -> Result<CheckOptions> {
     let max_body_bytes = Some(o.max_body_bytes()?);
-    Ok(CheckOptions { msg_src_id: o.text("msgSrcId")?, allow_unknown_fields: o.flag("allowUnknownFields")?, apply_defaults: o.flag("applyDefaults")?, max_body_bytes })
+    Ok(CheckOptions { msg_src_id: o.text("msgSrcId")?, allow_unknown_fields: o.flag("allowUnknownFields")?, apply_defaults: o.flag_or("applyDefaults", true)?, max_body_bytes })
 }
 
+/// Where a request goes, its clock and its checks.
 fn build_options(o: &Options) -> Result<BuildOptions> {
-    Ok(BuildOptions { base_url: o.base_url()?, now_ms: o.now()?, check: CheckOptions { apply_defaults: false, ..check_options_of(o)? } })
+    Ok(BuildOptions {
+        base_url: o.base_url()?,
+        now_ms: o.now()?,
+        check: CheckOptions { apply_defaults: false, ..check_options_of(o)? },
+        content_type: crate::http::content_type(o.text("contentType")?.as_deref())?,
+    })
 }
 
-/// Fields the package could not encode (lone surrogates) are errors before anything is built.
-fn refuse_unencodable(unencodable: &[String]) -> Result<()> {
-    if unencodable.is_empty() { Ok(()) } else { Err(Error::from_issues(with_unencodable(unencodable, Vec::new()))) }
+/// The operation with a table at `path`.
+fn operation(path: &str) -> Result<&'static Endpoint> {
+    endpoint_at(path).ok_or_else(|| Error::new(ErrorCode::FieldFormat, "path", format!("no bills operation has the path {}", crate::error::quoted(path))))
 }
 
-/// `{ ok, issues }` for a request to `endpoint`; throws only for an unknown endpoint.
+/// Fields the package could not encode (lone surrogates, left out of the JSON it wrote), as
+/// issues first, without a second "missing" for each.
+fn with_unencodable(unencodable: Option<&[String]>, issues: Vec<Issue>) -> Vec<Issue> {
+    let unencodable = unencodable.unwrap_or_default();
+    let unreadable = unencodable.iter().map(|field| {
+        Issue::new(
+            ErrorCode::BodyEncoding,
+            field.clone(),
+            format!(
+                "{field} contains a lone UTF-16 surrogate, which has no UTF-8 encoding; it would be \
+                 silently replaced by U+FFFD and the bytes sent would differ from the text you hold"
+            ),
+        )
+    });
+    let missing_again = |i: &Issue| i.code == ErrorCode::FieldRequired && i.field.as_ref().is_some_and(|f| unencodable.contains(f));
+    unreadable.chain(issues.into_iter().filter(|i| !missing_again(i))).collect()
+}
+
+fn refuse_unencodable(unencodable: Option<Vec<String>>) -> Result<()> {
+    match unencodable {
+        Some(fields) if !fields.is_empty() => Err(Error::from_issues(with_unencodable(Some(&fields), Vec::new()))),
+        _ => Ok(()),
+    }
+}
+
+/// `{ ok, issues }` for a request to the operation at `path`; throws only for an unknown path.
 #[wasm_bindgen]
-pub fn validate_bills(endpoint: &str, input_json: &str, unencodable: Vec<String>, options: JsValue) -> JsResult<JsValue> {
+pub fn validate_request(path: &str, input: &str, unencodable: Option<Vec<String>>, options: Option<String>) -> JsResult<JsValue> {
     #[derive(Serialize)]
     struct Validation {
         ok: bool,
-        issues: Vec<crate::Issue>,
+        issues: Vec<Issue>,
     }
-    let endpoint = run(|| endpoint_named(endpoint))?;
+    let endpoint = run(|| operation(path))?;
     let checked = Options::new(options, "options", false).and_then(|o| check_options_of(&o));
-    let issues = checked.map_or_else(Error::into_issues, |check| crate::bills::validate_json(endpoint, input_json, &check));
-    let issues = with_unencodable(&unencodable, issues);
+    let issues = checked.map_or_else(Error::into_issues, |check| crate::bills::validate_json(endpoint, input, &check));
+    let issues = with_unencodable(unencodable.as_deref(), issues);
     object(|| Ok(Validation { ok: issues.is_empty(), issues }))
 }
 
-/// `{ method, url, headers, body }` of a request to `endpoint`.
+/// `{ method, url, headers, body }` of a request to `path`: with its table when it has one,
+/// else written exactly.
 #[wasm_bindgen]
-pub fn build_bills(endpoint: &str, input_json: &str, unencodable: Vec<String>, options: JsValue, what: &str) -> JsResult<JsValue> {
-    object(|| {
-        let (endpoint, o) = (endpoint_named(endpoint)?, Options::new(options, what, false)?);
-        let (options, content_type) = (build_options(&o)?, o.text("contentType")?);
-        refuse_unencodable(&unencodable)?;
-        crate::request::build_request(endpoint, input_json, &options)?.with_content_type(content_type.as_deref())
+pub fn build_request(path: &str, input: &str, unencodable: Option<Vec<String>>, options: Option<String>) -> JsResult<String> {
+    wire(|| {
+        let options = build_options(&Options::new(options, "options", true)?)?;
+        refuse_unencodable(unencodable)?;
+        crate::request::build_at(path, input, &options)
     })
 }
 
-/// A request to `path`, with its field table when it has one (the client's `request`).
+fn signed_request(signer: &OpenBodySigner, path: &str, input: &str, unencodable: Option<Vec<String>>, o: &Options) -> Result<crate::http::HttpRequest> {
+    let build = build_options(o)?;
+    refuse_unencodable(unencodable)?;
+    let request = crate::request::build_at(path, input, &build)?;
+    let (timestamp, nonce) = header_inputs(o)?;
+    crate::request::sign(request, signer, &timestamp, &nonce)
+}
+
+/// The request to `path`, built and signed with the credentials in `options`, in one call.
 #[wasm_bindgen]
-pub fn build_at(path: &str, input_json: &str, unencodable: Vec<String>, options: JsValue) -> JsResult<JsValue> {
-    object(|| {
-        let o = Options::new(options, "ChinaumsClient options", false)?;
-        let (options, content_type) = (build_options(&o)?, o.text("contentType")?);
-        refuse_unencodable(&unencodable)?;
-        crate::request::build_at(path, input_json, &options)?.with_content_type(content_type.as_deref())
+pub fn sign_request(path: &str, input: &str, unencodable: Option<Vec<String>>, options: Option<String>) -> JsResult<String> {
+    wire(|| {
+        let o = Options::new(options, "options", true)?;
+        signed_request(&signer_of(&o)?, path, input, unencodable, &o)
     })
 }
 
-/// The admin-panel preview of a request to `endpoint` (no key).
+/// The admin-panel preview of a request to the operation at `path` (no key).
 #[wasm_bindgen]
-pub fn preview_bills(endpoint: &str, input_json: &str, unencodable: Vec<String>, options: JsValue) -> JsResult<JsValue> {
+pub fn preview_request(path: &str, input: &str, unencodable: Option<Vec<String>>, options: Option<String>) -> JsResult<JsValue> {
     object(|| {
-        let (endpoint, o) = (endpoint_named(endpoint)?, Options::new(options, "previewPreauthCancel options", true)?);
-        let options = crate::preview::PreviewOptions { build: build_options(&o)?, app_id: o.required_text("appId")?, nonce: o.text("nonce")?, content_type: o.text("contentType")? };
-        let mut preview = crate::preview::preview(endpoint, input_json, &options)?;
-        if !unencodable.is_empty() {
-            preview.issues = with_unencodable(&unencodable, core::mem::take(&mut preview.issues));
+        let (endpoint, o) = (operation(path)?, Options::new(options, "preview options", true)?);
+        let options = crate::preview::PreviewOptions { build: build_options(&o)?, app_id: o.required_text("appId")?, nonce: o.text("nonce")? };
+        let mut preview = crate::preview::preview(endpoint, input, &options)?;
+        if unencodable.as_ref().is_some_and(|u| !u.is_empty()) {
+            preview.issues = with_unencodable(unencodable.as_deref(), core::mem::take(&mut preview.issues));
             (preview.ok, preview.request, preview.body_digest, preview.curl) = (false, None, None, None);
         }
         Ok(preview)
     })
 }
 
-/// Any other bills endpoint, the body written exactly.
+/// Any bills response, amounts in fen, as JSON text.
 #[wasm_bindgen]
-pub fn build_request(service: JsValue, input_json: &str, unencodable: Vec<String>, options: JsValue) -> JsResult<JsValue> {
-    object(|| {
-        let (service, o) = (required_text(&service, "service")?, Options::new(options, "buildRequest options", false)?);
-        let (base_url, now, content_type) = (o.base_url()?, o.now()?, o.text("contentType")?);
-        refuse_unencodable(&unencodable)?;
-        crate::generic_request::build_bills_request(&service, input_json, &base_url, now)?.with_content_type(content_type.as_deref())
-    })
-}
-
-/// Any bills response, amounts in fen.
-#[wasm_bindgen]
-pub fn parse_bills_response(text: JsValue, options: JsValue) -> JsResult<JsValue> {
-    object(|| BillsResponse::parse_with_limit(&text_input(&text, "text")?, Options::new(options, "options", false)?.max_body_bytes()?))
+pub fn parse_response(text: &str, options: Option<String>) -> JsResult<String> {
+    data(|| BillsResponse::parse_with_limit(text, Options::new(options, "options", false)?.max_body_bytes()?))
 }
 
 /// The gateway's clock minus the host's, in ms.
@@ -332,163 +411,6 @@ pub fn clock_offset(server_timestamp: JsValue, received_at: JsValue) -> JsResult
         // Both instants are within years 0001-9999, so the difference is exactly representable.
         #[allow(clippy::cast_precision_loss)]
         crate::clock::clock_offset_ms(&server_timestamp, received).map(|ms| ms as f64)
-    })
-}
-
-// Token mode, OPEN-FORM-PARAM, notifications, response signatures ---------------------------
-
-#[wasm_bindgen]
-pub fn access_token_request(options: JsValue) -> JsResult<JsValue> {
-    object(|| {
-        let o = Options::new(options, "accessTokenRequest options", true)?;
-        let (app_id, key, base_url) = (o.required_text("appId")?, app_key(&o)?, o.base_url()?);
-        let (timestamp, nonce) = options_header_inputs(&o)?;
-        let request = crate::token::access_token_request(&app_id, &key, &timestamp, &nonce, &base_url)?;
-        Ok(HttpRequest { method: "POST", url: request.url, content_type: "application/json", body: request.body })
-    })
-}
-
-#[wasm_bindgen]
-pub fn parse_access_token_response(text: JsValue, options: JsValue) -> JsResult<JsValue> {
-    object(|| crate::token::parse_access_token_response(&text_input(&text, "text")?, Options::new(options, "options", false)?.now()?))
-}
-
-#[wasm_bindgen]
-pub fn token_authorization(token: JsValue) -> JsResult<String> {
-    run(|| crate::token::token_authorization(&required_text(&token, "accessToken")?))
-}
-
-/// The core's access-token holder (no timers: Workers allow none outside a request).
-#[wasm_bindgen]
-pub struct TokenHolder(crate::token::AccessTokenHolder);
-
-#[wasm_bindgen]
-impl TokenHolder {
-    /// `{ marginSeconds? }`
-    #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> JsResult<TokenHolder> {
-        run(|| {
-            let margin = Options::new(options, "AccessTokenHolder options", false)?.get("marginSeconds");
-            let seconds = if is_absent(&margin) { None } else { Some(margin.as_f64().unwrap_or(f64::NAN)) };
-            Ok(TokenHolder(crate::token::AccessTokenHolder::new(crate::token::AccessTokenHolder::margin_from(seconds)?)))
-        })
-    }
-
-    /// A parsed token response, or a cached `{ accessToken, expiresIn, expiresAt }`.
-    pub fn update(&mut self, token: JsValue) -> JsResult<()> {
-        run(|| {
-            let t = Options::new(token, "the token", true).map_err(|e| Error::new(e.code(), "token", e.message()))?;
-            let access_token = t.required_text("accessToken")?;
-            crate::token::token_authorization(&access_token)?;
-            let number = |name: &'static str| t.number(name)?.ok_or_else(|| js::type_error(name, "a number", &JsValue::UNDEFINED));
-            let (expires_in, expires_at_ms) = (whole_seconds(number("expiresIn")?, "expiresIn")?, epoch_ms(number("expiresAt")?, "expiresAt")?);
-            self.0.update(crate::token::AccessToken { access_token, expires_in, expires_at_ms });
-            Ok(())
-        })
-    }
-
-    pub fn clear(&mut self) {
-        self.0.clear();
-    }
-
-    pub fn needs_refresh(&self, now: JsValue) -> JsResult<bool> {
-        run(|| Ok(self.0.needs_refresh(instant(&now, &JsValue::UNDEFINED)?)))
-    }
-
-    pub fn authorization(&self, now: JsValue) -> JsResult<String> {
-        run(|| self.0.authorization(instant(&now, &JsValue::UNDEFINED)?))
-    }
-
-    /// `{ expiresAt, refreshAt, marginSeconds }` (never the token).
-    pub fn state(&self) -> JsResult<JsValue> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct State {
-            expires_at: Option<i64>,
-            refresh_at: Option<i64>,
-            margin_seconds: u64,
-        }
-        let expires_at = self.0.token().map(|t| t.expires_at_ms);
-        object(|| Ok(State { expires_at, refresh_at: self.0.refresh_at_ms(), margin_seconds: self.0.margin_seconds() }))
-    }
-}
-
-#[wasm_bindgen]
-pub fn form_param_url(options: JsValue, content: JsValue) -> JsResult<String> {
-    run(|| {
-        let o = Options::new(options, "formParamUrl options", true)?;
-        let (app_id, key, url) = (o.required_text("appId")?, app_key(&o)?, o.required_text("url")?);
-        let (timestamp, nonce) = options_header_inputs(&o)?;
-        let content = required_text(&content, "content")?;
-        crate::form_param::form_param_url(&app_id, &key, &url, &content, &timestamp, &nonce).map(|signed| signed.url)
-    })
-}
-
-fn notify_params(params: &str, form: bool) -> Result<NotifyParams> {
-    if form { NotifyParams::from_form(params) } else { NotifyParams::from_json(params) }
-}
-
-fn communication_key(key: &JsValue) -> Result<CommunicationKey> {
-    CommunicationKey::new(&zeroize::Zeroizing::new(required_text(key, "communicationKey")?))
-}
-
-fn sign_type(o: &Options, field: &'static str) -> Result<Option<SignType>> {
-    o.text(field)?.map(|text| SignType::parse_option(&text, field)).transpose()
-}
-
-/// The signed string's convention (default: PROTOCOL.md rule 8).
-fn canonicalization(o: &Options) -> Result<Canonicalization> {
-    Ok(Canonicalization { keep_empty_values: o.flag("keepEmptyValues")?, whitespace_is_empty: o.flag("whitespaceIsEmpty")?, exclude_sign_type: o.flag("excludeSignType")? })
-}
-
-/// Whether a notification (a raw form body when `form`, else JSON; `None` when the package
-/// found it undecodable) is signed right. Throws only for a bad key or option.
-#[wasm_bindgen]
-pub fn verify_notification(params: Option<String>, form: bool, key: JsValue, options: JsValue) -> JsResult<bool> {
-    run(|| {
-        let (key, o) = (communication_key(&key)?, Options::new(options, "options", false)?);
-        let (default, rules) = (sign_type(&o, "defaultSignType")?.unwrap_or(SignType::Md5), canonicalization(&o)?);
-        Ok(params.is_some_and(|params| notify_params(&params, form).is_ok_and(|p| crate::notify::verify_notification_with(&p, &key, default, &rules))))
-    })
-}
-
-#[wasm_bindgen]
-pub fn sign_notification(params: &str, form: bool, key: JsValue, options: JsValue) -> JsResult<String> {
-    run(|| {
-        let (key, o) = (communication_key(&key)?, Options::new(options, "options", false)?);
-        crate::notify::sign_notification_with(&notify_params(params, form)?, &key, sign_type(&o, "signType")?, &canonicalization(&o)?)
-    })
-}
-
-#[wasm_bindgen]
-pub fn notification_string_to_sign(params: &str, form: bool, options: JsValue) -> JsResult<String> {
-    run(|| notify_params(params, form)?.string_to_sign_with(&canonicalization(&Options::new(options, "options", false)?)?))
-}
-
-#[wasm_bindgen]
-pub fn parse_notification(params: &str, form: bool) -> JsResult<JsValue> {
-    object(|| notify_params(params, form)?.to_value())
-}
-
-/// `{ signed: false }` without an Authorization header, `{ signed: true, appId, timestamp,
-/// nonce }` for one that verifies; throws for one that does not.
-#[wasm_bindgen]
-pub fn verify_response_signature(options: JsValue, hashed: Option<BodyHasher>) -> JsResult<JsValue> {
-    #[derive(Serialize)]
-    struct Checked<'a> {
-        signed: bool,
-        #[serde(flatten)]
-        header: Option<sig::Verified<'a>>,
-    }
-    run(|| {
-        let o = Options::new(options, "verifyResponseSignature options", true)?;
-        let (authorization, body, key) = (o.text("authorization")?, body_hash(&o, hashed)?, app_key(&o)?);
-        let checked = crate::response_signature::verify_response_signature(authorization.as_deref(), &body, &key, o.now()?, tolerance(o.number("toleranceSeconds")?)?)?;
-        let header = match &checked {
-            crate::response_signature::ResponseSignature::Unsigned => None,
-            crate::response_signature::ResponseSignature::Verified(auth) => Some(auth.verified()),
-        };
-        to_js(&Checked { signed: header.is_some(), header })
     })
 }
 
@@ -507,7 +429,7 @@ pub struct Recovery {
 impl Recovery {
     /// `retry`: `{ attempts?, baseDelayMs?, maxDelayMs? }` (defaults 6, 200, 5000).
     #[wasm_bindgen(constructor)]
-    pub fn new(retry: JsValue) -> JsResult<Recovery> {
+    pub fn new(retry: Option<String>) -> JsResult<Recovery> {
         run(|| {
             let o = Options::new(retry, "retry", false)?;
             let policy = crate::recovery::RetryPolicy::from_numbers(o.number("attempts")?, o.number("baseDelayMs")?, o.number("maxDelayMs")?)?;
@@ -516,17 +438,17 @@ impl Recovery {
     }
 
     /// The first decision: `{ action: 'send', step: 'query', delayMs: 0 }`.
-    pub fn start(&mut self) -> JsResult<JsValue> {
+    pub fn start(&mut self) -> JsResult<String> {
         let decision = crate::recovery::start();
         self.remember(&decision);
-        object(|| Ok(decision))
+        data(|| Ok(decision))
     }
 
     /// The decision after the answer to the step last decided: `status` and `body` of a
     /// response, or neither when none arrived. `{ action: 'send', step, delayMs }` or
-    /// `{ action: 'done', outcome, bill }`; throws the platform's refusal of a request that is
-    /// wrong in itself.
-    pub fn answer(&mut self, status: Option<u16>, body: Option<String>, jitter: f64) -> JsResult<JsValue> {
+    /// `{ action: 'done', outcome, bill }` (JSON text); throws the platform's refusal of a
+    /// request that is wrong in itself.
+    pub fn answer(&mut self, status: Option<u16>, body: Option<String>, jitter: f64) -> JsResult<String> {
         run(|| {
             let step = self.step.ok_or_else(|| Error::whole(ErrorCode::Internal, "the recovery has no step waiting for an answer: call start(), and stop once it is done"))?;
             let answer = match status {
@@ -537,7 +459,7 @@ impl Recovery {
             let (state, decision) = crate::recovery::decide(self.state, &self.policy, step, answer, jitter)?;
             self.state = state;
             self.remember(&decision);
-            to_js(&decision)
+            serde_json::to_string(&decision).map_err(|e| Error::whole(ErrorCode::Internal, format!("internal error writing a decision ({e})")))
         })
     }
 
@@ -552,15 +474,15 @@ impl Recovery {
 /// Checks a client's options once, when it is made (the key is checked by its signer, `retry`
 /// by [`Recovery::new`]); returns its `timeoutMs`.
 #[wasm_bindgen]
-pub fn check_client_options(options: JsValue) -> JsResult<f64> {
+pub fn check_client_options(options: Option<String>) -> JsResult<f64> {
     run(|| {
         let o = Options::new(options, "ChinaumsClient options", true)?;
         o.base_url()?;
         o.text("msgSrcId")?;
-        crate::request::content_type(o.text("contentType")?.as_deref())?;
+        crate::http::content_type(o.text("contentType")?.as_deref())?;
         // At most ten minutes, so exactly representable.
         #[allow(clippy::cast_precision_loss)]
-        Ok(crate::numbers::timeout_ms(o.number("timeoutMs")?)? as f64)
+        Ok(numbers::timeout_ms(o.number("timeoutMs")?)? as f64)
     })
 }
 
@@ -568,4 +490,26 @@ pub fn check_client_options(options: JsValue) -> JsResult<f64> {
 #[wasm_bindgen]
 pub fn recovery_query_input(cancel_input_json: &str) -> JsResult<String> {
     run(|| crate::recovery::query_input(cancel_input_json))
+}
+
+// Tests only ---------------------------------------------------------------------------------
+
+/// Makes the current call trap (`kind`: `unreachable`, `stack`, `memory`), so that the
+/// package's recovery from a trap can be tested in every host. Only in builds with the
+/// `test-trap` feature, never in the published package.
+#[cfg(feature = "test-trap")]
+#[wasm_bindgen]
+pub fn force_trap(kind: &str) -> u32 {
+    #[allow(unconditional_recursion)]
+    fn deeper(n: u32) -> u32 {
+        // Every frame keeps a buffer alive so that the recursion really consumes the stack.
+        let frame = core::hint::black_box([n; 256]);
+        deeper(frame.iter().fold(n, |a, b| a.wrapping_add(*b))).wrapping_add(1)
+    }
+    match kind {
+        "stack" => deeper(0),
+        // SAFETY: none; this deliberately reads outside the memory so that the instance traps.
+        "memory" => u32::from(unsafe { core::ptr::read_volatile(usize::MAX as *const u8) }),
+        _ => core::arch::wasm32::unreachable(),
+    }
 }
