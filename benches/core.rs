@@ -4,10 +4,10 @@
 
 use std::hint::black_box;
 
-use chinaums_open::bills::CheckOptions;
+use chinaums_open::bills::{CheckOptions, PREAUTH_CANCEL};
 use chinaums_open::open_body_sig::{body_digest, verify_open_body, AppKey, OpenBodySigner, Tolerance};
-use chinaums_open::preauth_cancel;
-use chinaums_open::request::{BuildOptions, TEST_BASE_URL};
+use chinaums_open::http::TEST_BASE_URL;
+use chinaums_open::request::{build_request, BuildOptions};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 const APP_ID: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
@@ -46,14 +46,14 @@ fn signing(c: &mut Criterion) {
 }
 
 fn preauth_cancel_requests(c: &mut Criterion) {
-    let options = BuildOptions { base_url: TEST_BASE_URL.to_owned(), now_ms: TS_MS, check: CheckOptions::default() };
+    let options = BuildOptions::new(TEST_BASE_URL, TS_MS);
     let signer = OpenBodySigner::new(APP_ID, &AppKey::new(KEY).unwrap()).unwrap();
     c.bench_function("preauth_cancel::validate", |b| {
-        b.iter(|| preauth_cancel::validate(black_box(INPUT), &CheckOptions { apply_defaults: true, ..Default::default() }))
+        b.iter(|| chinaums_open::bills::validate_json(&PREAUTH_CANCEL, black_box(INPUT), &CheckOptions { apply_defaults: true, ..Default::default() }))
     });
     c.bench_function("preauth_cancel::build + sign", |b| {
         b.iter(|| {
-            let request = preauth_cancel::build(black_box(INPUT), &options).unwrap();
+            let request = build_request(&PREAUTH_CANCEL, black_box(INPUT), &options).unwrap();
             signer.sign(request.body.as_bytes(), TS, NONCE).unwrap()
         })
     });

@@ -5,11 +5,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use chinaums_open::bills::{
-    endpoint_named, validate_json, BillsBody, BillsQuery, BillsResponse, CheckOptions, Endpoint, Preauthed,
-    PreauthedCancel, BILLS_QUERY, PREAUTHED, PREAUTHED_CANCEL, PREAUTH_CANCEL,
+    endpoint_named, validate_json, BillsBody, BillsResponse, CheckOptions, Endpoint, BILLS_QUERY, PREAUTHED, PREAUTHED_CANCEL,
+    PREAUTH_CANCEL,
 };
-use chinaums_open::generic_request::build_bills_request;
-use chinaums_open::request::{build_request, BuildOptions, TEST_BASE_URL};
+use chinaums_open::generic_request;
+use chinaums_open::http::TEST_BASE_URL;
+use chinaums_open::request::{build_request, BuildOptions};
 use chinaums_open::ErrorCode;
 use serde_json::{json, Map, Value};
 
@@ -21,7 +22,7 @@ const CAPTURE_CANCEL: &str = r#"{"requestTimestamp":"2025-01-02 03:04:05","mid":
 const QUERY: &str = r#"{"requestTimestamp":"2025-01-02 03:04:05","mid":"898201612345678","tid":"88880001","instMid":"QRPAYDEFAULT","billNo":"3194202501020304050001","billDate":"2025-01-02"}"#;
 
 fn options() -> BuildOptions {
-    BuildOptions { base_url: TEST_BASE_URL.to_owned(), now_ms: TS_MS, check: CheckOptions::default() }
+    BuildOptions::new(TEST_BASE_URL, TS_MS)
 }
 
 fn object(text: &str) -> Map<String, Value> {
@@ -172,21 +173,21 @@ fn query_look_ups_by_refund_or_completion_id() {
     assert_eq!(response.get("refundBillPayment").unwrap().get("refundAmount"), Some(&chinaums_open::json::Json::Number(50.into())));
 }
 
-#[test]
-fn typed_rust_structs_build_the_same_bodies() {
-    let capture = Preauthed {
-        request_timestamp: Some("2025-01-02 03:04:05".into()),
-        mid: Some("898201612345678".into()),
-        tid: Some("88880001".into()),
-        inst_mid: Some("QRPAYDEFAULT".into()),
-        bill_no: Some("3194202501020304050001".into()),
-        bill_date: Some("2025-01-02".into()),
-        authed_order_id: Some("31942025010203040500011".into()),
-        auth_id_resp_cd: Some("000665".into()),
-        total_amount: Some("2100".into()),
-        ..Preauthed::default()
+/// A body for `table` with these fields set as strings.
+fn body_of(table: &'static Endpoint, fields: &[(&str, &str)]) -> BillsBody {
+    let mut body = BillsBody::new(table);
+    for (name, value) in fields {
+        assert!(body.set(name, *value), "{name}");
     }
-    .into_body();
+    body
+}
+
+const COMMON: [(&str, &str); 4] = [("requestTimestamp", "2025-01-02 03:04:05"), ("mid", "898201612345678"), ("tid", "88880001"), ("instMid", "QRPAYDEFAULT")];
+
+#[test]
+fn bodies_set_field_by_field_are_written_in_table_order() {
+    let bill = [("billNo", "3194202501020304050001"), ("billDate", "2025-01-02")];
+    let capture = body_of(&PREAUTHED, &[&COMMON[..], &bill, &[("totalAmount", "2100"), ("authIdRespCd", "000665"), ("authedOrderId", "31942025010203040500011")]].concat());
     assert!(capture.check(&CheckOptions::default()).is_empty());
     assert_eq!(capture.to_json().unwrap(), CAPTURE);
     let mut numeric = capture.clone();
@@ -194,37 +195,19 @@ fn typed_rust_structs_build_the_same_bodies() {
     assert!(!numeric.set_number("mid", "1"), "only amount fields take numbers");
     assert!(numeric.to_json().unwrap().ends_with(r#""totalAmount":2100}"#));
 
-    let reversal = PreauthedCancel {
-        request_timestamp: Some("2025-01-02 03:04:05".into()),
-        mid: Some("898201612345678".into()),
-        tid: Some("88880001".into()),
-        inst_mid: Some("QRPAYDEFAULT".into()),
-        mer_order_id: Some("31942025010203040500011".into()),
-        ..PreauthedCancel::default()
-    }
-    .into_body();
+    let reversal = body_of(&PREAUTHED_CANCEL, &[&COMMON[..], &[("merOrderId", "31942025010203040500011")]].concat());
     assert_eq!(reversal.to_json().unwrap(), CAPTURE_CANCEL);
-    let query = BillsQuery {
-        request_timestamp: Some("2025-01-02 03:04:05".into()),
-        mid: Some("898201612345678".into()),
-        tid: Some("88880001".into()),
-        inst_mid: Some("QRPAYDEFAULT".into()),
-        bill_no: Some("3194202501020304050001".into()),
-        bill_date: Some("2025-01-02".into()),
-        ..BillsQuery::default()
-    }
-    .into_body();
+    let query = body_of(&BILLS_QUERY, &[&COMMON[..], &bill].concat());
     assert_eq!(query.to_json().unwrap(), QUERY);
     assert_eq!(BillsBody::new(&BILLS_QUERY).check(&CheckOptions::default()).len(), 6);
 }
 
 #[test]
 fn the_generic_builder_signs_what_it_is_given() {
-    let request = build_bills_request(
+    let request = generic_request::build_request(
         "refund",
         r#"{"mid":"898201612345678","billNo":"3194A1","billDate":"2025-01-02","refundAmount":"50","platformAmount":0}"#,
-        TEST_BASE_URL,
-        TS_MS,
+        &options(),
     )
     .unwrap();
     assert_eq!(request.url, "https://test-api-open.chinaums.com/v1/netpay/bills/refund");
@@ -232,5 +215,5 @@ fn the_generic_builder_signs_what_it_is_given() {
         request.body,
         r#"{"requestTimestamp":"2025-01-02 03:04:05","mid":"898201612345678","billNo":"3194A1","billDate":"2025-01-02","refundAmount":"50","platformAmount":0}"#
     );
-    assert_eq!(build_bills_request("../token", "{}", TEST_BASE_URL, TS_MS).unwrap_err().field(), Some("service"));
+    assert_eq!(generic_request::build_request("../token", "{}", &options()).unwrap_err().field(), Some("service"));
 }

@@ -3,9 +3,17 @@
 // Test helpers outside #[test] functions may assert with unwrap and indexing too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use chinaums_open::bills::{BillsBody, CheckOptions, PreauthCancel, PREAUTH_CANCEL};
-use chinaums_open::preauth_cancel::{build, validate};
-use chinaums_open::request::{BuildOptions, TEST_BASE_URL};
+use chinaums_open::bills::{validate_json, BillsBody, CheckOptions, PREAUTH_CANCEL};
+use chinaums_open::http::{HttpRequest, TEST_BASE_URL};
+use chinaums_open::request::{build_request, BuildOptions};
+
+fn validate(input: &str, options: &CheckOptions) -> Vec<chinaums_open::Issue> {
+    validate_json(&PREAUTH_CANCEL, input, options)
+}
+
+fn build(input: &str, options: &BuildOptions) -> chinaums_open::Result<HttpRequest> {
+    build_request(&PREAUTH_CANCEL, input, options)
+}
 use chinaums_open::{ErrorCode, Issue};
 use serde_json::{json, Map, Value};
 
@@ -44,7 +52,7 @@ fn only_issue(input: &str) -> (ErrorCode, Option<String>) {
 }
 
 fn build_options() -> BuildOptions {
-    BuildOptions { base_url: TEST_BASE_URL.to_owned(), now_ms: V1_MS, check: CheckOptions::default() }
+    BuildOptions::new(TEST_BASE_URL, V1_MS)
 }
 
 #[test]
@@ -288,19 +296,20 @@ fn control_characters_and_quotes_are_escaped_like_json_stringify() {
 }
 
 #[test]
-fn the_typed_model_serializes_like_the_json_path() {
-    let body = PreauthCancel {
-        request_timestamp: Some("2025-01-02 03:04:05".into()),
-        mid: Some("898201612345678".into()),
-        tid: Some("88880001".into()),
-        inst_mid: Some("QRPAYDEFAULT".into()),
-        bill_no: Some("3194202501020304050001".into()),
-        bill_date: Some("2025-01-02".into()),
-        mer_order_id: Some("31942025010203040500010".into()),
-        auth_id_resp_cd: Some("000665".into()),
-        ..Default::default()
+fn a_body_set_in_any_order_serializes_like_the_json_path() {
+    let mut body = BillsBody::new(&PREAUTH_CANCEL);
+    for (name, value) in [
+        ("authIdRespCd", "000665"),
+        ("merOrderId", "31942025010203040500010"),
+        ("billDate", "2025-01-02"),
+        ("billNo", "3194202501020304050001"),
+        ("instMid", "QRPAYDEFAULT"),
+        ("tid", "88880001"),
+        ("mid", "898201612345678"),
+        ("requestTimestamp", "2025-01-02 03:04:05"),
+    ] {
+        assert!(body.set(name, value));
     }
-    .into_body();
     assert!(body.check(&strict()).is_empty());
     assert_eq!(body.to_json().unwrap(), V1_BODY);
 

@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use chinaums_open::bills::{validate_json, CheckOptions, Endpoint, CLOSE_QRCODE, GET_QRCODE, REFUND};
-use chinaums_open::request::{build_request, BuildOptions, TEST_BASE_URL};
+use chinaums_open::http::TEST_BASE_URL;
+use chinaums_open::request::{build_request, BuildOptions};
 use chinaums_open::ErrorCode;
 use serde_json::{json, Value};
 
@@ -13,7 +14,7 @@ const TS_MS: i64 = 1_735_758_245_000;
 
 fn options(msg_src_id: Option<&str>) -> BuildOptions {
     let check = CheckOptions { msg_src_id: msg_src_id.map(str::to_owned), ..CheckOptions::default() };
-    BuildOptions { base_url: TEST_BASE_URL.to_owned(), now_ms: TS_MS, check }
+    BuildOptions { check, ..BuildOptions::new(TEST_BASE_URL, TS_MS) }
 }
 
 fn get_qrcode() -> Value {
@@ -88,7 +89,7 @@ fn get_qrcode_fields_are_checked_by_their_formats() {
 }
 
 #[test]
-fn close_qrcode_needs_the_qr_code_id() {
+fn close_qrcode_takes_the_qr_code_id_or_the_bill_number() {
     let input = json!({ "mid": "898201612345678", "tid": "88880001", "qrCodeId": "3194Q1", "attachRefund": true });
     let built = build_request(&CLOSE_QRCODE, &input.to_string(), &options(None)).unwrap();
     assert_eq!(
@@ -96,7 +97,11 @@ fn close_qrcode_needs_the_qr_code_id() {
         r#"{"requestTimestamp":"2025-01-02 03:04:05","mid":"898201612345678","tid":"88880001","instMid":"QRPAYDEFAULT","qrCodeId":"3194Q1","attachRefund":true}"#
     );
     assert_eq!(code(&CLOSE_QRCODE, r#"{"mid":"m","tid":"t"}"#, "qrCodeId"), ErrorCode::FieldRequired);
-    assert_eq!(code(&CLOSE_QRCODE, r#"{"mid":"m","tid":"t","qrCodeId":"Q","billNo":"x"}"#, "billNo"), ErrorCode::UnknownField);
+    // The majiameng PHP client closes by billNo, a public TypeScript integration sends systemId.
+    let by_bill = build_request(&CLOSE_QRCODE, r#"{"mid":"m","tid":"t","billNo":"3194B1","systemId":"S1"}"#, &options(Some("3194"))).unwrap();
+    assert!(by_bill.body.ends_with(r#""instMid":"QRPAYDEFAULT","billNo":"3194B1","systemId":"S1"}"#), "{}", by_bill.body);
+    assert_eq!(code(&CLOSE_QRCODE, r#"{"mid":"m","tid":"t","systemId":"S1"}"#, "qrCodeId"), ErrorCode::FieldRequired);
+    assert_eq!(code(&CLOSE_QRCODE, r#"{"mid":"m","tid":"t","qrCodeId":"Q","qrcodeId":"x"}"#, "qrcodeId"), ErrorCode::UnknownField);
 }
 
 #[test]
