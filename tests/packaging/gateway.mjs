@@ -125,6 +125,11 @@ const parseJson = (text) => {
 async function cancelThroughCommand(project) {
   await checkDefaultBills(project);
   const config = JSON.parse(readFileSync(join(project, README_COMMAND[2]), 'utf8'));
+  // The README (as installed) prints this very command and the config it runs, in full.
+  const readme = readFileSync(join(project, 'node_modules/chinaums-open-gateway/README.md'), 'utf8');
+  if (!readme.includes(`\nnpx ${README_COMMAND.join(' ')}\n`)) fail(`the README does not show the command ${README_COMMAND.join(' ')}`);
+  const shown = [...readme.matchAll(/^```json\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+  if (!shown.some((json) => JSON.stringify(parseJson(json)) === JSON.stringify(config))) fail(`the README shows no JSON block equal to ${SAMPLE_CONFIG}`);
   const [app] = config.credentials;
   const { mid, tid, billNo, billDate, merOrderId, authIdRespCd } = config.fixtures[0];
   const bill = { mid, tid, instMid: 'QRPAYDEFAULT', billNo, billDate, merOrderId, authIdRespCd };
