@@ -35,17 +35,22 @@ export const AuthCode = Object.freeze({
 const UNAUTHORIZED = 401;
 const BAD_REQUEST = 400;
 
-/** A request the gateway refuses: the HTTP status, the errCode and what went wrong. */
+/**
+ * A request the gateway refuses: the HTTP status, the errCode and what went wrong. A BAD_SIGN
+ * refusal of a signed body or content also carries `badSign`, what the gateway expected to be
+ * signed (see `expectedSigning`), for the log and the request record only: never the answer.
+ */
 export class Rejection {
-  constructor(status, errCode, message) {
+  constructor(status, errCode, message, badSign = null) {
     this.status = status;
     this.errCode = errCode;
     this.message = message;
+    this.badSign = badSign;
   }
 }
 
-function unauthorized(errCode, reason) {
-  return new Rejection(UNAUTHORIZED, errCode, `认证失败 (authentication failed): ${reason}`);
+function unauthorized(errCode, reason, badSign = null) {
+  return new Rejection(UNAUTHORIZED, errCode, `认证失败 (authentication failed): ${reason}`, badSign);
 }
 
 function malformed(reason) {
@@ -60,11 +65,28 @@ export function bodyDigestHex(bodyBytes) {
   return createHash('sha256').update(bodyBytes).digest('hex');
 }
 
+/** The string OPEN-BODY-SIG signs: appId + timestamp + nonce + the hex SHA-256 of the body bytes. */
+function bodyStringToSign({ appId, timestamp, nonce, bodyDigest }) {
+  return `${appId}${timestamp}${nonce}${bodyDigest}`;
+}
+
 /** Base64 HMAC-SHA256 keyed by the appKey's UTF-8 bytes over appId+timestamp+nonce+digest. */
 export function bodySignature({ appId, appKey, timestamp, nonce, bodyBytes }) {
   return createHmac('sha256', Buffer.from(appKey, 'utf8'))
-    .update(`${appId}${timestamp}${nonce}${bodyDigestHex(bodyBytes)}`, 'utf8')
+    .update(bodyStringToSign({ appId, timestamp, nonce, bodyDigest: bodyDigestHex(bodyBytes) }), 'utf8')
     .digest('base64');
+}
+
+/**
+ * What the gateway signed to check a request's signature, for an integrator to diff against
+ * what they signed: the header's appId, timestamp and nonce, the body bytes it received (their
+ * length and hex SHA-256) and the string to sign made of them. Everything here comes from the
+ * request itself; the appKey and the expected signature are never part of it.
+ */
+export function expectedSigning({ appId, timestamp, nonce, bodyBytes }) {
+  const bodyDigest = bodyDigestHex(bodyBytes);
+  const stringToSign = bodyStringToSign({ appId, timestamp, nonce, bodyDigest });
+  return Object.freeze({ appId, timestamp, nonce, bodyLength: bodyBytes.length, bodyDigest, stringToSign });
 }
 
 /** Lowercase hex SHA-256(appId + timestamp + nonce + appKey): the token request's signature. */
@@ -325,6 +347,7 @@ export class Authenticator {
       return unauthorized(
         AuthCode.BAD_SIGN,
         'the Signature does not match the body: sign the exact bytes you send (UTF-8, no re-serialization) with the appKey of this AppId',
+        expectedSigning({ ...header, bodyBytes }),
       );
     }
     const stale = this.#checkFreshness(header.appId, header.timestamp, header.nonce, nowMs);
@@ -408,11 +431,13 @@ export class Authenticator {
     const credential = this.#credentials.get(header.appId);
     if (credential === undefined) return unauthorized(AuthCode.UNKNOWN_APPID, `no application with appId ${header.appId}`);
     const content = values.get('content');
-    const expected = bodySignature({ ...header, appKey: credential.appKey, bodyBytes: Buffer.from(content, 'utf8') });
+    const contentBytes = Buffer.from(content, 'utf8');
+    const expected = bodySignature({ ...header, appKey: credential.appKey, bodyBytes: contentBytes });
     if (!textsEqual(header.signature, expected)) {
       return unauthorized(
         AuthCode.BAD_SIGN,
         'the signature does not match the content: sign the raw content JSON (not its URL-encoded form) with the appKey of this appId, then form-encode content and signature',
+        expectedSigning({ ...header, bodyBytes: contentBytes }),
       );
     }
     const stale = this.#checkFreshness(header.appId, header.timestamp, header.nonce, nowMs);

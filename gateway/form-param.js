@@ -16,8 +16,9 @@ function contentValue(content, name) {
 }
 
 /**
- * Answers `GET <path>?<query>`: `{ status, body?, headers?, who }` where a 302 carries
- * `Location` and no body, a refusal carries `{ errCode, errMsg }`.
+ * Answers `GET <path>?<query>`: `{ status, body?, headers?, who, badSign? }` where a 302 carries
+ * `Location` and no body, a refusal carries `{ errCode, errMsg }` (and a BAD_SIGN one what the
+ * gateway expected to be signed, for the log).
  */
 export function answerFormParam({ auth, path, query, nowMs, baseUrl }) {
   const decoded = formDecode(query);
@@ -25,7 +26,7 @@ export function answerFormParam({ auth, path, query, nowMs, baseUrl }) {
     return { status: 400, body: { errCode: 'BAD_REQUEST', errMsg: `the query cannot be decoded: ${decoded.error}` }, who: null };
   }
   const who = auth.authenticateFormParam(decoded.pairs, nowMs);
-  if (who instanceof Rejection) return { status: who.status, body: { errCode: who.errCode, errMsg: who.message }, who: null };
+  if (who instanceof Rejection) return { status: who.status, body: { errCode: who.errCode, errMsg: who.message }, who: null, badSign: who.badSign };
   let content;
   try {
     content = JSON.parse(who.content);

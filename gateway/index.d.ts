@@ -257,23 +257,67 @@ export interface RequestRecord {
   readonly applied: boolean;
   /** The gateway's clock when it arrived, epoch ms. */
   readonly at: number | null;
+  /**
+   * When the gateway answered `BAD_SIGN` to an OPEN-BODY-SIG request (or an OPEN-FORM-PARAM
+   * one): what it expected to be signed, to compare with the string you signed; else null.
+   */
+  readonly badSign: ExpectedSigning | null;
 }
 
-/** What the payer's side learns from paying a bill (gateway.pay or the cashier page). */
-export interface PaidBill {
+/**
+ * What the gateway signed to check a signature it refused, made only of what the request
+ * carried: never the appKey, never the expected signature. The log line of the request shows
+ * the same string to sign.
+ */
+export interface ExpectedSigning {
+  /** The AppId of the Authorization header (or the appId query parameter). */
+  readonly appId: string;
+  /** The Timestamp of the header, as sent. */
+  readonly timestamp: string;
+  /** The Nonce of the header, as sent. */
+  readonly nonce: string;
+  /** How many body bytes the gateway received (for OPEN-FORM-PARAM: the decoded content's UTF-8 bytes). */
+  readonly bodyLength: number;
+  /** Lowercase hex SHA-256 of those bytes. */
+  readonly bodyDigest: string;
+  /** `appId + timestamp + nonce + bodyDigest`: what the HMAC-SHA256 with the appKey must cover. */
+  readonly stringToSign: string;
+}
+
+/**
+ * What the payer's side learns from paying a bill (`gateway.pay()` or the cashier page): a
+ * preauthorization ({@link PaidPreauth}, funds frozen, with the code that preauth-cancel and
+ * preauthed quote) or an ordinary payment ({@link PaidPayment}). Test `preauth` to tell them apart.
+ */
+export type PaidBill = PaidPreauth | PaidPayment;
+
+interface PaidBillBase {
   readonly billNo: string;
   readonly billDate: string;
-  /** `PAID` (a preauthorization's funds are frozen). */
-  readonly billStatus: string;
-  readonly preauth: boolean;
+  /** Always `PAID` right after paying (a preauthorization's funds are frozen). */
+  readonly billStatus: 'PAID';
   /** Integer fen. */
   readonly totalAmount: number;
-  /** The payment's order id, to quote in preauth-cancel, preauthed or refunds' look-ups. */
+  /**
+   * The payment's order id, made by the platform: the billNo followed by one digit. Quote it as
+   * `merOrderId` in preauth-cancel and preauthed, and to look the payment up with bills/query.
+   */
   readonly merOrderId: string;
-  /** The preauthorization code (6 digits), null for an ordinary payment. */
-  readonly authIdRespCd: string | null;
-  /** `yyyy-MM-dd HH:mm:ss`, Beijing time. */
+  /** `yyyy-MM-dd HH:mm:ss`, Beijing time, by the gateway's clock. */
   readonly payTime: string;
+}
+
+/** A preauthorization paid: the funds are frozen until a cancel (void) or a capture. */
+export interface PaidPreauth extends PaidBillBase {
+  readonly preauth: true;
+  /** The preauthorization code (6 digits), to quote in preauth-cancel and preauthed. */
+  readonly authIdRespCd: string;
+}
+
+/** An ordinary payment: it can be refunded, not cancelled. */
+export interface PaidPayment extends PaidBillBase {
+  readonly preauth: false;
+  readonly authIdRespCd: null;
 }
 
 export interface GatewayState {
@@ -300,8 +344,8 @@ export interface Gateway {
   close(): Promise<void>;
   readonly state: GatewayState;
   /**
-   * POSTs a notification about the bill's current state (PROTOCOL.md §6: form-encoded,
-   * billPayment as a JSON string, signed with the communication key) and reports whether the
+   * POSTs a notification about the bill's current state (form-encoded, billPayment as a JSON
+   * string, signed with the communication key, as the platform sends them) and reports whether the
    * receiver acknowledged it. Rejects with a TypeError for bad arguments or an unknown bill;
    * an unreachable receiver is an outcome, not an error.
    */
@@ -321,8 +365,31 @@ export interface Gateway {
 /** Starts the emulator; resolves once it accepts connections. */
 export declare function startGateway(options: StartGatewayOptions): Promise<Gateway>;
 
-/** The bills every gateway starts with (the V1 vector's frozen preauth among them). */
-export declare const DEFAULT_BILLS: readonly BillFixture[];
+/** One of {@link DEFAULT_BILLS}: a bill fixture with every member the emulator needs given. */
+export interface DefaultBill extends BillFixture {
+  readonly totalAmount: number;
+  /** `yyyy-MM-dd HH:mm:ss` */
+  readonly payTime: string;
+}
+
+/** A frozen preauthorization among {@link DEFAULT_BILLS}: preauth-cancel voids it, preauthed captures it. */
+export interface DefaultPreauthBill extends DefaultBill {
+  /** The preauthorization code to quote in preauth-cancel and preauthed. */
+  readonly authIdRespCd: string;
+}
+
+/** The ordinary payment among {@link DEFAULT_BILLS}: no hold, so preauth-cancel refuses it. */
+export interface DefaultPaymentBill extends DefaultBill {
+  readonly preauth: false;
+}
+
+/**
+ * The bills every gateway starts with, all of 2025-01-02, mid `898201612345678`, tid `88880001`:
+ * `[0]` a frozen preauthorization of 2100 fen (billNo `3194202501020304050001`, authIdRespCd
+ * `000665`), `[1]` another of 5000 fen (`…0002`, `000666`), `[2]` an ordinary payment of 1000
+ * fen (`…0003`).
+ */
+export declare const DEFAULT_BILLS: readonly [DefaultPreauthBill, DefaultPreauthBill, DefaultPaymentBill];
 
 export declare const TOKEN_PATH: '/v1/token/access';
 export declare const PREAUTH_CANCEL_PATH: '/v1/netpay/bills/preauth-cancel';

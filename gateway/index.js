@@ -172,6 +172,14 @@ function sendBytes(res, status, bytes, headers, dateMs) {
   res.end(bytes);
 }
 
+/**
+ * The log's account of a BAD_SIGN: what the gateway expected to be signed, to diff against the
+ * string the client signed (never the key, never the expected signature).
+ */
+function badSignNote({ appId, bodyLength, bodyDigest, stringToSign }) {
+  return ` (appId ${appId}); the gateway expected the string to sign ${JSON.stringify(stringToSign)}: AppId + Timestamp + Nonce + the SHA-256 ${bodyDigest} of the ${bodyLength} body bytes it received`;
+}
+
 const JSON_TYPE = { 'Content-Type': 'application/json;charset=UTF-8' };
 const HTML_TYPE = { 'Content-Type': 'text/html;charset=UTF-8' };
 
@@ -253,7 +261,7 @@ export async function startGateway(options = {}) {
   /** Authenticates first (the signature covers the raw bytes), then parses, then acts. */
   function bills(bytes, req, nowMs, operation) {
     const who = auth.authenticate(req.headers.authorization, bytes, nowMs);
-    if (who instanceof Rejection) return { status: who.status, body: { errCode: who.errCode, errMsg: who.message }, who: null };
+    if (who instanceof Rejection) return { status: who.status, body: { errCode: who.errCode, errMsg: who.message }, who: null, badSign: who.badSign };
     const decoded = decodeJson(bytes);
     if (decoded.error) return { status: 400, body: { errCode: 'BAD_REQUEST', errMsg: decoded.error }, who };
     return { ...operation(decoded.value, who.credential), who };
@@ -319,7 +327,7 @@ export async function startGateway(options = {}) {
     return { reply: jsonReply(405, { errCode: 'NO_SERVICE', errMsg: `${path} takes ${allow}, not ${req.method}` }, { Allow: allow }), errCode: 'NO_SERVICE' };
   }
 
-  /** Reads and answers one request (without writing it): `{ reply, errCode, who?, applied? }`. */
+  /** Reads and answers one request (without writing it): `{ reply, errCode, who?, applied?, badSign? }`. */
   async function answer(req, path, target, nowMs) {
     if (req.method === 'GET' && path === '/') {
       const reply = jsonReply(200, {
@@ -343,7 +351,7 @@ export async function startGateway(options = {}) {
       const query = raw.includes('?') ? raw.slice(raw.indexOf('?') + 1) : '';
       const formAnswer = answerFormParam({ auth, path, query, nowMs, baseUrl });
       const written = formAnswer.status === 302 ? reply(302, Buffer.alloc(0), formAnswer.headers) : answerReply(formAnswer, nowMs);
-      return { reply: written, errCode: formAnswer.body?.errCode ?? null, who: formAnswer.who };
+      return { reply: written, errCode: formAnswer.body?.errCode ?? null, who: formAnswer.who, badSign: formAnswer.badSign ?? null };
     }
     if (path.startsWith(CASHIER_PREFIX)) return cashier(req, path, target, nowMs);
     const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
@@ -363,7 +371,13 @@ export async function startGateway(options = {}) {
     const apiAnswer = route(body.bytes, req, nowMs);
     // The platform notifies payments and what becomes of them, not the creation of a bill.
     if (apiAnswer.changed && path !== GET_QRCODE_PATH) notifyChange(apiAnswer.changed, path.slice(BILLS_PREFIX.length), apiAnswer.who?.credential.appId);
-    return { reply: answerReply(apiAnswer, nowMs), errCode: apiAnswer.body.errCode, who: apiAnswer.who, applied: Boolean(apiAnswer.changed) };
+    return {
+      reply: answerReply(apiAnswer, nowMs),
+      errCode: apiAnswer.body.errCode,
+      who: apiAnswer.who,
+      applied: Boolean(apiAnswer.changed),
+      badSign: apiAnswer.badSign ?? null,
+    };
   }
 
   /** Answers held back by 'answer-late', so that close() need not wait for them. */
@@ -371,7 +385,7 @@ export async function startGateway(options = {}) {
 
   /**
    * Handles one request, with the fault that matches it: `{ status, errCode, fault, applied,
-   * who? }` where status is what the client received (null: no answer). `entry` is the
+   * who?, badSign? }` where status is what the client received (null: no answer). `entry` is the
    * request's record, filled in as soon as each part is known (a late answer's request shows
    * as applied while its answer is held).
    */
@@ -400,9 +414,9 @@ export async function startGateway(options = {}) {
       req.socket.destroy();
       return { status: null, errCode: null, fault: fault.name, applied: false };
     }
-    const { reply: written, errCode, who = null, applied = false } = await answer(req, path, target, nowMs);
-    const outcome = { status: written.status, errCode, fault: fault?.name ?? null, applied, who };
-    Object.assign(entry, { errCode, fault: outcome.fault, applied });
+    const { reply: written, errCode, who = null, applied = false, badSign = null } = await answer(req, path, target, nowMs);
+    const outcome = { status: written.status, errCode, fault: fault?.name ?? null, applied, who, badSign };
+    Object.assign(entry, { errCode, fault: outcome.fault, applied, badSign });
     if (fault?.effect === 'lose-answer') {
       req.socket.destroy();
       return { ...outcome, status: null };
@@ -423,7 +437,16 @@ export async function startGateway(options = {}) {
   const requestRecords = [];
   /** A new request's record, kept among the latest REQUEST_RECORDS_KEPT. */
   function record(req) {
-    const entry = { method: req.method, path: (req.url ?? '').split('?')[0], status: null, errCode: null, fault: null, applied: false, at: clockOrNull() };
+    const entry = {
+      method: req.method,
+      path: (req.url ?? '').split('?')[0],
+      status: null,
+      errCode: null,
+      fault: null,
+      applied: false,
+      at: clockOrNull(),
+      badSign: null,
+    };
     requestRecords.push(entry);
     if (requestRecords.length > REQUEST_RECORDS_KEPT) requestRecords.splice(0, requestRecords.length - REQUEST_RECORDS_KEPT);
     return entry;
@@ -438,7 +461,7 @@ export async function startGateway(options = {}) {
         const who = outcome.who ? ` (${outcome.who.mode}, appId ${outcome.who.credential.appId})` : '';
         const fault = outcome.fault ? ` [fault ${outcome.fault}]` : '';
         const shown = outcome.status === null ? `no answer${outcome.errCode ? ` (it would have said ${outcome.errCode})` : ''}` : `${outcome.status}${outcome.errCode ? ` ${outcome.errCode}` : ''}`;
-        log(`${req.method} ${req.url} → ${shown}${who}${fault}`);
+        log(`${req.method} ${req.url} → ${shown}${who}${fault}${outcome.badSign ? badSignNote(outcome.badSign) : ''}`);
       },
       (error) => {
         Object.assign(entry, { status: 500, errCode: 'INTERNAL_ERROR' });

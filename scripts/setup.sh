@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, idempotently, on a fresh machine:
 #   the wasm32 Rust target, the wasm-bindgen CLI pinned to the crate's version, the npm dev
-#   dependencies from the lockfile, and (with --browser) Debian's Chromium and a Chinese font for
+#   dependencies from the lockfile (they bring the binaries of workerd, Bun, Deno and esbuild, so
+#   no test downloads anything), and (with --browser) Debian's Chromium and a Chinese font for
 #   browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -26,10 +26,10 @@ scripts/build.sh
 step "JavaScript: the built package in Node"
 node --test --test-reporter=spec tests/js/
 
-step "Packaging: the library tarball in Node (import, require), workerd, Chromium (plain page, Vite build); the gateway tarball via npx"
+step "Packaging: the library tarball in Node (import, require), workerd (Vite and esbuild bundles), Chromium (plain page, Vite build), Bun, Deno and TypeScript (ESM, CommonJS); the gateway tarball via npx"
 node tests/packaging/run.mjs
 
-step "End to end: the gateway emulator and the demo flow over HTTP on 127.0.0.1 (tests/e2e)"
+step "End to end: the gateway emulator, the demo flow and the READMEs' samples over HTTP on 127.0.0.1 (tests/e2e)"
 node --test --test-reporter=spec tests/e2e/
 
 step "Admin panel: www/ and its backend in headless Chromium (tests/www)"

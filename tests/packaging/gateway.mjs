@@ -1,40 +1,48 @@
 #!/usr/bin/env node
 // Packaging tests of the emulator, chinaums-open-gateway, as its users get it: `npm pack`s
 // gateway/, lints the tarball (publint --strict, arethetypeswrong), installs it into an empty
-// project under tests/.tmp/packaging/gateway/ (offline: it has no dependencies), runs
-// `npx chinaums-open-gateway --config …` there and voids a default bill's preauthorization with
-// a request signed by node:crypto (neither package's code), and compiles a strict TypeScript
-// consumer of its types. run.mjs runs these steps after the library's; alone:
+// project under tests/.tmp/packaging/gateway/ (offline: it has no dependencies), checks its
+// licences and metadata, runs `npx chinaums-open-gateway --config` with the config it ships (as
+// its README shows) and voids that config's bill with a request signed by node:crypto (neither
+// package's code), and compiles a strict TypeScript consumer of its types. run.mjs runs these steps after the library's; alone:
 // `node tests/packaging/gateway.mjs`. All on 127.0.0.1, the gateway on a port the OS picks.
 
-import { randomBytes } from 'node:crypto';
-import { cpSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { cpSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { beijingTime, fail, openBodySignature, run, startProcess, stepRunner } from './support.mjs';
+import { LICENCES, beijingTime, checkLicencesAndMetadata, fail, openBodySignature, run, startProcess, stepRunner } from './support.mjs';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const GATEWAY = join(REPO, 'gateway');
 const FIXTURES = join(REPO, 'tests/packaging/fixtures/gateway');
 const bin = (name) => join(REPO, 'node_modules/.bin', name);
 
-/** A made-up application; its key never appears in any output (checked). */
-const APP = Object.freeze({ appId: 'packaging0gateway0app00000000001', appKey: 'packaging0fictional0key000000001', msgSrcId: '3194' });
 const URL_LINE = /^(http:\/\/127\.0\.0\.1:\d+)$/m;
 
-/** The tarball must hold exactly the emulator's modules, its types, README and package.json. */
+/** The sample config the package ships, which its README's command runs. */
+const SAMPLE_CONFIG = 'example-config.json';
+/** The README's command, run in the project as printed there. */
+const README_COMMAND = ['chinaums-open-gateway', '--config', `node_modules/chinaums-open-gateway/${SAMPLE_CONFIG}`];
+
+/**
+ * The tarball must hold exactly the emulator's modules, its types, README, licences, sample
+ * config and package.json.
+ */
 async function packGateway(tmp) {
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: GATEWAY });
   const [info] = JSON.parse(stdout);
   const files = info.files.map((f) => f.path).sort();
   const expected = readdirSync(GATEWAY)
-    .filter((f) => f.endsWith('.js') || ['index.d.ts', 'package.json', 'README.md'].includes(f))
+    .filter((f) => f.endsWith('.js') || ['index.d.ts', 'package.json', 'README.md', SAMPLE_CONFIG, ...LICENCES].includes(f))
     .sort();
   const missing = expected.filter((f) => !files.includes(f));
   const stray = files.filter((f) => !expected.includes(f));
   if (missing.length > 0 || stray.length > 0) fail(`the gateway's tarball lacks [${missing.join(', ')}] and has stray [${stray.join(', ')}]`);
-  if (!files.includes('bin.js') || !files.includes('not-node.js')) fail(`the tarball has no bin.js or not-node.js: ${files.join(', ')}`);
+  for (const required of ['bin.js', 'not-node.js', 'README.md', SAMPLE_CONFIG]) {
+    if (!files.includes(required)) fail(`the tarball has no ${required}: ${files.join(', ')}`);
+  }
   return { tarball: join(tmp, info.filename), size: info.size, files };
 }
 
@@ -70,61 +78,96 @@ async function printedUrl(command, timeoutMs = 15_000) {
   fail(`npx chinaums-open-gateway printed no URL within ${timeoutMs} ms:\n${command.state.output}`);
 }
 
-/** The installed package's first default bill, the V1 vector bill: a frozen preauthorization. */
-async function defaultBill(project) {
+/**
+ * The installed package's DEFAULT_BILLS are what its types promise: two frozen preauthorizations
+ * with their codes, then an ordinary payment.
+ */
+async function checkDefaultBills(project) {
   const entry = createRequire(join(project, 'package.json')).resolve('chinaums-open-gateway');
   const { DEFAULT_BILLS } = await import(pathToFileURL(entry).href);
-  const { mid, tid, billNo, billDate, merOrderId, authIdRespCd } = DEFAULT_BILLS[0];
-  return { mid, tid, instMid: 'QRPAYDEFAULT', billNo, billDate, merOrderId, authIdRespCd };
+  const shape = DEFAULT_BILLS.map((b) => [b.preauth ?? true, typeof b.authIdRespCd, typeof b.payTime, typeof b.totalAmount]);
+  const typed = [
+    [true, 'string', 'string', 'number'],
+    [true, 'string', 'string', 'number'],
+    [false, 'undefined', 'string', 'number'],
+  ];
+  if (JSON.stringify(shape) !== JSON.stringify(typed)) fail(`DEFAULT_BILLS is ${JSON.stringify(shape)}, its types say ${JSON.stringify(typed)}`);
 }
 
-/** A preauth-cancel of `bill`, signed now with node:crypto. */
-function signedCancel(bill) {
+/** A preauth-cancel of `bill` by `app`, signed now with node:crypto; `sentBody` replaces the body after signing. */
+function signedCancel(app, bill, sentBody) {
   const now = beijingTime(Date.now());
   const body = JSON.stringify({ requestTimestamp: now.dateTime, ...bill });
   const nonce = randomBytes(16).toString('hex');
-  const signature = openBodySignature(APP.appKey, APP.appId, now.compact, nonce, body);
+  const signature = openBodySignature(app.appKey, app.appId, now.compact, nonce, body);
   return {
     headers: {
       'Content-Type': 'application/json',
-      Authorization: `OPEN-BODY-SIG AppId="${APP.appId}", Timestamp="${now.compact}", Nonce="${nonce}", Signature="${signature}"`,
+      Authorization: `OPEN-BODY-SIG AppId="${app.appId}", Timestamp="${now.compact}", Nonce="${nonce}", Signature="${signature}"`,
     },
-    body,
+    body: sentBody ?? body,
   };
 }
 
-/** `npx chinaums-open-gateway --config config.json` in the project: a signed cancel gets 200 SUCCESS. */
+const parseJson = (text) => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * The README's command in the project, with the config the package ships: a request whose body
+ * changed after signing is refused BAD_SIGN and the log shows the string to sign the gateway
+ * expected; the config's own bill is then voided by a signed cancel (200 SUCCESS, CLOSED).
+ */
 async function cancelThroughCommand(project) {
-  writeFileSync(join(project, 'config.json'), `${JSON.stringify({ credentials: [APP] }, null, 2)}\n`);
+  await checkDefaultBills(project);
+  const config = JSON.parse(readFileSync(join(project, README_COMMAND[2]), 'utf8'));
+  // The README (as installed) prints this very command and the config it runs, in full.
+  const readme = readFileSync(join(project, 'node_modules/chinaums-open-gateway/README.md'), 'utf8');
+  if (!readme.includes(`\nnpx ${README_COMMAND.join(' ')}\n`)) fail(`the README does not show the command ${README_COMMAND.join(' ')}`);
+  const shown = [...readme.matchAll(/^```json\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+  if (!shown.some((json) => JSON.stringify(parseJson(json)) === JSON.stringify(config))) fail(`the README shows no JSON block equal to ${SAMPLE_CONFIG}`);
+  const [app] = config.credentials;
+  const { mid, tid, billNo, billDate, merOrderId, authIdRespCd } = config.fixtures[0];
+  const bill = { mid, tid, instMid: 'QRPAYDEFAULT', billNo, billDate, merOrderId, authIdRespCd };
   // Offline and never installing: npx must run the project's own copy, not fetch one.
   const env = { npm_config_offline: 'true', npm_config_yes: 'false' };
-  const command = startProcess('npx', ['chinaums-open-gateway', '--config', 'config.json'], { cwd: project, env, group: true });
+  const command = startProcess('npx', README_COMMAND, { cwd: project, env, group: true });
   let url;
+  let refused;
   let answer;
+  const tampered = `${JSON.stringify({ ...bill, billNo: `${billNo.slice(0, -1)}9` })}`;
   try {
     url = await printedUrl(command);
-    const response = await fetch(`${url}/v1/netpay/bills/preauth-cancel`, { method: 'POST', ...signedCancel(await defaultBill(project)) });
+    const cancelUrl = `${url}/v1/netpay/bills/preauth-cancel`;
+    const bad = await fetch(cancelUrl, { method: 'POST', ...signedCancel(app, bill, tampered) });
+    refused = { status: bad.status, json: parseJson(await bad.text()) };
+    const response = await fetch(cancelUrl, { method: 'POST', ...signedCancel(app, bill) });
     answer = { status: response.status, text: await response.text() };
   } finally {
     await command.stop();
   }
-  let json = null;
-  try {
-    json = JSON.parse(answer.text);
-  } catch {
-    // checked below
+  const output = command.state.output;
+  if (refused.status !== 401 || refused.json?.errCode !== 'BAD_SIGN') fail(`the tampered request got ${JSON.stringify(refused)}`);
+  const digest = createHash('sha256').update(tampered, 'utf8').digest('hex');
+  if (!new RegExp(`→ 401 BAD_SIGN \\(appId ${app.appId}\\); the gateway expected the string to sign "${app.appId}\\d{14}[0-9a-f]{32}${digest}"`).test(output)) {
+    fail(`the log does not show the string to sign over the bytes received (SHA-256 ${digest}):\n${output}`);
   }
+  const json = parseJson(answer.text);
   if (answer.status !== 200 || json?.errCode !== 'SUCCESS' || json.billStatus !== 'CLOSED') {
-    fail(`the signed preauth-cancel got HTTP ${answer.status} ${answer.text}\ngateway output:\n${command.state.output}`);
+    fail(`the signed preauth-cancel got HTTP ${answer.status} ${answer.text}\ngateway output:\n${output}`);
   }
-  if (!/POST \/v1\/netpay\/bills\/preauth-cancel → 200 SUCCESS/.test(command.state.output)) fail(`the request log lacks the cancel:\n${command.state.output}`);
-  if (command.state.output.includes(APP.appKey)) fail('the command printed the appKey');
+  if (!/POST \/v1\/netpay\/bills\/preauth-cancel → 200 SUCCESS/.test(output)) fail(`the request log lacks the cancel:\n${output}`);
+  if (output.includes(app.appKey)) fail('the command printed the appKey');
   const stopped = await fetch(url).then(
     () => false,
     () => true,
   );
   if (!stopped) fail(`${url} still answers after the command was stopped`);
-  return `${url}: 200 SUCCESS, billStatus CLOSED; stopped`;
+  return `${url}: BAD_SIGN logged with the expected string to sign; the config's bill ${billNo} voided (200 SUCCESS, CLOSED); stopped`;
 }
 
 /** Compiles consumer.ts (and, with the DOM lib, file-url.ts) against the installed types. */
@@ -162,7 +205,10 @@ export async function gatewayPackaging(step, tmp) {
     }),
   ]);
   if (project === null) return;
-  await step('npx chinaums-open-gateway --config …: a preauth-cancel signed with node:crypto', () => cancelThroughCommand(project));
+  await step('licences and metadata of the gateway tarball', () =>
+    checkLicencesAndMetadata({ repo: REPO, directory: 'gateway', files: packed.files, installed: join(project, 'node_modules/chinaums-open-gateway'), readme: true }),
+  );
+  await step(`npx ${README_COMMAND.join(' ')}: BAD_SIGN logged, a preauth-cancel signed with node:crypto`, () => cancelThroughCommand(project));
   await step('TypeScript consumer of the gateway: tsc --strict, node16 (no DOM) and bundler', () => compileConsumer(project));
 }
 

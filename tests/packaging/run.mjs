@@ -1,16 +1,22 @@
 #!/usr/bin/env node
 // Packaging tests: the package as users get it. `npm pack`s pkg/ (built by scripts/build.sh),
-// lints the tarball (publint --strict, arethetypeswrong), installs it into throwaway projects
-// under tests/.tmp/packaging/, and runs the shared vector suite (suite.mjs) in every host:
+// lints the tarball (publint --strict, arethetypeswrong), checks its licences and metadata,
+// installs it into throwaway projects under tests/.tmp/packaging/, and runs the shared vector
+// suite (suite.mjs) in every host:
 //   1. Node `import`          2. Node `require()`     (+ `chinaums-open/core` in Node)
 //   3. a Worker in real workerd, bundled with the conditions wrangler uses, queried over HTTP
+//   3b. the same Worker bundled by the esbuild CLI alone (--conditions=workerd, the .wasm
+//       copied beside it as a module of its own), in real workerd
 //   4. a plain ES-module page in headless Chromium
 //   5. a Vite production build of a page in headless Chromium
-// plus a strict TypeScript consumer (moduleResolution bundler and node16). Every host must
-// reproduce the shared vectors and the same cross-host request byte for byte, and the tarball
-// must hold the library only (no gateway file, bin or ./gateway export). Then the emulator's
-// own package, chinaums-open-gateway (gateway.mjs). Exits non-zero, naming what failed, if
-// anything does. Tools come from the root node_modules (no downloads).
+//   6. Bun (`import` and `require()`)    7. Deno (`import`, from the project's node_modules)
+// plus strict TypeScript consumers (ESM: moduleResolution bundler and node16; CommonJS: module
+// nodenext and node20, the emitted require() run on the vectors, and node16's TS1479). Every
+// host must reproduce the shared vectors and the same cross-host request byte for byte, and the
+// tarball must hold the library only (no gateway file, bin or ./gateway export). Then the
+// emulator's own package, chinaums-open-gateway (gateway.mjs). Exits non-zero, naming what
+// failed, if anything does. Tools come from the root node_modules (Bun from
+// @oven/bun-linux-x64, Deno from deno, esbuild, workerd, tsc, Vite; no downloads).
 
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +26,7 @@ import { CROSS_HOST_BODY, CROSS_HOST_REQUEST, PREAUTH_CANCEL_VECTORS, canonical 
 import {
   Failure,
   beijingTime,
+  checkLicencesAndMetadata,
   fail,
   freePort,
   lastJsonLine,
@@ -40,6 +47,14 @@ const FIXTURES = join(HERE, 'fixtures');
 const TMP = join(REPO, 'tests/.tmp/packaging');
 const VECTORS_FILE = join(REPO, 'tests/vectors/open-body-sig.json');
 const bin = (name) => join(REPO, 'node_modules/.bin', name);
+/** Bun's binary as npm installs it (its postinstall, which would link it elsewhere, is not needed). */
+const BUN = join(REPO, 'node_modules/@oven/bun-linux-x64/bin/bun');
+/**
+ * The Workers-without-wrangler recipe, as users run it: the workerd condition picks the entry
+ * that imports the .wasm as a module, and the copy loader puts the .wasm beside the bundle under
+ * its own name, which the workerd config then declares as a `wasm` module.
+ */
+const ESBUILD_WORKER_RECIPE = ['worker.js', '--bundle', '--format=esm', '--conditions=workerd', '--loader:.wasm=copy', '--asset-names=[name]', '--outdir=dist'];
 // Chromium's clock is moved away from both UTC and Beijing: Beijing time must not depend on it.
 const BROWSER_TIME_ZONE = 'America/Los_Angeles';
 const NODE_TIME_ZONE = 'America/New_York';
@@ -142,18 +157,24 @@ async function pack() {
   return { tarball: join(TMP, info.filename), size: info.size, unpackedSize: info.unpackedSize, files };
 }
 
+/** The throwaway projects: the package type, and fixture files shared with another project. */
 const PROJECTS = {
   'node-esm': { type: 'module' },
   'node-cjs': { type: 'commonjs' },
   workerd: { type: 'module' },
+  'workerd-esbuild': { type: 'module', borrow: { 'worker.js': 'workerd/worker.js' } },
   'browser-plain': { type: 'module' },
   vite: { type: 'module' },
   types: { type: 'module' },
+  'types-cjs': { type: 'commonjs' },
+  bun: { type: 'module' },
+  deno: { type: 'module' },
 };
 
 async function createProject(name, tarball) {
   const dir = join(TMP, name);
   cpSync(join(FIXTURES, name), dir, { recursive: true });
+  for (const [file, from] of Object.entries(PROJECTS[name].borrow ?? {})) cpSync(join(FIXTURES, from), join(dir, file));
   cpSync(join(HERE, 'suite.mjs'), join(dir, 'suite.mjs'));
   cpSync(VECTORS_FILE, join(dir, 'open-body-sig.json'));
   const manifest = { name: `packaging-${name}`, private: true, type: PROJECTS[name].type, dependencies: { 'chinaums-open': `file:${tarball}` } };
@@ -194,6 +215,78 @@ async function nodeHost(project, script, host, env = {}) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Bun and Deno, both from npm
+
+/** The version of the npm package that carries a runtime's binary. */
+const packageVersion = (name) => JSON.parse(readFileSync(join(REPO, 'node_modules', name, 'package.json'), 'utf8')).version;
+
+/** Bun runs the suite through `import` and through `require()`; both take the node entry. */
+async function bunHosts(project) {
+  if (!existsSync(BUN)) fail(`${BUN} is missing: run scripts/setup.sh (npm ci installs @oven/bun-linux-x64)`);
+  const entry = join(installedPackage(project), 'src/node.js');
+  const runtime = `Bun ${packageVersion('@oven/bun-linux-x64')}`;
+  const details = [];
+  for (const [script, host, resolved] of [
+    ['main.mjs', 'bun', pathToFileURL(entry).href],
+    ['main.cjs', 'bun-require', entry],
+  ]) {
+    // --no-install: Bun never fetches a missing package; the project has its node_modules.
+    const { stdout } = await run(BUN, ['--no-install', script], { cwd: project, env: { TZ: NODE_TIME_ZONE } });
+    const report = lastJsonLine(stdout, host);
+    details.push(`${host}: ${checkReport(report, host)}`);
+    expectEqual(report.runtime, runtime, `${host}: the runtime`);
+    expectEqual(report.resolved['.'], resolved, `${host}: resolved entry`);
+  }
+  return `${runtime}; ${details.join('; ')}`;
+}
+
+/**
+ * Deno runs the suite with `import`, resolving the bare specifier in the project's node_modules
+ * (a package.json project) and allowed to read that project only; its cache stays in the project.
+ */
+async function denoHost(project) {
+  const env = { DENO_DIR: join(project, '.deno-cache'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1', TZ: NODE_TIME_ZONE };
+  const { stdout } = await run(bin('deno'), ['run', '--no-prompt', `--allow-read=${project}`, 'main.mjs'], { cwd: project, env });
+  const report = lastJsonLine(stdout, 'deno');
+  const detail = checkReport(report, 'deno');
+  const runtime = `Deno ${packageVersion('deno')}`;
+  expectEqual(report.runtime, runtime, 'deno: the runtime');
+  expectEqual(report.resolved['.'], pathToFileURL(join(installedPackage(project), 'src/node.js')).href, 'deno: resolved entry');
+  return `${runtime}; ${detail}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// TypeScript, CommonJS
+
+/**
+ * A `"type": "commonjs"` TypeScript project: tsc --strict compiles it with module nodenext
+ * (emitting require('chinaums-open'), run here on the vectors), node20, and nodenext with
+ * verbatimModuleSyntax (`import … = require()`); module node16 must refuse it with TS1479 only,
+ * the error CommonJS projects meet with older settings.
+ */
+async function typescriptCommonJs(project) {
+  const timings = [];
+  for (const config of ['tsconfig.json', 'tsconfig.node20.json', 'tsconfig.verbatim.json']) {
+    const t0 = performance.now();
+    await run(bin('tsc'), ['-p', config], { cwd: project });
+    timings.push(`${config} ${Math.round(performance.now() - t0)} ms`);
+  }
+  const refusal = await run(bin('tsc'), ['-p', 'tsconfig.node16.json'], { cwd: project }).then(
+    () => null,
+    (error) => error.message,
+  );
+  if (refusal === null) fail('tsc compiled the CommonJS consumer under module node16; expected TS1479');
+  expectEqual([...new Set([...refusal.matchAll(/error (TS\d+)/g)].map((m) => m[1]))], ['TS1479'], 'the errors of module node16');
+
+  const { stdout } = await run(process.execPath, ['main.cjs'], { cwd: project });
+  const report = lastJsonLine(stdout, 'the compiled CommonJS consumer');
+  for (const c of vectors.cases) expectEqual(report.outputs[c.name], c.authorization, `types-cjs: Authorization for ${c.name}`);
+  expectEqual(report.emptyKey, 'ERR_FIELD_REQUIRED', 'types-cjs: the ChinaumsError code of an empty appKey');
+  expectEqual(report.resolved, join(installedPackage(project), 'src/node.js'), 'types-cjs: resolved entry');
+  return `${timings.join(', ')}; node16: TS1479; ${vectors.cases.length} vectors signed by the emitted CommonJS`;
+}
+
+// ---------------------------------------------------------------------------------------------
 // workerd
 
 /**
@@ -206,10 +299,9 @@ async function bundleProjectWorker(project) {
   return resolved['chinaums-open'];
 }
 
-async function workerdHosts(project) {
+/** The bundle in project/dist is the Worker and the tarball's own .wasm beside it, no Node code. */
+function checkWorkerBundle(project) {
   const installed = installedPackage(project);
-  const entry = await bundleProjectWorker(project);
-  expectEqual(entry, join(installed, 'src/workerd.js'), "the bundler's resolution of 'chinaums-open' under workerd conditions");
   const dist = join(project, 'dist');
   expectEqual(readdirSync(dist).sort(), ['chinaums_open_bg.wasm', 'worker.js'], 'the bundled Worker');
   if (!readFileSync(join(dist, 'chinaums_open_bg.wasm')).equals(readFileSync(join(installed, 'dist/chinaums_open_bg.wasm')))) {
@@ -217,19 +309,26 @@ async function workerdHosts(project) {
   }
   const bundle = readFileSync(join(dist, 'worker.js'), 'utf8');
   if (/node:fs|readFileSync/.test(bundle)) fail("the Worker bundle contains the Node entry's file reading");
+  return bundle;
+}
 
-  const ports = { plain: await freePort(), compat: await freePort() };
+/**
+ * Serves project/config.capnp in workerd, its `@<SERVICE>_PORT@` placeholders filled with free
+ * ports, and runs the suite and the HTTP checks in each service of `hosts` ({ service: host }).
+ */
+async function serveWorkers(project, hosts) {
+  const ports = {};
+  for (const service of Object.keys(hosts)) ports[service] = await freePort();
   const runId = createHash('sha256').update(`${process.pid}-${Date.now()}-${Math.random()}`).digest('hex').slice(0, 16);
-  const config = readFileSync(join(project, 'config.capnp'), 'utf8')
-    .replaceAll('@PLAIN_PORT@', String(ports.plain))
-    .replaceAll('@COMPAT_PORT@', String(ports.compat))
-    .replaceAll('@RUN_ID@', runId);
+  let config = readFileSync(join(project, 'config.capnp'), 'utf8').replaceAll('@RUN_ID@', runId);
+  for (const [service, port] of Object.entries(ports)) config = config.replaceAll(`@${service.toUpperCase()}_PORT@`, String(port));
+  if (config.includes('_PORT@')) fail(`config.capnp has a port placeholder for a service not in ${Object.keys(hosts).join(', ')}`);
   writeFileSync(join(project, 'config.capnp'), config);
 
   const workerd = startProcess(bin('workerd'), ['serve', 'config.capnp'], { cwd: project });
   const details = [];
   try {
-    for (const [service, host] of [['plain', 'workerd'], ['compat', 'workerd-nodejs_compat']]) {
+    for (const [service, host] of Object.entries(hosts)) {
       const base = `http://127.0.0.1:${ports[service]}`;
       const started = performance.now();
       await waitForJson(`${base}/health`, (json) => json.runId === runId, { isDead: () => workerd.state.exited }).catch((error) => {
@@ -244,6 +343,29 @@ async function workerdHosts(project) {
     await workerd.stop();
   }
   return details.join(', ');
+}
+
+async function workerdHosts(project) {
+  const entry = await bundleProjectWorker(project);
+  expectEqual(entry, join(installedPackage(project), 'src/workerd.js'), "the bundler's resolution of 'chinaums-open' under workerd conditions");
+  checkWorkerBundle(project);
+  return serveWorkers(project, { plain: 'workerd', compat: 'workerd-nodejs_compat' });
+}
+
+/**
+ * The recipe for Workers without wrangler: the esbuild CLI (ESBUILD_WORKER_RECIPE) in the
+ * project, then workerd with a config that declares the copied .wasm as a `wasm` module.
+ */
+async function esbuildWorkerdHost(project) {
+  const t0 = performance.now();
+  await run(bin('esbuild'), [...ESBUILD_WORKER_RECIPE, '--metafile=esbuild-meta.json', '--log-level=warning'], { cwd: project });
+  const buildMs = Math.round(performance.now() - t0);
+  const { inputs } = JSON.parse(readFileSync(join(project, 'esbuild-meta.json'), 'utf8'));
+  const entries = Object.keys(inputs).filter((input) => /^node_modules\/chinaums-open\/src\/(node|browser|workerd|core)\.js$/.test(input));
+  expectEqual(entries, ['node_modules/chinaums-open/src/workerd.js'], "the package entries esbuild bundled under --conditions=workerd");
+  const bundle = checkWorkerBundle(project);
+  if (!/^import \w+ from "\.\/chinaums_open_bg\.wasm";$/m.test(bundle)) fail('the esbuild bundle does not import ./chinaums_open_bg.wasm as a module');
+  return `${await serveWorkers(project, { plain: 'workerd-esbuild' })}, esbuild ${buildMs} ms`;
 }
 
 async function postJson(url, body) {
@@ -391,11 +513,22 @@ async function libraryPackaging() {
       // itself, an asset without types.
       await run(bin('attw'), [packed.tarball, '--profile', 'esm-only', '--exclude-entrypoints', './wasm', '--no-definitely-typed', '--no-color']);
     }),
-    step('install the tarball into 6 throwaway projects (offline)', async () => {
+    step(`install the tarball into ${Object.keys(PROJECTS).length} throwaway projects (offline)`, async () => {
       await installs;
     }),
   ]);
   if (Object.keys(projects).length !== Object.keys(PROJECTS).length) return;
+
+  await step('licences and metadata: both licences as at the root, repository, homepage, bugs, keywords', () =>
+    checkLicencesAndMetadata({
+      repo: REPO,
+      directory: 'pkg',
+      files: packed.files,
+      installed: installedPackage(projects['node-esm']),
+      // What npm shows on the package's page: required in the tarball whenever the folder has it.
+      readme: existsSync(join(REPO, 'pkg/README.md')),
+    }),
+  );
 
   await step('the library only: no gateway file, bin or ./gateway export', async () => {
     const detail = await checkNoGateway(projects['node-esm']);
@@ -438,6 +571,9 @@ async function libraryPackaging() {
     return detail;
   });
 
+  await step('6. Bun: import and require()', () => bunHosts(projects.bun));
+  await step('7. Deno: import from the node_modules of a package.json project', () => denoHost(projects.deno));
+
   await step('TypeScript consumer: tsc --strict, moduleResolution bundler and node16', async () => {
     if (!referenceExports || !coreExports) fail('needs the export names from the Node hosts');
     writeAllExports(projects.types, referenceExports, coreExports);
@@ -450,7 +586,14 @@ async function libraryPackaging() {
     return timings.join(', ');
   });
 
+  await step('TypeScript CommonJS consumer: tsc --strict, module nodenext and node20, its require() run; node16 refuses (TS1479)', () =>
+    typescriptCommonJs(projects['types-cjs']),
+  );
+
   await step('3. Worker in workerd (bundled with workerd conditions), over HTTP', () => workerdHosts(projects.workerd));
+  await step('3b. Worker bundled by the esbuild CLI alone (--conditions=workerd, the .wasm as a module) in workerd', () =>
+    esbuildWorkerdHost(projects['workerd-esbuild']),
+  );
 
   let context = null;
   const browserOk = await step('launch headless Chromium', async () => {

@@ -3,7 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { connect, createServer as createNetServer } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
@@ -61,6 +61,49 @@ export function stepRunner() {
 export function openBodySignature(appKey, appId, timestamp, nonce, body) {
   const digest = createHash('sha256').update(body, 'utf8').digest('hex');
   return createHmac('sha256', Buffer.from(appKey, 'utf8')).update(appId + timestamp + nonce + digest, 'utf8').digest('base64');
+}
+
+/** Where both packages' package.json files point: the one repository, its issues, its folders. */
+export const REPOSITORY = Object.freeze({
+  url: 'git+https://github.com/chinaums-open/chinaums-open.git',
+  web: 'https://github.com/chinaums-open/chinaums-open',
+});
+export const LICENCES = Object.freeze(['LICENSE-MIT', 'LICENSE-APACHE']);
+
+/**
+ * A packed and installed package carries both licences byte for byte as the repository's root
+ * has them (and so does its folder), its README when `readme`, and the metadata npm shows:
+ * licence expression, repository (with its folder), homepage, bugs and keywords.
+ * `files` is `npm pack`'s list, `installed` the package as npm installed it from the tarball.
+ */
+export function checkLicencesAndMetadata({ repo, directory, files, installed, readme }) {
+  const required = [...LICENCES, 'package.json', ...(readme ? ['README.md'] : [])];
+  const missing = required.filter((f) => !files.includes(f));
+  if (missing.length > 0) fail(`the ${directory}/ tarball lacks ${missing.join(', ')}`);
+  for (const licence of LICENCES) {
+    const root = readFileSync(join(repo, licence));
+    for (const [what, path] of [[`${directory}/${licence}`, join(repo, directory, licence)], [`${licence} in the tarball`, join(installed, licence)]]) {
+      if (!existsSync(path)) fail(`${what} is missing`);
+      if (!readFileSync(path).equals(root)) fail(`${what} differs from the root's ${licence}`);
+    }
+  }
+  const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+  const expected = {
+    license: 'MIT OR Apache-2.0',
+    repository: { type: 'git', url: REPOSITORY.url, directory },
+    homepage: `${REPOSITORY.web}/tree/main/${directory}#readme`,
+    bugs: { url: `${REPOSITORY.web}/issues` },
+  };
+  for (const [field, value] of Object.entries(expected)) {
+    if (JSON.stringify(manifest[field]) !== JSON.stringify(value)) {
+      fail(`${directory}/package.json: ${field} is ${JSON.stringify(manifest[field])}, expected ${JSON.stringify(value)}`);
+    }
+  }
+  const { keywords } = manifest;
+  if (!Array.isArray(keywords) || keywords.length < 5 || !keywords.includes('chinaums') || keywords.some((k) => typeof k !== 'string' || k === '')) {
+    fail(`${directory}/package.json: keywords ${JSON.stringify(keywords)} should be at least five words, 'chinaums' among them`);
+  }
+  return `${required.join(', ')}; licences identical to the root's; repository directory ${directory}; ${keywords.length} keywords`;
 }
 
 /** Beijing time (UTC+8) of an instant: `compact` yyyyMMddHHmmss and `dateTime` yyyy-MM-dd HH:mm:ss. */
