@@ -88,32 +88,29 @@ fn operation_js(operation: &Operation) -> Value {
         .iter()
         .zip(operation.fields)
         .map(|(spec, doc)| {
-            let mut field = json!({
-                "name": spec.name,
-                "label": { "zh": doc.label_zh, "en": doc.label_en },
-                "format": format_name(spec.format),
-                "required": spec.required,
-                "maxLength": spec.max_chars,
-                "example": serde_json::from_str::<Value>(doc.example).unwrap_or(Value::Null),
-                "source": doc.source.describe(),
-            });
-            if let Some(default) = spec.default {
-                field["default"] = match default {
-                    FieldDefault::RequestTime => json!("the request time"),
-                    FieldDefault::Constant(value) => json!(value),
-                };
-            }
+            let mut field = serde_json::Map::new();
+            let mut put = |name: &str, value: Value| field.insert(name.to_owned(), value);
+            put("name", json!(spec.name));
+            put("label", json!({ "zh": doc.label_zh, "en": doc.label_en }));
+            put("format", json!(format_name(spec.format)));
+            put("required", json!(spec.required));
+            put("maxLength", json!(spec.max_chars));
+            put("example", serde_json::from_str::<Value>(doc.example).unwrap_or(Value::Null));
+            put("source", json!(doc.source.describe()));
+            match spec.default {
+                Some(FieldDefault::RequestTime) => put("default", json!("the request time")),
+                Some(FieldDefault::Constant(value)) => put("default", json!(value)),
+                None => None,
+            };
             if spec.msg_src_prefixed {
-                field["msgSrcIdPrefix"] = json!(true);
+                put("msgSrcIdPrefix", json!(true));
             }
             match spec.format {
-                FieldFormat::OneOf(words) => field["values"] = json!(words),
-                FieldFormat::Items(members) => {
-                    field["items"] = members.iter().map(|(name, format)| (name.to_string(), json!(item_name(*format)))).collect::<serde_json::Map<_, _>>().into();
-                }
-                _ => {}
-            }
-            field
+                FieldFormat::OneOf(words) => put("values", json!(words)),
+                FieldFormat::Items(members) => put("items", members.iter().map(|(name, format)| (name.to_string(), json!(item_name(*format)))).collect::<serde_json::Map<_, _>>().into()),
+                _ => None,
+            };
+            Value::Object(field)
         })
         .collect();
     json!({

@@ -34,7 +34,7 @@ pub fn bills_path(service: &str) -> Result<String> {
         }
         return Err(Error::new(
             ErrorCode::FieldFormat,
-            "service",
+            "path",
             format!(
                 "a path must be /v<version>/ then names of lowercase letters, digits and dashes (for example \
                  /v1/netpay/refund-query), at most {MAX_PATH_LEN} characters, not {}",
@@ -56,9 +56,9 @@ fn bills_service_path(service: &str) -> Result<String> {
     if !(is_name(service) && service.len() <= MAX_SERVICE_LEN) {
         return Err(Error::new(
             ErrorCode::FieldFormat,
-            "service",
+            "path",
             format!(
-                "service must be a bills endpoint name of lowercase letters, digits and dashes \
+                "a path must be a bills endpoint name of lowercase letters, digits and dashes \
                  (for example \"refund\" or \"close-qrcode\"), at most {MAX_SERVICE_LEN} characters, \
                  not {}",
                 crate::error::quoted(service)
@@ -134,7 +134,7 @@ mod tests {
     fn service_names_stay_inside_the_bills_path() {
         assert_eq!(bills_path("close-qrcode").unwrap(), "/v1/netpay/bills/close-qrcode");
         for bad in ["", "Refund", "../token/access", "a/b", "-a", "a-", "a b", "退款", &"a".repeat(65)] {
-            assert_eq!(bills_path(bad).unwrap_err().field(), Some("service"), "{bad:?}");
+            assert_eq!(bills_path(bad).unwrap_err().field(), Some("path"), "{bad:?}");
         }
     }
 
@@ -143,7 +143,7 @@ mod tests {
         assert_eq!(bills_path("/v1/netpay/refund-query").unwrap(), "/v1/netpay/refund-query");
         assert_eq!(bills_path("/v2/poslink/transaction/pay").unwrap(), "/v2/poslink/transaction/pay");
         for bad in ["/v1/", "/v/netpay/x", "/v1/netpay/../token", "/v1/netpay//x", "/v1/netpay/x?y=1", "/v1/Netpay/x", "/va/x", "//evil.example/v1/x"] {
-            assert_eq!(bills_path(bad).unwrap_err().field(), Some("service"), "{bad}");
+            assert_eq!(bills_path(bad).unwrap_err().field(), Some("path"), "{bad}");
         }
         let r = build("/v1/netpay/refund-query", r#"{"merOrderId":"3194A"}"#).unwrap();
         assert_eq!(r.url, "http://127.0.0.1:1/v1/netpay/refund-query");

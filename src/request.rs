@@ -44,7 +44,7 @@ pub fn build_request(endpoint: &'static Endpoint, input: &str, options: &BuildOp
 /// service name): built with the field table when the path has one (validated, defaults
 /// filled), else written exactly as [`crate::generic_request`] does.
 pub fn build_at(path: &str, input: &str, options: &BuildOptions) -> Result<HttpRequest> {
-    match crate::bills::endpoint_at(path) {
+    match crate::bills::endpoint_at(&crate::generic_request::bills_path(path)?) {
         Some(endpoint) => build_request(endpoint, input, options),
         None => crate::generic_request::build_request(path, input, options),
     }
@@ -65,6 +65,7 @@ mod tests {
         let options = BuildOptions::new(crate::http::TEST_BASE_URL, 1_735_758_245_000);
         let err = build_at("/v1/netpay/bills/close-qrcode", r#"{"mid":"m","tid":"t"}"#, &options).unwrap_err();
         assert_eq!(err.issues()[0].field.as_deref(), Some("qrCodeId"));
+        assert_eq!(build_at("close-qrcode", r#"{"mid":"m","tid":"t"}"#, &options).unwrap_err().issues()[0].field.as_deref(), Some("qrCodeId"));
         let generic = build_at("/v1/netpay/refund-query", r#"{"b":1.50,"a":"x"}"#, &options).unwrap();
         assert_eq!(generic.body, r#"{"requestTimestamp":"2025-01-02 03:04:05","b":1.50,"a":"x"}"#);
     }
