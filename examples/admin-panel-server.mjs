@@ -16,10 +16,9 @@ import { createServer } from 'node:http';
 import { extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { bodyDigest, buildPreauthCancel, parsePreauthCancelResponse, signRequest, validatePreauthCancel } from 'chinaums-open';
+import { bills, ChinaumsClient, openBodySig } from 'chinaums-open';
 import { startGateway } from 'chinaums-open-gateway';
-import { DEMO_BILL, DEMO_CREDENTIALS, DEMO_MSG_SRC_ID } from './flow/demo-setup.mjs';
-import { redactAuthorization } from './flow/preauth-cancel-flow.mjs';
+import { DEMO_BILL, DEMO_CREDENTIALS, DEMO_MSG_SRC_ID, DEMO_WORKER_BILL } from './flow/demo-setup.mjs';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const HOST = '127.0.0.1';
@@ -131,48 +130,43 @@ function readBody(req, limit) {
 const apiError = (code, message, extra = {}) => ({ error: { code, message, ...extra } });
 
 /**
- * POST /api/preauth-cancel `{ input }`: the same validation as the page, then build, sign, send
- * and parse. Answers 200 with what was sent (Signature redacted) and the gateway's answer,
- * whatever that answer is; 422 with the issues when the input is invalid.
+ * POST /api/send `{ operation, input }`: the same validation as the page, then build, sign, send
+ * once and parse, with the client over this server's fetch. Answers 200 with what was sent
+ * (Signature redacted) and the gateway's answer, whatever that answer is; 422 with the issues
+ * when the input is invalid.
  */
-async function preauthCancel(body, context) {
+async function send(body, context) {
+  let operation;
   let input;
   try {
-    ({ input } = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body)));
+    ({ operation, input } = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body)));
   } catch (error) {
-    return { status: 400, value: apiError('BAD_REQUEST', `the body must be UTF-8 JSON { "input": { … } } (${error.message})`) };
+    return { status: 400, value: apiError('BAD_REQUEST', `the body must be UTF-8 JSON { "operation": "…", "input": { … } } (${error.message})`) };
+  }
+  if (typeof operation !== 'string' || !Object.hasOwn(bills, operation)) {
+    return { status: 400, value: apiError('BAD_REQUEST', `operation must be one of ${Object.keys(bills).join(', ')}`) };
   }
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    return { status: 400, value: apiError('BAD_REQUEST', 'the body must be { "input": { …the preauth-cancel fields… } }') };
+    return { status: 400, value: apiError('BAD_REQUEST', `the body must be { "operation": "${operation}", "input": { …the fields… } }`) };
   }
-  // The server never trusts the page's checks: the same wasm rules run here.
-  const validation = validatePreauthCancel(input, { msgSrcId: context.msgSrcId, applyDefaults: true });
+  const validation = bills[operation].validate(input, { msgSrcId: context.msgSrcId });
   if (!validation.ok) {
-    return { status: 422, value: apiError('VALIDATION', 'the input breaks the preauth-cancel rules', { issues: validation.issues }) };
+    return { status: 422, value: apiError('VALIDATION', `the input breaks the ${bills[operation].endpoint} rules`, { issues: validation.issues }) };
   }
-  const request = buildPreauthCancel(input, { baseUrl: context.gatewayUrl, msgSrcId: context.msgSrcId });
-  // A fresh Timestamp and CSPRNG nonce, taken now, by the library.
-  const signed = signRequest(request, context.credentials);
-  const sent = {
-    method: signed.method,
-    url: signed.url,
-    headers: { ...signed.headers, Authorization: redactAuthorization(signed.headers.Authorization) },
-    body: signed.body,
-    bodyBytes: Buffer.byteLength(signed.body, 'utf8'),
-    bodyDigest: bodyDigest(signed.body),
-  };
-  let response;
+  let answer;
   try {
-    response = await fetch(signed.url, { method: signed.method, headers: signed.headers, body: signed.body });
+    answer = await context.client.request(bills[operation].path, input);
   } catch (error) {
-    return { status: 502, value: { sent, ...apiError('GATEWAY_UNREACHABLE', `the gateway at ${context.gatewayUrl} did not answer (${error.cause?.code ?? error.message})`) } };
+    const sent = error.request && described(error.request);
+    return { status: 502, value: { sent, ...apiError('GATEWAY_UNREACHABLE', `the gateway at ${context.gatewayUrl} did not answer (${error.cause?.cause?.code ?? error.message})`) } };
   }
-  const text = await response.text();
-  try {
-    return { status: 200, value: { sent, status: response.status, response: parsePreauthCancelResponse(text) } };
-  } catch (error) {
-    return { status: 200, value: { sent, status: response.status, response: null, ...apiError(error.code ?? 'ERR_INVALID_RESPONSE', error.message) } };
-  }
+  const { status, response, error, request } = answer;
+  return { status: 200, value: { sent: described(request), status, response, ...(error ? apiError(error.code, error.message) : {}) } };
+}
+
+/** What was sent, for the page to compare with its preview (the Signature is already redacted). */
+function described(request) {
+  return { ...request, bodyBytes: Buffer.byteLength(request.body, 'utf8'), bodyDigest: openBodySig.bodyDigest(request.body) };
 }
 
 /** What the page may know: the appId and where requests go. Never the key. */
@@ -183,7 +177,7 @@ function publicConfig(context) {
     msgSrcId: context.msgSrcId,
     gateway: context.gatewayKind,
     // The demo's frozen preauthorization, with one deliberate mistake for the operator to fix.
-    sample: context.sample,
+    samples: context.samples,
   };
 }
 
@@ -232,20 +226,46 @@ async function handle(req, res, context) {
     if (req.method !== 'GET') return sendJson(res, 405, apiError('METHOD', 'GET only'), { Allow: 'GET' });
     return sendJson(res, 200, publicConfig(context));
   }
-  if (pathname === '/api/preauth-cancel') {
+  if (pathname === '/api/send') {
     if (req.method !== 'POST') return sendJson(res, 405, apiError('METHOD', 'POST only'), { Allow: 'POST' });
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
       return sendJson(res, 415, apiError('CONTENT_TYPE', 'send application/json'));
     }
     const body = await readBody(req, MAX_API_BODY_BYTES);
     if (body === null) return sendJson(res, 413, apiError('TOO_LARGE', `the body is over ${MAX_API_BODY_BYTES} bytes`), { Connection: 'close' });
-    const { status, value } = await preauthCancel(body, context);
-    context.log(`POST /api/preauth-cancel → ${status}${value.status ? ` (gateway ${value.status} ${value.response?.errCode ?? ''})` : ''}`);
+    const { status, value } = await send(body, context);
+    context.log(`POST /api/send → ${status}${value.status ? ` (gateway ${value.status} ${value.response?.errCode ?? ''})` : ''}`);
     return sendJson(res, status, value);
   }
   if (pathname.startsWith('/api/')) return sendJson(res, 404, apiError('NOT_FOUND', `no API at ${pathname}`));
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, apiError('METHOD', 'GET only'), { Allow: 'GET, HEAD' });
   return serveStatic(req, res, pathname);
+}
+
+/**
+ * Each operation's form starts filled from the emulator's bills: the preauth-cancel one with one
+ * mistake to fix (the bill date written with slashes), the others ready to send.
+ */
+function samples() {
+  const { mid, tid, billDate } = DEMO_BILL;
+  return {
+    preauthCancel: { ...DEMO_BILL, billDate: billDate.replaceAll('-', '/'), msgId: 'admin-panel-0001', srcReserve: '后台撤销预授权' },
+    preauthed: { mid, tid, billNo: DEMO_WORKER_BILL.billNo, billDate, authedOrderId: '31942025010203040500021', authIdRespCd: DEMO_WORKER_BILL.authIdRespCd, totalAmount: '5000' },
+    preauthedCancel: { mid, tid, merOrderId: '31942025010203040500021' },
+    query: { mid, tid, billNo: DEMO_BILL.billNo, billDate },
+    getQrcode: {
+      mid,
+      tid,
+      billNo: '3194202501020304050100',
+      billDate,
+      totalAmount: '2100',
+      billDesc: '房费押金 Room deposit',
+      preauthTransaction: 'true',
+      goods: [{ goodsId: '1203', goodsName: '房间 1203', quantity: '1', price: '2100' }],
+    },
+    closeQrcode: { mid, tid, billNo: '3194202501020304050100' },
+    refund: { mid, tid, billNo: '3194202501020304050003', billDate, refundAmount: '500', refundOrderId: '3194R202501020001', refundDesc: '部分退款 Partial refund' },
+  };
 }
 
 function portOption(value, name) {
@@ -285,12 +305,14 @@ async function main() {
       log: (line) => log(`gateway: ${line}`),
     });
   }
+  const gatewayUrl = gateway?.url ?? args.gateway;
   const context = {
     credentials,
     msgSrcId,
-    gatewayUrl: gateway?.url ?? args.gateway,
+    gatewayUrl,
     gatewayKind: gateway ? 'the local gateway emulator (chinaums-open-gateway), started by this server' : 'the gateway given by --gateway',
-    sample: { ...DEMO_BILL, billDate: DEMO_BILL.billDate.replaceAll('-', '/'), msgId: 'admin-panel-0001', srcReserve: '后台撤销预授权' },
+    client: new ChinaumsClient({ ...credentials, baseUrl: gatewayUrl, msgSrcId }),
+    samples: samples(),
     origin: null,
     log,
   };

@@ -92,6 +92,9 @@ fn operation_js(operation: &Operation) -> Value {
             let mut put = |name: &str, value: Value| field.insert(name.to_owned(), value);
             put("name", json!(spec.name));
             put("label", json!({ "zh": doc.label_zh, "en": doc.label_en }));
+            if !doc.note.is_empty() {
+                put("note", json!(doc.note));
+            }
             put("format", json!(format_name(spec.format)));
             put("required", json!(spec.required));
             put("maxLength", json!(spec.max_chars));
@@ -233,7 +236,8 @@ fn typescript() -> String {
             let optional = if spec.required && spec.default.is_none() { "" } else { "?" };
             let limit = spec.max_chars.map(|n| format!(" At most {n} characters.")).unwrap_or_default();
             let prefix = if spec.msg_src_prefixed { " Starts with your msgSrcId." } else { "" };
-            let _ = writeln!(out, "  /** {} ({}).{limit}{prefix} Example: `{}`. */\n  readonly {}{optional}: {};", doc.label_en, doc.label_zh, doc.example, spec.name, input_type(spec.format));
+            let note = if doc.note.is_empty() { String::new() } else { format!(" {}.", doc.note) };
+            let _ = writeln!(out, "  /** {} ({}).{note}{limit}{prefix} Example: `{}`. */\n  readonly {}{optional}: {};", doc.label_en, doc.label_zh, doc.example, spec.name, input_type(spec.format));
         }
         out.push_str("}\n\n");
         let _ = writeln!(out, "/** The `{}` response. */\nexport interface {type_name}Response extends BillsResponse {{", endpoint.path);

@@ -89,25 +89,25 @@ export interface BillsResponse {
 
 /** `/v1/netpay/bills/preauth-cancel` input: Void a preauthorization hold, releasing the payer's frozen funds. */
 export interface PreauthCancelInput {
-  /** Request time (Beijing); filled from the clock when absent (报文请求时间). Example: `"2025-01-02 03:04:05"`. */
+  /** Request time (报文请求时间). Beijing time; filled from the clock when absent. Example: `"2025-01-02 03:04:05"`. */
   readonly requestTimestamp?: string;
   /** Merchant number (商户号). At most 32 characters. Example: `"898201612345678"`. */
   readonly mid: string;
   /** Terminal number (终端号). At most 32 characters. Example: `"88880001"`. */
   readonly tid: string;
-  /** Business type; QRPAYDEFAULT when absent (业务类型). Example: `"QRPAYDEFAULT"`. */
+  /** Business type (业务类型). QRPAYDEFAULT when absent. Example: `"QRPAYDEFAULT"`. */
   readonly instMid?: string;
-  /** Bill number, starting with your msgSrcId (账单号). At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
+  /** Bill number (账单号). Starts with your msgSrcId. At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
   readonly billNo: string;
-  /** Bill date (the day it was created) (账单日期). Example: `"2025-01-02"`. */
+  /** Bill date (账单日期). The day the bill was created. Example: `"2025-01-02"`. */
   readonly billDate: string;
-  /** Order id of the preauthorization's payment (billPayment.merOrderId) (预授权订单号). At most 32 characters. Starts with your msgSrcId. Example: `"31942025010203040500010"`. */
+  /** Preauth order id (预授权订单号). The preauthorization's payment (billPayment.merOrderId). At most 32 characters. Starts with your msgSrcId. Example: `"31942025010203040500010"`. */
   readonly merOrderId: string;
-  /** Authorization code of the preauthorization (from the notification or bills/query) (授权标识应答码). At most 64 characters. Example: `"000665"`. */
+  /** Auth code (授权标识应答码). The preauthorization's authorization code (from the notification or bills/query). At most 64 characters. Example: `"000665"`. */
   readonly authIdRespCd: string;
-  /** Message id, echoed back (消息ID). At most 64 characters. Example: `"m-0001"`. */
+  /** Message id (消息ID). Echoed back. At most 64 characters. Example: `"m-0001"`. */
   readonly msgId?: string;
-  /** Reserved for the caller, echoed back (请求系统预留字段). At most 255 characters. Example: `""`. */
+  /** Reserved (请求系统预留字段). For the caller, echoed back. At most 255 characters. Example: `""`. */
   readonly srcReserve?: string;
 }
 
@@ -125,29 +125,29 @@ export interface PreauthCancelResponse extends BillsResponse {
 
 /** `/v1/netpay/bills/preauthed` input: Complete (capture) a preauthorization: take all or part of the frozen amount. */
 export interface PreauthedInput {
-  /** Request time (Beijing); filled from the clock when absent (报文请求时间). Example: `"2025-01-02 03:04:05"`. */
+  /** Request time (报文请求时间). Beijing time; filled from the clock when absent. Example: `"2025-01-02 03:04:05"`. */
   readonly requestTimestamp?: string;
   /** Merchant number (商户号). At most 32 characters. Example: `"898201612345678"`. */
   readonly mid: string;
   /** Terminal number (终端号). At most 32 characters. Example: `"88880001"`. */
   readonly tid: string;
-  /** Business type; QRPAYDEFAULT when absent (业务类型). Example: `"QRPAYDEFAULT"`. */
+  /** Business type (业务类型). QRPAYDEFAULT when absent. Example: `"QRPAYDEFAULT"`. */
   readonly instMid?: string;
-  /** Bill number, starting with your msgSrcId (账单号). At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
+  /** Bill number (账单号). Starts with your msgSrcId. At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
   readonly billNo: string;
-  /** Bill date (the day it was created) (账单日期). Example: `"2025-01-02"`. */
+  /** Bill date (账单日期). The day the bill was created. Example: `"2025-01-02"`. */
   readonly billDate: string;
-  /** Your order id for this capture (look it up later with bills/query) (预授权完成订单号). At most 32 characters. Starts with your msgSrcId. Example: `"31942025010203040500011"`. */
+  /** Capture order id (预授权完成订单号). Yours; look the capture up with bills/query. At most 32 characters. Starts with your msgSrcId. Example: `"31942025010203040500011"`. */
   readonly authedOrderId: string;
-  /** Authorization code of the preauthorization (from the notification or bills/query) (授权标识应答码). At most 64 characters. Example: `"000665"`. */
+  /** Auth code (授权标识应答码). The preauthorization's authorization code (from the notification or bills/query). At most 64 characters. Example: `"000665"`. */
   readonly authIdRespCd: string;
-  /** Amount to capture, in fen (完成金额). Example: `"2100"`. */
+  /** Capture amount (完成金额). Amount to capture, in fen. Example: `"2100"`. */
   readonly totalAmount: Fen;
-  /** Description of the capture (完成描述). Example: `"room 1203, 1 night"`. */
+  /** Capture description (完成描述). Example: `"room 1203, 1 night"`. */
   readonly authedDesc?: string;
-  /** Message id, echoed back (消息ID). At most 64 characters. Example: `"m-0001"`. */
+  /** Message id (消息ID). Echoed back. At most 64 characters. Example: `"m-0001"`. */
   readonly msgId?: string;
-  /** Reserved for the caller, echoed back (请求系统预留字段). At most 255 characters. Example: `""`. */
+  /** Reserved (请求系统预留字段). For the caller, echoed back. At most 255 characters. Example: `""`. */
   readonly srcReserve?: string;
 }
 
@@ -165,25 +165,25 @@ export interface PreauthedResponse extends BillsResponse {
 
 /** `/v1/netpay/bills/preauthed-cancel` input: Reverse a capture: the hold stands again, to be captured or voided. */
 export interface PreauthedCancelInput {
-  /** Request time (Beijing); filled from the clock when absent (报文请求时间). Example: `"2025-01-02 03:04:05"`. */
+  /** Request time (报文请求时间). Beijing time; filled from the clock when absent. Example: `"2025-01-02 03:04:05"`. */
   readonly requestTimestamp?: string;
   /** Merchant number (商户号). At most 32 characters. Example: `"898201612345678"`. */
   readonly mid: string;
   /** Terminal number (终端号). At most 32 characters. Example: `"88880001"`. */
   readonly tid: string;
-  /** Business type; QRPAYDEFAULT when absent (业务类型). Example: `"QRPAYDEFAULT"`. */
+  /** Business type (业务类型). QRPAYDEFAULT when absent. Example: `"QRPAYDEFAULT"`. */
   readonly instMid?: string;
-  /** Bill number, starting with your msgSrcId (账单号). At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
+  /** Bill number (账单号). Starts with your msgSrcId. At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
   readonly billNo?: string;
-  /** Bill date (the day it was created) (账单日期). Example: `"2025-01-02"`. */
+  /** Bill date (账单日期). The day the bill was created. Example: `"2025-01-02"`. */
   readonly billDate?: string;
-  /** The capture's order id (the authedOrderId sent to bills/preauthed) (预授权完成订单号). At most 32 characters. Starts with your msgSrcId. Example: `"31942025010203040500011"`. */
+  /** Capture order id (预授权完成订单号). The authedOrderId sent to bills/preauthed. At most 32 characters. Starts with your msgSrcId. Example: `"31942025010203040500011"`. */
   readonly merOrderId: string;
-  /** Authorization code of the preauthorization (from the notification or bills/query) (授权标识应答码). At most 64 characters. Example: `"000665"`. */
+  /** Auth code (授权标识应答码). The preauthorization's authorization code (from the notification or bills/query). At most 64 characters. Example: `"000665"`. */
   readonly authIdRespCd?: string;
-  /** Message id, echoed back (消息ID). At most 64 characters. Example: `"m-0001"`. */
+  /** Message id (消息ID). Echoed back. At most 64 characters. Example: `"m-0001"`. */
   readonly msgId?: string;
-  /** Reserved for the caller, echoed back (请求系统预留字段). At most 255 characters. Example: `""`. */
+  /** Reserved (请求系统预留字段). For the caller, echoed back. At most 255 characters. Example: `""`. */
   readonly srcReserve?: string;
 }
 
@@ -197,25 +197,25 @@ export interface PreauthedCancelResponse extends BillsResponse {
 
 /** `/v1/netpay/bills/query` input: A bill's status and payment; with refundOrderId or authedOrderId, a refund's or a capture's. */
 export interface QueryInput {
-  /** Request time (Beijing); filled from the clock when absent (报文请求时间). Example: `"2025-01-02 03:04:05"`. */
+  /** Request time (报文请求时间). Beijing time; filled from the clock when absent. Example: `"2025-01-02 03:04:05"`. */
   readonly requestTimestamp?: string;
   /** Merchant number (商户号). At most 32 characters. Example: `"898201612345678"`. */
   readonly mid: string;
   /** Terminal number (终端号). At most 32 characters. Example: `"88880001"`. */
   readonly tid: string;
-  /** Business type; QRPAYDEFAULT when absent (业务类型). Example: `"QRPAYDEFAULT"`. */
+  /** Business type (业务类型). QRPAYDEFAULT when absent. Example: `"QRPAYDEFAULT"`. */
   readonly instMid?: string;
-  /** Bill number, starting with your msgSrcId (账单号). At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
+  /** Bill number (账单号). Starts with your msgSrcId. At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
   readonly billNo: string;
-  /** Bill date (the day it was created) (账单日期). Example: `"2025-01-02"`. */
+  /** Bill date (账单日期). The day the bill was created. Example: `"2025-01-02"`. */
   readonly billDate: string;
-  /** Look up this refund (answered in refundBillPayment) (退款订单号). At most 32 characters. Starts with your msgSrcId. Example: `"3194R00001"`. */
+  /** Refund order id (退款订单号). Look up this refund (answered in refundBillPayment). At most 32 characters. Starts with your msgSrcId. Example: `"3194R00001"`. */
   readonly refundOrderId?: string;
-  /** Look up this capture (预授权完成订单号). At most 32 characters. Starts with your msgSrcId. Example: `"31942025010203040500011"`. */
+  /** Capture order id (预授权完成订单号). Look up this capture. At most 32 characters. Starts with your msgSrcId. Example: `"31942025010203040500011"`. */
   readonly authedOrderId?: string;
-  /** Message id, echoed back (消息ID). At most 64 characters. Example: `"m-0001"`. */
+  /** Message id (消息ID). Echoed back. At most 64 characters. Example: `"m-0001"`. */
   readonly msgId?: string;
-  /** Reserved for the caller, echoed back (请求系统预留字段). At most 255 characters. Example: `""`. */
+  /** Reserved (请求系统预留字段). For the caller, echoed back. At most 255 characters. Example: `""`. */
   readonly srcReserve?: string;
 }
 
@@ -239,77 +239,77 @@ export interface QueryResponse extends BillsResponse {
 
 /** `/v1/netpay/bills/get-qrcode` input: Create a bill and its QR code for the payer to scan (a preauthorization with preauthTransaction). */
 export interface GetQrcodeInput {
-  /** Sub-merchant information (子商户信息). Example: `""`. */
+  /** Sub-merchant (子商户信息). Example: `""`. */
   readonly subMchntInfo?: string;
-  /** Request time (Beijing); filled from the clock when absent (报文请求时间). Example: `"2025-01-02 03:04:05"`. */
+  /** Request time (报文请求时间). Beijing time; filled from the clock when absent. Example: `"2025-01-02 03:04:05"`. */
   readonly requestTimestamp?: string;
   /** Merchant number (商户号). At most 32 characters. Example: `"898201612345678"`. */
   readonly mid: string;
   /** Terminal number (终端号). At most 32 characters. Example: `"88880001"`. */
   readonly tid: string;
-  /** Business type; QRPAYDEFAULT when absent (业务类型). Example: `"QRPAYDEFAULT"`. */
+  /** Business type (业务类型). QRPAYDEFAULT when absent. Example: `"QRPAYDEFAULT"`. */
   readonly instMid?: string;
-  /** Message id, echoed back (消息ID). At most 64 characters. Example: `"m-0001"`. */
+  /** Message id (消息ID). Echoed back. At most 64 characters. Example: `"m-0001"`. */
   readonly msgId?: string;
-  /** Reserved for the caller, echoed back (请求系统预留字段). At most 255 characters. Example: `""`. */
+  /** Reserved (请求系统预留字段). For the caller, echoed back. At most 255 characters. Example: `""`. */
   readonly srcReserve?: string;
-  /** Bill number, starting with your msgSrcId (账单号). At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
+  /** Bill number (账单号). Starts with your msgSrcId. At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
   readonly billNo: string;
-  /** Bill date (the day it was created) (账单日期). Example: `"2025-01-02"`. */
+  /** Bill date (账单日期). The day the bill was created. Example: `"2025-01-02"`. */
   readonly billDate: string;
-  /** What the payer sees (账单描述). At most 255 characters. Example: `"Room 1203, deposit"`. */
+  /** Bill description (账单描述). What the payer sees. At most 255 characters. Example: `"Room 1203, deposit"`. */
   readonly billDesc?: string;
-  /** Total amount, in fen (支付总金额). Example: `"2100"`. */
+  /** Total amount (支付总金额). In fen. Example: `"2100"`. */
   readonly totalAmount: Fen;
-  /** Split the payment between merchants (分账标记). Example: `"false"`. */
+  /** Split payment (分账标记). Split the payment between merchants. Example: `"false"`. */
   readonly divisionFlag?: Flag;
-  /** The platform merchant's share, in fen (平台商户分账金额). Example: `"0"`. */
+  /** Platform share (平台商户分账金额). The platform merchant's share, in fen. Example: `"0"`. */
   readonly platformAmount?: Fen;
-  /** Goods: id, name, quantity, unit price in fen, … (商品信息). Example: `[{"goodsId":"1203","goodsName":"Room 1203","quantity":"1","price":"2100"}]`. */
+  /** Goods (商品信息). Id, name, quantity, unit price in fen, …. Example: `[{"goodsId":"1203","goodsName":"Room 1203","quantity":"1","price":"2100"}]`. */
   readonly goods?: ReadonlyArray<{ readonly goodsId?: string; readonly goodsName?: string; readonly quantity?: Fen; readonly price?: Fen; readonly goodsCategory?: string; readonly body?: string; readonly subMerchantId?: string; readonly merOrderId?: string; readonly subOrderAmount?: Fen }>;
-  /** Split orders: sub-merchants and their shares (子订单信息). Example: `[{"mid":"898201612345679","totalAmount":"2100"}]`. */
+  /** Sub-orders (子订单信息). Split orders: sub-merchants and their shares. Example: `[{"mid":"898201612345679","totalAmount":"2100"}]`. */
   readonly subOrders?: ReadonlyArray<{ readonly mid?: string; readonly merOrderId?: string; readonly refundOrderId?: string; readonly totalAmount?: Fen }>;
-  /** Your member id of the payer (会员号). Example: `"member-1"`. */
+  /** Member id (会员号). Your member id of the payer. Example: `"member-1"`. */
   readonly memberId?: string;
-  /** Counter or table number (桌号). Example: `"A1"`. */
+  /** Counter (桌号). Counter or table number. Example: `"A1"`. */
   readonly counterNo?: string;
-  /** When the QR code expires (Beijing) (过期时间). Example: `"2025-01-02 04:04:05"`. */
+  /** Expire time (过期时间). When the QR code expires (Beijing time). Example: `"2025-01-02 04:04:05"`. */
   readonly expireTime?: string;
-  /** Where the platform sends payment notifications (支付结果通知地址). Example: `"https://merchant.example/chinaums/notify"`. */
+  /** Notify URL (支付结果通知地址). Where the platform sends payment notifications. Example: `"https://merchant.example/chinaums/notify"`. */
   readonly notifyUrl?: string;
-  /** Where the payer's browser returns after paying (网页跳转地址). At most 255 characters. Example: `"https://merchant.example/paid"`. */
+  /** Return URL (网页跳转地址). Where the payer's browser returns after paying. At most 255 characters. Example: `"https://merchant.example/paid"`. */
   readonly returnUrl?: string;
-  /** Your QR code id (one is made up when absent) (二维码ID). At most 64 characters. Starts with your msgSrcId. Example: `"3194QR000001"`. */
+  /** QR code id (二维码ID). Yours; the platform makes one up when absent. At most 64 characters. Starts with your msgSrcId. Example: `"3194QR000001"`. */
   readonly qrCodeId?: string;
   /** System id (系统ID). Example: `""`. */
   readonly systemId?: string;
-  /** A guarantee (secured) transaction (担保交易标识). Example: `"false"`. */
+  /** Guarantee (担保交易标识). A guarantee (secured) transaction. Example: `"false"`. */
   readonly secureTransaction?: Flag;
-  /** Which wallets may pay (钱包选项). Example: `"SINGLE"`. */
+  /** Wallet option (钱包选项). Which wallets may pay. Example: `"SINGLE"`. */
   readonly walletOption?: "SINGLE" | "MULTIPLE";
-  /** Payer's name for real-name checks (实名认证姓名). Example: `""`. */
+  /** Payer name (实名认证姓名). For real-name checks. Example: `""`. */
   readonly name?: string;
-  /** Payer's mobile number for real-name checks (实名认证手机号). Example: `""`. */
+  /** Payer mobile (实名认证手机号). For real-name checks. Example: `""`. */
   readonly mobile?: string;
-  /** Payer's ID document type (实名认证证件类型). Example: `""`. */
+  /** ID type (实名认证证件类型). The payer's ID document type. Example: `""`. */
   readonly certType?: string;
-  /** Payer's ID document number (实名认证证件号). Example: `""`. */
+  /** ID number (实名认证证件号). The payer's ID document number. Example: `""`. */
   readonly certNo?: string;
-  /** Only the named payer may pay (是否需要实名认证). Example: `""`. */
+  /** Fixed buyer (是否需要实名认证). Only the named payer may pay. Example: `""`. */
   readonly fixBuyer?: string;
-  /** Refuse credit cards (是否限制信用卡). Example: `"false"`. */
+  /** Limit credit cards (是否限制信用卡). Refuse credit cards. Example: `"false"`. */
   readonly limitCreditCard?: Flag;
-  /** Payment information query address (支付信息查询地址). Example: `""`. */
+  /** Query address (支付信息查询地址). Payment information query address. Example: `""`. */
   readonly payInfoQueryAddr?: string;
-  /** A preauthorization: the payment freezes funds until captured or voided (是否预授权交易). Example: `"true"`. */
+  /** Preauthorization (是否预授权交易). The payment freezes funds until captured or voided. Example: `"true"`. */
   readonly preauthTransaction?: Flag;
-  /** Number of installments (分期数). Example: `"3"`. */
+  /** Installments (分期数). Example: `"3"`. */
   readonly installmentNumber?: string;
-  /** Parameters returned with the payment (回传参数). Example: `{}`. */
+  /** Returned parameters (回传参数). Returned with the payment. Example: `{}`. */
   readonly retCommParams?: { readonly [member: string]: JsonValue };
-  /** Your data, returned with the payment (商户附加数据). Example: `""`. */
+  /** Attached data (商户附加数据). Your data, returned with the payment. Example: `""`. */
   readonly attachedData?: string;
-  /** The payer's IP address (客户端IP). Example: `""`. */
+  /** Client IP (客户端IP). The payer's IP address. Example: `""`. */
   readonly clientIp?: string;
 }
 
@@ -327,25 +327,25 @@ export interface GetQrcodeResponse extends BillsResponse {
 
 /** `/v1/netpay/bills/close-qrcode` input: Close a bill's QR code so that it can no longer be paid. */
 export interface CloseQrcodeInput {
-  /** Request time (Beijing); filled from the clock when absent (报文请求时间). Example: `"2025-01-02 03:04:05"`. */
+  /** Request time (报文请求时间). Beijing time; filled from the clock when absent. Example: `"2025-01-02 03:04:05"`. */
   readonly requestTimestamp?: string;
   /** Merchant number (商户号). At most 32 characters. Example: `"898201612345678"`. */
   readonly mid: string;
   /** Terminal number (终端号). At most 32 characters. Example: `"88880001"`. */
   readonly tid: string;
-  /** Business type; QRPAYDEFAULT when absent (业务类型). Example: `"QRPAYDEFAULT"`. */
+  /** Business type (业务类型). QRPAYDEFAULT when absent. Example: `"QRPAYDEFAULT"`. */
   readonly instMid?: string;
-  /** The QR code's id (from the get-qrcode answer) (二维码ID). At most 64 characters. Example: `"3194QR000001"`. */
+  /** QR code id (二维码ID). From the get-qrcode answer. At most 64 characters. Example: `"3194QR000001"`. */
   readonly qrCodeId?: string;
-  /** The bill number, instead of qrCodeId (账单号). At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
+  /** Bill number (账单号). Instead of qrCodeId. At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
   readonly billNo?: string;
-  /** System id (from the get-qrcode answer) (系统ID). Example: `""`. */
+  /** System id (系统ID). From the get-qrcode answer. Example: `""`. */
   readonly systemId?: string;
-  /** Message id, echoed back (消息ID). At most 64 characters. Example: `"m-0001"`. */
+  /** Message id (消息ID). Echoed back. At most 64 characters. Example: `"m-0001"`. */
   readonly msgId?: string;
-  /** Reserved for the caller, echoed back (请求系统预留字段). At most 255 characters. Example: `""`. */
+  /** Reserved (请求系统预留字段). For the caller, echoed back. At most 255 characters. Example: `""`. */
   readonly srcReserve?: string;
-  /** Refund what was paid when closing (是否附带退款). Example: `"false"`. */
+  /** Attach refund (是否附带退款). Refund what was paid when closing. Example: `"false"`. */
   readonly attachRefund?: Flag;
 }
 
@@ -361,31 +361,31 @@ export interface CloseQrcodeResponse extends BillsResponse {
 
 /** `/v1/netpay/bills/refund` input: Refund all or part of a paid bill. */
 export interface RefundInput {
-  /** Request time (Beijing); filled from the clock when absent (报文请求时间). Example: `"2025-01-02 03:04:05"`. */
+  /** Request time (报文请求时间). Beijing time; filled from the clock when absent. Example: `"2025-01-02 03:04:05"`. */
   readonly requestTimestamp?: string;
   /** Merchant number (商户号). At most 32 characters. Example: `"898201612345678"`. */
   readonly mid: string;
   /** Terminal number (终端号). At most 32 characters. Example: `"88880001"`. */
   readonly tid: string;
-  /** Business type; QRPAYDEFAULT when absent (业务类型). Example: `"QRPAYDEFAULT"`. */
+  /** Business type (业务类型). QRPAYDEFAULT when absent. Example: `"QRPAYDEFAULT"`. */
   readonly instMid?: string;
-  /** Bill number, starting with your msgSrcId (账单号). At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
+  /** Bill number (账单号). Starts with your msgSrcId. At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
   readonly billNo: string;
-  /** Bill date (the day it was created) (账单日期). Example: `"2025-01-02"`. */
+  /** Bill date (账单日期). The day the bill was created. Example: `"2025-01-02"`. */
   readonly billDate: string;
-  /** Amount to refund, in fen (退款金额). Example: `"500"`. */
+  /** Refund amount (退款金额). In fen. Example: `"500"`. */
   readonly refundAmount: Fen;
-  /** Message id, echoed back (消息ID). At most 64 characters. Example: `"m-0001"`. */
+  /** Message id (消息ID). Echoed back. At most 64 characters. Example: `"m-0001"`. */
   readonly msgId?: string;
-  /** Reserved for the caller, echoed back (请求系统预留字段). At most 255 characters. Example: `""`. */
+  /** Reserved (请求系统预留字段). For the caller, echoed back. At most 255 characters. Example: `""`. */
   readonly srcReserve?: string;
-  /** Your order id for this refund (required here: it is how the refund is looked up) (退款订单号). At most 32 characters. Starts with your msgSrcId. Example: `"3194R00001"`. */
+  /** Refund order id (退款订单号). Your order id for this refund (required: it is how the refund is looked up). At most 32 characters. Starts with your msgSrcId. Example: `"3194R00001"`. */
   readonly refundOrderId: string;
-  /** The platform merchant's share of the refund, in fen (平台商户退款分账金额). Example: `"0"`. */
+  /** Platform share (平台商户退款分账金额). The platform merchant's share of the refund, in fen. Example: `"0"`. */
   readonly platformAmount?: Fen;
-  /** Split refunds: sub-merchants and their shares (子订单信息). Example: `[{"mid":"898201612345679","totalAmount":"500"}]`. */
+  /** Sub-orders (子订单信息). Split refunds: sub-merchants and their shares. Example: `[{"mid":"898201612345679","totalAmount":"500"}]`. */
   readonly subOrders?: ReadonlyArray<{ readonly mid?: string; readonly merOrderId?: string; readonly refundOrderId?: string; readonly totalAmount?: Fen }>;
-  /** Reason for the refund (退货说明). Example: `"returned"`. */
+  /** Refund reason (退货说明). Example: `"returned"`. */
   readonly refundDesc?: string;
 }
 

@@ -128,6 +128,8 @@ export type FieldFormat = 'text' | 'date-time' | 'date' | 'amount' | 'amount-or-
 export interface FieldInfo {
   readonly name: string;
   readonly label: { readonly zh: string; readonly en: string };
+  /** What to put there, when the label does not say it all. */
+  readonly note?: string;
   readonly format: FieldFormat;
   readonly required: boolean;
   readonly maxLength: number | null;

@@ -1,26 +1,14 @@
-// The admin panel's preview page. Every keystroke runs the library's wasm validation and
-// preview (the same rules the server applies); the page never holds the appKey: "Send via
-// server" posts the fields to the backend, which validates again, signs and sends.
+// The admin panel's preview page, for every bills operation. The form of each operation is made
+// from its table (`bills.<operation>.fields`: labels, required, formats, limits, examples), and
+// every keystroke runs the library's wasm validation and preview (the same rules the server
+// applies). The page never holds the appKey: "Send via server" posts the operation and its
+// fields to the backend, which validates again, signs and sends.
 //
-// URL parameters, for reproducible screenshots and demos: ?now=<ISO date-time or epoch ms>
-// fixes the preview clock (the requestTimestamp filled in and the header Timestamp shown);
-// ?nonce=<text> fixes the nonce shown.
+// URL parameters, for reproducible screenshots and demos: ?op=<operation> picks the operation;
+// ?now=<ISO date-time or epoch ms> fixes the preview clock (the requestTimestamp filled in and
+// the header Timestamp shown); ?nonce=<text> fixes the nonce shown.
 
-import { createNonce, init, previewPreauthCancel } from '/pkg/src/browser.js';
-
-/** The platform table's fields, in its order, with its Chinese names. */
-const FIELDS = [
-  { name: 'requestTimestamp', zh: '报文请求时间', en: 'Request time', optional: true, placeholder: '自动 from the clock', hint: 'yyyy-MM-dd HH:mm:ss' },
-  { name: 'mid', zh: '商户号', en: 'Merchant ID' },
-  { name: 'tid', zh: '终端号', en: 'Terminal ID' },
-  { name: 'instMid', zh: '业务类型', en: 'Business type', optional: true, placeholder: 'QRPAYDEFAULT', hint: 'default QRPAYDEFAULT' },
-  { name: 'billNo', zh: '账单号', en: 'Bill number' },
-  { name: 'billDate', zh: '账单日期', en: 'Bill date', hint: 'yyyy-MM-dd' },
-  { name: 'merOrderId', zh: '预授权订单号', en: 'Preauth order ID' },
-  { name: 'authIdRespCd', zh: '授权标识应答码', en: 'Auth code' },
-  { name: 'msgId', zh: '消息ID', en: 'Message ID', optional: true, hint: 'echoed back' },
-  { name: 'srcReserve', zh: '请求系统预留字段', en: 'Reserved', optional: true, hint: 'echoed back' },
-];
+import { bills, createNonce, init } from '/pkg/src/browser.js';
 
 /** A short title per error code; the library's message says the rest. */
 const CODE_TITLES = {
@@ -33,6 +21,19 @@ const CODE_TITLES = {
   ERR_UNKNOWN_FIELD: '未知字段 Unknown field',
   ERR_DUPLICATE_FIELD: '重复字段 Duplicate field',
   ERR_INVALID_JSON: '不是 JSON Not JSON',
+  ERR_TOO_DEEP: '嵌套过深 Nested too deep',
+};
+
+/** What each format expects, for the hint under a field. */
+const FORMAT_HINTS = {
+  'date-time': 'yyyy-MM-dd HH:mm:ss',
+  date: 'yyyy-MM-dd',
+  amount: '分 fen, e.g. 2100 = 21.00 元',
+  'amount-or-zero': '分 fen, 0 or more',
+  url: 'http(s)://…',
+  digits: 'digits',
+  items: 'JSON array',
+  object: 'JSON object',
 };
 
 const SIGNATURE_PLACEHOLDER = '<computed by the server>';
@@ -40,6 +41,8 @@ const $ = (id) => document.getElementById(id);
 
 const state = {
   config: null,
+  /** The operation shown: `bills[state.operation]`. */
+  operation: 'preauthCancel',
   /** The preview clock: fixed by ?now=, else the instant of the last edit. */
   fixedNow: null,
   lastEdit: Date.now(),
@@ -47,6 +50,8 @@ const state = {
   preview: null,
   sending: false,
 };
+
+const operation = () => bills[state.operation];
 
 // ---------------------------------------------------------------------------------------------
 // Small DOM helpers
@@ -97,70 +102,109 @@ function markedAuthorization(header) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The form
+// The form, made from the operation's table
 
-function hintText(field, detail = field.hint) {
-  return [field.optional ? '可选 optional' : null, detail].filter(Boolean).join(' · ');
+/** Whether a field is optional to the person filling the form (the builder fills defaults). */
+const optional = (field) => !field.required || field.default !== undefined;
+
+function hintText(field) {
+  const parts = [optional(field) ? '可选 optional' : null];
+  if (field.default === 'the request time') parts.push('自动 from the clock');
+  else if (field.default !== undefined) parts.push(`default ${field.default}`);
+  parts.push(FORMAT_HINTS[field.format] ?? null);
+  if (field.maxLength !== null) parts.push(`≤ ${field.maxLength}`);
+  if (field.msgSrcIdPrefix) parts.push('starts with msgSrcId');
+  return parts.filter(Boolean).join(' · ');
 }
 
-function buildForm() {
-  const container = $('fields');
-  for (const field of FIELDS) {
-    const id = `f-${field.name}`;
-    const label = el(
-      'label',
-      { for: id },
-      el('span', { class: 'zh', text: field.zh }),
-      ' ',
-      el('span', { class: 'en', lang: 'en', text: field.en }),
-      el('code', { class: 'name', text: field.name }),
-    );
-    const input = el('input', {
-      id,
-      name: field.name,
-      type: 'text',
-      spellcheck: 'false',
-      placeholder: field.placeholder,
-      'aria-describedby': `h-${field.name} e-${field.name}`,
-    });
-    const extra = field.name === 'requestTimestamp' ? el('button', { type: 'button', id: 'refresh-clock', class: 'mini', title: 'Take the clock again', text: '↻' }) : null;
-    container.append(
-      el(
-        'div',
-        { class: 'field', 'data-field': field.name },
-        label,
-        el('div', { class: 'input-row' }, input, extra),
-        el('p', { class: 'hint', id: `h-${field.name}`, text: hintText(field) }),
-        el('p', { class: 'issue', id: `e-${field.name}`, hidden: true }),
-      ),
-    );
+/** The control of a field: a select for flags and words, a JSON text area for arrays and objects, else a text input. */
+function control(field) {
+  const common = { id: `f-${field.name}`, name: field.name, title: field.note, 'aria-describedby': `h-${field.name} e-${field.name}`, 'data-format': field.format };
+  if (field.format === 'flag' || field.format === 'one-of') {
+    const words = field.format === 'flag' ? ['true', 'false'] : field.values;
+    return el('select', common, el('option', { value: '', text: '—' }), ...words.map((w) => el('option', { value: w, text: w })));
   }
+  if (field.format === 'items' || field.format === 'object') {
+    return el('textarea', { ...common, rows: 2, spellcheck: 'false', placeholder: JSON.stringify(field.example) });
+  }
+  const example = typeof field.example === 'string' && field.example !== '' ? field.example : null;
+  return el('input', { ...common, type: 'text', spellcheck: 'false', placeholder: field.default === 'the request time' ? '自动 from the clock' : (field.default ?? example) });
 }
 
-/** The input exactly as typed: optional fields left empty are omitted (the builder's defaults). */
+function fieldBlock(field) {
+  const input = control(field);
+  const extra = field.default === 'the request time' ? el('button', { type: 'button', class: 'mini refresh-clock', title: 'Take the clock again', text: '↻' }) : null;
+  return el(
+    'div',
+    { class: 'field', 'data-field': field.name },
+    el('label', { for: input.id, title: field.note }, el('span', { class: 'zh', text: field.label.zh }), ' ', el('span', { class: 'en', lang: 'en', text: field.label.en }), el('code', { class: 'name', text: field.name })),
+    el('div', { class: 'input-row' }, input, extra),
+    el('p', { class: 'hint', id: `h-${field.name}`, text: hintText(field) }),
+    el('p', { class: 'issue', id: `e-${field.name}`, hidden: true }),
+  );
+}
+
+/** Builds the form of the current operation: required fields and those with a sample first, the rest folded. */
+function buildForm() {
+  const sample = state.config.samples?.[state.operation] ?? {};
+  const { fields, summary, oneOf } = operation();
+  const shown = fields.filter((f) => !optional(f) || f.name in sample || oneOf.includes(f.name) || f.default !== undefined);
+  const folded = fields.filter((f) => !shown.includes(f));
+  const more = folded.length > 0 ? el('details', { class: 'more' }, el('summary', { text: `其他可选字段 Other optional fields (${folded.length})` }), el('div', { class: 'fields' }, ...folded.map(fieldBlock))) : null;
+  $('fields').replaceChildren(...shown.map(fieldBlock));
+  $('more-fields').replaceChildren(...(more ? [more] : []));
+  $('form-title').replaceChildren(el('code', { text: operation().path }), ' ', el('span', { lang: 'en', text: summary.en }));
+  document.title = `${summary.zh} ${operation().endpoint} · admin preview`;
+  for (const [name, value] of Object.entries(sample)) {
+    const input = $(`f-${name}`);
+    if (input) input.value = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  for (const button of document.querySelectorAll('.refresh-clock')) button.addEventListener('click', () => edited());
+  $('result').hidden = true;
+}
+
+/**
+ * The input as typed: empty fields are left out (the builder's defaults), JSON fields parsed.
+ * `{ input, unreadable }`: fields whose JSON cannot be read are reported by the page itself.
+ */
 function formInput() {
   const input = {};
-  for (const field of FIELDS) {
-    const value = $(`f-${field.name}`).value;
-    if (field.optional && value === '') continue;
-    input[field.name] = value;
+  const unreadable = [];
+  for (const field of operation().fields) {
+    const value = $(`f-${field.name}`)?.value ?? '';
+    if (value === '') continue;
+    if (field.format !== 'items' && field.format !== 'object') {
+      input[field.name] = value;
+      continue;
+    }
+    try {
+      input[field.name] = JSON.parse(value);
+    } catch (error) {
+      unreadable.push({ field: field.name, code: 'ERR_INVALID_JSON', message: `${field.name} is not JSON (${error.message})` });
+    }
   }
-  return input;
+  return { input, unreadable };
 }
+
+/** The form field an issue is about (`goods[0].price` → `goods`). */
+const fieldOf = (issue) => issue.field?.split(/[.[]/)[0] ?? null;
 
 function showIssues(issues) {
   const byField = new Map();
   const others = [];
+  const names = operation().fields.map((f) => f.name);
   for (const issue of issues) {
-    if (FIELDS.some((f) => f.name === issue.field) && !byField.has(issue.field)) byField.set(issue.field, issue);
+    const name = fieldOf(issue);
+    if (names.includes(name) && !byField.has(name)) byField.set(name, issue);
     else others.push(issue);
   }
-  for (const field of FIELDS) {
-    const issue = byField.get(field.name);
-    const message = $(`e-${field.name}`);
-    const input = $(`f-${field.name}`);
+  for (const name of names) {
+    const issue = byField.get(name);
+    const message = $(`e-${name}`);
+    const input = $(`f-${name}`);
     input.setAttribute('aria-invalid', issue ? 'true' : 'false');
     input.closest('.field').classList.toggle('invalid', Boolean(issue));
+    if (issue) input.closest('details')?.setAttribute('open', '');
     message.hidden = !issue;
     message.replaceChildren();
     if (issue) {
@@ -184,15 +228,10 @@ function previewNow() {
 
 function renderPreview() {
   const { config } = state;
+  const { input, unreadable } = formInput();
   let preview;
   try {
-    preview = previewPreauthCancel(formInput(), {
-      baseUrl: config.baseUrl,
-      appId: config.appId,
-      msgSrcId: config.msgSrcId ?? undefined,
-      now: previewNow(),
-      nonce: state.nonce,
-    });
+    preview = operation().preview(input, { baseUrl: config.baseUrl, appId: config.appId, msgSrcId: config.msgSrcId ?? undefined, now: previewNow(), nonce: state.nonce });
   } catch (error) {
     // Options come from the server's config; a failure here is a configuration problem.
     showBanner(`预览失败 Preview failed: ${error.code ?? ''} ${error.message}`);
@@ -200,14 +239,15 @@ function renderPreview() {
     updateSendButton();
     return;
   }
+  if (unreadable.length > 0) preview = { ...preview, ok: false, issues: [...unreadable, ...preview.issues] };
   state.preview = preview;
   showIssues(preview.issues);
   $('p-auth').replaceChildren(...markedAuthorization(preview.authorization));
-  $('p-url').textContent = preview.ok ? preview.request.url : `${config.baseUrl.replace(/\/$/, '')}/v1/netpay/bills/preauth-cancel`;
+  $('p-url').textContent = preview.ok ? preview.request.url : `${config.baseUrl.replace(/\/$/, '')}${operation().path}`;
 
   const time = preview.ok ? JSON.parse(preview.request.body).requestTimestamp : null;
-  $('h-requestTimestamp').textContent =
-    $('f-requestTimestamp').value === '' && time ? `自动 from the clock: ${time}` : hintText(FIELDS[0]);
+  const clockHint = $('h-requestTimestamp');
+  if (clockHint) clockHint.textContent = $('f-requestTimestamp').value === '' && time ? `自动 from the clock: ${time}` : hintText(operation().fields[0]);
 
   document.body.classList.toggle('has-issues', !preview.ok);
   if (preview.ok) {
@@ -217,9 +257,10 @@ function renderPreview() {
     $('p-body-exact').replaceChildren(...exactBytesView(body));
     $('p-body-pretty').textContent = JSON.stringify(JSON.parse(body), null, 2);
     $('p-curl').textContent = preview.curl;
-    $('body-caption').textContent = $('tab-exact').getAttribute('aria-selected') === 'true'
-      ? `These ${preview.bodyBytes.length} bytes, exactly, are signed and sent (one line; characters outside ASCII are underlined: hover for their bytes).`
-      : 'Formatted for reading only: the bytes sent are the exact view.';
+    $('body-caption').textContent =
+      $('tab-exact').getAttribute('aria-selected') === 'true'
+        ? `These ${preview.bodyBytes.length} bytes, exactly, are signed and sent (one line; characters outside ASCII are underlined: hover for their bytes).`
+        : 'Formatted for reading only: the bytes sent are the exact view.';
   } else {
     const count = preview.issues.length;
     $('p-bytes').textContent = '–';
@@ -231,6 +272,11 @@ function renderPreview() {
   }
   $('copy-curl').disabled = !preview.ok;
   updateSendButton();
+}
+
+function edited() {
+  state.lastEdit = Date.now();
+  renderPreview();
 }
 
 function updateSendButton() {
@@ -275,7 +321,7 @@ const yuan = (fen) => (typeof fen === 'number' ? `${Math.floor(fen / 100)}.${Str
 
 /** Authentication failures are the gateway's (non-2xx); business refusals come with HTTP 200. */
 function refusalTitle(status, errCode) {
-  return status >= 200 && status < 300 ? `✗ 未撤销 Not cancelled: ${errCode}` : `✗ 网关拒绝 Rejected by the gateway: HTTP ${status} ${errCode}`;
+  return status >= 200 && status < 300 ? `✗ 未完成 Refused: ${errCode}` : `✗ 网关拒绝 Rejected by the gateway: HTTP ${status} ${errCode}`;
 }
 
 function row(label, ...value) {
@@ -315,7 +361,7 @@ function renderResult(httpStatus, answer, preview) {
     const r = answer.response;
     outcome = r.ok ? 'success' : 'rejected';
     parts.push(
-      el('h3', { text: r.ok ? '✓ 预授权已撤销 Preauthorization cancelled' : refusalTitle(answer.status, r.errCode) }),
+      el('h3', { text: r.ok ? `✓ ${operation().summary.zh} ${operation().endpoint}: SUCCESS` : refusalTitle(answer.status, r.errCode) }),
       el(
         'dl',
         { class: 'facts' },
@@ -323,7 +369,9 @@ function renderResult(httpStatus, answer, preview) {
         row('errCode', el('code', { id: 'result-errCode', text: r.errCode }), ` · HTTP ${answer.status}`),
         r.errMsg ? row('errMsg', el('span', { id: 'result-errMsg', text: r.errMsg })) : null,
         r.billPayment ? row('billPayment', `${r.billPayment.status ?? ''} · ${yuan(r.billPayment.totalAmount) ?? ''} · ${r.billPayment.merOrderId ?? ''}`) : null,
-        r.ok && r.msgId !== undefined ? row('msgId', r.msgId) : null,
+        r.billQRCode ? row('billQRCode', el('code', { id: 'result-billQRCode', text: r.billQRCode })) : null,
+        r.qrCodeId ? row('qrCodeId', el('code', { id: 'result-qrCodeId', text: r.qrCodeId })) : null,
+        r.refundStatus ? row('refundStatus', el('b', { id: 'result-refundStatus', text: r.refundStatus }), ` · ${yuan(r.refundAmount) ?? ''}`) : null,
       ),
     );
   } else {
@@ -342,15 +390,15 @@ async function send(event) {
   const preview = state.preview;
   if (!preview?.ok || state.sending) return;
   // Send the previewed requestTimestamp with the fields, so the server builds these very bytes.
-  const input = { ...formInput(), requestTimestamp: JSON.parse(preview.request.body).requestTimestamp };
+  const input = { ...formInput().input, requestTimestamp: JSON.parse(preview.request.body).requestTimestamp };
   state.sending = true;
   updateSendButton();
   $('result').dataset.outcome = 'pending';
   try {
-    const response = await fetch('/api/preauth-cancel', {
+    const response = await fetch('/api/send', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ input }),
+      body: JSON.stringify({ operation: state.operation, input }),
     });
     let answer = null;
     try {
@@ -377,11 +425,22 @@ function readUrlParameters() {
     if (Number.isFinite(ms)) state.fixedNow = ms;
     else showBanner(`?now=${now} is neither epoch milliseconds nor an ISO date-time; using the clock`);
   }
+  const op = params.get('op');
+  if (op !== null) {
+    if (Object.hasOwn(bills, op)) state.operation = op;
+    else showBanner(`?op=${op} is not an operation; one of ${Object.keys(bills).join(', ')}`);
+  }
   state.nonce = params.get('nonce') ?? createNonce();
 }
 
-async function start() {
+function chooseOperation(name) {
+  state.operation = name;
+  $('operation').value = name;
   buildForm();
+  edited();
+}
+
+async function start() {
   try {
     const [config] = await Promise.all([
       fetch('/api/config').then((r) => {
@@ -400,20 +459,14 @@ async function start() {
   const { config } = state;
   $('target').textContent = `AppId ${config.appId} → ${config.baseUrl}`;
   $('target').title = config.gateway ?? '';
-  for (const [name, value] of Object.entries(config.sample ?? {})) {
-    const input = document.getElementById(`f-${name}`);
-    if (input) input.value = value;
-  }
+  const picker = $('operation');
+  picker.replaceChildren(...Object.values(bills).map((op) => el('option', { value: op.name, text: `${op.summary.zh} · ${op.endpoint}` })));
+  picker.addEventListener('change', () => chooseOperation(picker.value));
+  picker.value = state.operation;
+  buildForm();
 
-  $('cancel-form').addEventListener('input', () => {
-    state.lastEdit = Date.now();
-    renderPreview();
-  });
+  $('cancel-form').addEventListener('input', edited);
   $('cancel-form').addEventListener('submit', send);
-  $('refresh-clock').addEventListener('click', () => {
-    state.lastEdit = Date.now();
-    renderPreview();
-  });
   $('tab-exact').addEventListener('click', () => selectTab(true));
   $('tab-pretty').addEventListener('click', () => selectTab(false));
   $('copy-curl').addEventListener('click', copyCurl);

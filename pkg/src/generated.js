@@ -15,11 +15,12 @@ export const OPERATIONS = frozen([
         "example": "2025-01-02 03:04:05",
         "format": "date-time",
         "label": {
-          "en": "Request time (Beijing); filled from the clock when absent",
+          "en": "Request time",
           "zh": "报文请求时间"
         },
         "maxLength": null,
         "name": "requestTimestamp",
+        "note": "Beijing time; filled from the clock when absent",
         "required": true,
         "source": "the platform's API page"
       },
@@ -52,11 +53,12 @@ export const OPERATIONS = frozen([
         "example": "QRPAYDEFAULT",
         "format": "text",
         "label": {
-          "en": "Business type; QRPAYDEFAULT when absent",
+          "en": "Business type",
           "zh": "业务类型"
         },
         "maxLength": null,
         "name": "instMid",
+        "note": "QRPAYDEFAULT when absent",
         "required": true,
         "source": "the platform's API page"
       },
@@ -64,12 +66,13 @@ export const OPERATIONS = frozen([
         "example": "3194202501020304050001",
         "format": "text",
         "label": {
-          "en": "Bill number, starting with your msgSrcId",
+          "en": "Bill number",
           "zh": "账单号"
         },
         "maxLength": 31,
         "msgSrcIdPrefix": true,
         "name": "billNo",
+        "note": "Starts with your msgSrcId",
         "required": true,
         "source": "the platform's API page"
       },
@@ -77,11 +80,12 @@ export const OPERATIONS = frozen([
         "example": "2025-01-02",
         "format": "date",
         "label": {
-          "en": "Bill date (the day it was created)",
+          "en": "Bill date",
           "zh": "账单日期"
         },
         "maxLength": null,
         "name": "billDate",
+        "note": "The day the bill was created",
         "required": true,
         "source": "the platform's API page"
       },
@@ -89,12 +93,13 @@ export const OPERATIONS = frozen([
         "example": "31942025010203040500010",
         "format": "text",
         "label": {
-          "en": "Order id of the preauthorization's payment (billPayment.merOrderId)",
+          "en": "Preauth order id",
           "zh": "预授权订单号"
         },
         "maxLength": 32,
         "msgSrcIdPrefix": true,
         "name": "merOrderId",
+        "note": "The preauthorization's payment (billPayment.merOrderId)",
         "required": true,
         "source": "the platform's API page"
       },
@@ -102,11 +107,12 @@ export const OPERATIONS = frozen([
         "example": "000665",
         "format": "text",
         "label": {
-          "en": "Authorization code of the preauthorization (from the notification or bills/query)",
+          "en": "Auth code",
           "zh": "授权标识应答码"
         },
         "maxLength": 64,
         "name": "authIdRespCd",
+        "note": "The preauthorization's authorization code (from the notification or bills/query)",
         "required": true,
         "source": "the platform's API page"
       },
@@ -114,11 +120,12 @@ export const OPERATIONS = frozen([
         "example": "m-0001",
         "format": "text",
         "label": {
-          "en": "Message id, echoed back",
+          "en": "Message id",
           "zh": "消息ID"
         },
         "maxLength": 64,
         "name": "msgId",
+        "note": "Echoed back",
         "required": false,
         "source": "the platform's API page"
       },
@@ -126,11 +133,12 @@ export const OPERATIONS = frozen([
         "example": "",
         "format": "text",
         "label": {
-          "en": "Reserved for the caller, echoed back",
+          "en": "Reserved",
           "zh": "请求系统预留字段"
         },
         "maxLength": 255,
         "name": "srcReserve",
+        "note": "For the caller, echoed back",
         "required": false,
         "source": "the platform's API page"
       }
@@ -151,11 +159,12 @@ export const OPERATIONS = frozen([
         "example": "2025-01-02 03:04:05",
         "format": "date-time",
         "label": {
-          "en": "Request time (Beijing); filled from the clock when absent",
+          "en": "Request time",
           "zh": "报文请求时间"
         },
         "maxLength": null,
         "name": "requestTimestamp",
+        "note": "Beijing time; filled from the clock when absent",
         "required": true,
         "source": "the platform's API page"
       },
@@ -188,11 +197,12 @@ export const OPERATIONS = frozen([
         "example": "QRPAYDEFAULT",
         "format": "text",
         "label": {
-          "en": "Business type; QRPAYDEFAULT when absent",
+          "en": "Business type",
           "zh": "业务类型"
         },
         "maxLength": null,
         "name": "instMid",
+        "note": "QRPAYDEFAULT when absent",
         "required": true,
         "source": "the platform's API page"
       },
@@ -200,12 +210,13 @@ export const OPERATIONS = frozen([
         "example": "3194202501020304050001",
         "format": "text",
         "label": {
-          "en": "Bill number, starting with your msgSrcId",
+          "en": "Bill number",
           "zh": "账单号"
         },
         "maxLength": 31,
         "msgSrcIdPrefix": true,
         "name": "billNo",
+        "note": "Starts with your msgSrcId",
         "required": true,
         "source": "the platform's API page"
       },
@@ -213,11 +224,12 @@ export const OPERATIONS = frozen([
         "example": "2025-01-02",
         "format": "date",
         "label": {
-          "en": "Bill date (the day it was created)",
+          "en": "Bill date",
           "zh": "账单日期"
         },
         "maxLength": null,
         "name": "billDate",
+        "note": "The day the bill was created",
         "required": true,
         "source": "the platform's API page"
       },
@@ -225,12 +237,13 @@ export const OPERATIONS = frozen([
         "example": "31942025010203040500011",
         "format": "text",
         "label": {
-          "en": "Your order id for this capture (look it up later with bills/query)",
+          "en": "Capture order id",
           "zh": "预授权完成订单号"
         },
         "maxLength": 32,
         "msgSrcIdPrefix": true,
         "name": "authedOrderId",
+        "note": "Yours; look the capture up with bills/query",
         "required": true,
         "source": "the platform's sample request"
       },
@@ -238,11 +251,12 @@ export const OPERATIONS = frozen([
         "example": "000665",
         "format": "text",
         "label": {
-          "en": "Authorization code of the preauthorization (from the notification or bills/query)",
+          "en": "Auth code",
           "zh": "授权标识应答码"
         },
         "maxLength": 64,
         "name": "authIdRespCd",
+        "note": "The preauthorization's authorization code (from the notification or bills/query)",
         "required": true,
         "source": "the platform's API page"
       },
@@ -250,11 +264,12 @@ export const OPERATIONS = frozen([
         "example": "2100",
         "format": "amount",
         "label": {
-          "en": "Amount to capture, in fen",
+          "en": "Capture amount",
           "zh": "完成金额"
         },
         "maxLength": null,
         "name": "totalAmount",
+        "note": "Amount to capture, in fen",
         "required": true,
         "source": "the platform's sample request"
       },
@@ -262,7 +277,7 @@ export const OPERATIONS = frozen([
         "example": "room 1203, 1 night",
         "format": "text",
         "label": {
-          "en": "Description of the capture",
+          "en": "Capture description",
           "zh": "完成描述"
         },
         "maxLength": null,
@@ -274,11 +289,12 @@ export const OPERATIONS = frozen([
         "example": "m-0001",
         "format": "text",
         "label": {
-          "en": "Message id, echoed back",
+          "en": "Message id",
           "zh": "消息ID"
         },
         "maxLength": 64,
         "name": "msgId",
+        "note": "Echoed back",
         "required": false,
         "source": "the platform's API page"
       },
@@ -286,11 +302,12 @@ export const OPERATIONS = frozen([
         "example": "",
         "format": "text",
         "label": {
-          "en": "Reserved for the caller, echoed back",
+          "en": "Reserved",
           "zh": "请求系统预留字段"
         },
         "maxLength": 255,
         "name": "srcReserve",
+        "note": "For the caller, echoed back",
         "required": false,
         "source": "the platform's API page"
       }
@@ -311,11 +328,12 @@ export const OPERATIONS = frozen([
         "example": "2025-01-02 03:04:05",
         "format": "date-time",
         "label": {
-          "en": "Request time (Beijing); filled from the clock when absent",
+          "en": "Request time",
           "zh": "报文请求时间"
         },
         "maxLength": null,
         "name": "requestTimestamp",
+        "note": "Beijing time; filled from the clock when absent",
         "required": true,
         "source": "the platform's API page"
       },
@@ -348,11 +366,12 @@ export const OPERATIONS = frozen([
         "example": "QRPAYDEFAULT",
         "format": "text",
         "label": {
-          "en": "Business type; QRPAYDEFAULT when absent",
+          "en": "Business type",
           "zh": "业务类型"
         },
         "maxLength": null,
         "name": "instMid",
+        "note": "QRPAYDEFAULT when absent",
         "required": true,
         "source": "the platform's API page"
       },
@@ -360,12 +379,13 @@ export const OPERATIONS = frozen([
         "example": "3194202501020304050001",
         "format": "text",
         "label": {
-          "en": "Bill number, starting with your msgSrcId",
+          "en": "Bill number",
           "zh": "账单号"
         },
         "maxLength": 31,
         "msgSrcIdPrefix": true,
         "name": "billNo",
+        "note": "Starts with your msgSrcId",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -373,11 +393,12 @@ export const OPERATIONS = frozen([
         "example": "2025-01-02",
         "format": "date",
         "label": {
-          "en": "Bill date (the day it was created)",
+          "en": "Bill date",
           "zh": "账单日期"
         },
         "maxLength": null,
         "name": "billDate",
+        "note": "The day the bill was created",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -385,12 +406,13 @@ export const OPERATIONS = frozen([
         "example": "31942025010203040500011",
         "format": "text",
         "label": {
-          "en": "The capture's order id (the authedOrderId sent to bills/preauthed)",
+          "en": "Capture order id",
           "zh": "预授权完成订单号"
         },
         "maxLength": 32,
         "msgSrcIdPrefix": true,
         "name": "merOrderId",
+        "note": "The authedOrderId sent to bills/preauthed",
         "required": true,
         "source": "the platform's sample request"
       },
@@ -398,11 +420,12 @@ export const OPERATIONS = frozen([
         "example": "000665",
         "format": "text",
         "label": {
-          "en": "Authorization code of the preauthorization (from the notification or bills/query)",
+          "en": "Auth code",
           "zh": "授权标识应答码"
         },
         "maxLength": 64,
         "name": "authIdRespCd",
+        "note": "The preauthorization's authorization code (from the notification or bills/query)",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -410,11 +433,12 @@ export const OPERATIONS = frozen([
         "example": "m-0001",
         "format": "text",
         "label": {
-          "en": "Message id, echoed back",
+          "en": "Message id",
           "zh": "消息ID"
         },
         "maxLength": 64,
         "name": "msgId",
+        "note": "Echoed back",
         "required": false,
         "source": "the platform's API page"
       },
@@ -422,11 +446,12 @@ export const OPERATIONS = frozen([
         "example": "",
         "format": "text",
         "label": {
-          "en": "Reserved for the caller, echoed back",
+          "en": "Reserved",
           "zh": "请求系统预留字段"
         },
         "maxLength": 255,
         "name": "srcReserve",
+        "note": "For the caller, echoed back",
         "required": false,
         "source": "the platform's API page"
       }
@@ -447,11 +472,12 @@ export const OPERATIONS = frozen([
         "example": "2025-01-02 03:04:05",
         "format": "date-time",
         "label": {
-          "en": "Request time (Beijing); filled from the clock when absent",
+          "en": "Request time",
           "zh": "报文请求时间"
         },
         "maxLength": null,
         "name": "requestTimestamp",
+        "note": "Beijing time; filled from the clock when absent",
         "required": true,
         "source": "the platform's API page"
       },
@@ -484,11 +510,12 @@ export const OPERATIONS = frozen([
         "example": "QRPAYDEFAULT",
         "format": "text",
         "label": {
-          "en": "Business type; QRPAYDEFAULT when absent",
+          "en": "Business type",
           "zh": "业务类型"
         },
         "maxLength": null,
         "name": "instMid",
+        "note": "QRPAYDEFAULT when absent",
         "required": true,
         "source": "the platform's API page"
       },
@@ -496,12 +523,13 @@ export const OPERATIONS = frozen([
         "example": "3194202501020304050001",
         "format": "text",
         "label": {
-          "en": "Bill number, starting with your msgSrcId",
+          "en": "Bill number",
           "zh": "账单号"
         },
         "maxLength": 31,
         "msgSrcIdPrefix": true,
         "name": "billNo",
+        "note": "Starts with your msgSrcId",
         "required": true,
         "source": "the platform's API page"
       },
@@ -509,11 +537,12 @@ export const OPERATIONS = frozen([
         "example": "2025-01-02",
         "format": "date",
         "label": {
-          "en": "Bill date (the day it was created)",
+          "en": "Bill date",
           "zh": "账单日期"
         },
         "maxLength": null,
         "name": "billDate",
+        "note": "The day the bill was created",
         "required": true,
         "source": "the platform's API page"
       },
@@ -521,12 +550,13 @@ export const OPERATIONS = frozen([
         "example": "3194R00001",
         "format": "text",
         "label": {
-          "en": "Look up this refund (answered in refundBillPayment)",
+          "en": "Refund order id",
           "zh": "退款订单号"
         },
         "maxLength": 32,
         "msgSrcIdPrefix": true,
         "name": "refundOrderId",
+        "note": "Look up this refund (answered in refundBillPayment)",
         "required": false,
         "source": "public clients"
       },
@@ -534,12 +564,13 @@ export const OPERATIONS = frozen([
         "example": "31942025010203040500011",
         "format": "text",
         "label": {
-          "en": "Look up this capture",
+          "en": "Capture order id",
           "zh": "预授权完成订单号"
         },
         "maxLength": 32,
         "msgSrcIdPrefix": true,
         "name": "authedOrderId",
+        "note": "Look up this capture",
         "required": false,
         "source": "public clients"
       },
@@ -547,11 +578,12 @@ export const OPERATIONS = frozen([
         "example": "m-0001",
         "format": "text",
         "label": {
-          "en": "Message id, echoed back",
+          "en": "Message id",
           "zh": "消息ID"
         },
         "maxLength": 64,
         "name": "msgId",
+        "note": "Echoed back",
         "required": false,
         "source": "the platform's API page"
       },
@@ -559,11 +591,12 @@ export const OPERATIONS = frozen([
         "example": "",
         "format": "text",
         "label": {
-          "en": "Reserved for the caller, echoed back",
+          "en": "Reserved",
           "zh": "请求系统预留字段"
         },
         "maxLength": 255,
         "name": "srcReserve",
+        "note": "For the caller, echoed back",
         "required": false,
         "source": "the platform's API page"
       }
@@ -583,7 +616,7 @@ export const OPERATIONS = frozen([
         "example": "",
         "format": "text",
         "label": {
-          "en": "Sub-merchant information",
+          "en": "Sub-merchant",
           "zh": "子商户信息"
         },
         "maxLength": null,
@@ -596,11 +629,12 @@ export const OPERATIONS = frozen([
         "example": "2025-01-02 03:04:05",
         "format": "date-time",
         "label": {
-          "en": "Request time (Beijing); filled from the clock when absent",
+          "en": "Request time",
           "zh": "报文请求时间"
         },
         "maxLength": null,
         "name": "requestTimestamp",
+        "note": "Beijing time; filled from the clock when absent",
         "required": true,
         "source": "the platform's API page"
       },
@@ -633,11 +667,12 @@ export const OPERATIONS = frozen([
         "example": "QRPAYDEFAULT",
         "format": "text",
         "label": {
-          "en": "Business type; QRPAYDEFAULT when absent",
+          "en": "Business type",
           "zh": "业务类型"
         },
         "maxLength": null,
         "name": "instMid",
+        "note": "QRPAYDEFAULT when absent",
         "required": true,
         "source": "the platform's API page"
       },
@@ -645,11 +680,12 @@ export const OPERATIONS = frozen([
         "example": "m-0001",
         "format": "text",
         "label": {
-          "en": "Message id, echoed back",
+          "en": "Message id",
           "zh": "消息ID"
         },
         "maxLength": 64,
         "name": "msgId",
+        "note": "Echoed back",
         "required": false,
         "source": "the platform's API page"
       },
@@ -657,11 +693,12 @@ export const OPERATIONS = frozen([
         "example": "",
         "format": "text",
         "label": {
-          "en": "Reserved for the caller, echoed back",
+          "en": "Reserved",
           "zh": "请求系统预留字段"
         },
         "maxLength": 255,
         "name": "srcReserve",
+        "note": "For the caller, echoed back",
         "required": false,
         "source": "the platform's API page"
       },
@@ -669,12 +706,13 @@ export const OPERATIONS = frozen([
         "example": "3194202501020304050001",
         "format": "text",
         "label": {
-          "en": "Bill number, starting with your msgSrcId",
+          "en": "Bill number",
           "zh": "账单号"
         },
         "maxLength": 31,
         "msgSrcIdPrefix": true,
         "name": "billNo",
+        "note": "Starts with your msgSrcId",
         "required": true,
         "source": "the platform's API page"
       },
@@ -682,11 +720,12 @@ export const OPERATIONS = frozen([
         "example": "2025-01-02",
         "format": "date",
         "label": {
-          "en": "Bill date (the day it was created)",
+          "en": "Bill date",
           "zh": "账单日期"
         },
         "maxLength": null,
         "name": "billDate",
+        "note": "The day the bill was created",
         "required": true,
         "source": "the platform's API page"
       },
@@ -694,11 +733,12 @@ export const OPERATIONS = frozen([
         "example": "Room 1203, deposit",
         "format": "text",
         "label": {
-          "en": "What the payer sees",
+          "en": "Bill description",
           "zh": "账单描述"
         },
         "maxLength": 255,
         "name": "billDesc",
+        "note": "What the payer sees",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -706,11 +746,12 @@ export const OPERATIONS = frozen([
         "example": "2100",
         "format": "amount",
         "label": {
-          "en": "Total amount, in fen",
+          "en": "Total amount",
           "zh": "支付总金额"
         },
         "maxLength": null,
         "name": "totalAmount",
+        "note": "In fen",
         "required": true,
         "source": "the platform's sample request"
       },
@@ -718,11 +759,12 @@ export const OPERATIONS = frozen([
         "example": "false",
         "format": "flag",
         "label": {
-          "en": "Split the payment between merchants",
+          "en": "Split payment",
           "zh": "分账标记"
         },
         "maxLength": null,
         "name": "divisionFlag",
+        "note": "Split the payment between merchants",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -730,11 +772,12 @@ export const OPERATIONS = frozen([
         "example": "0",
         "format": "amount-or-zero",
         "label": {
-          "en": "The platform merchant's share, in fen",
+          "en": "Platform share",
           "zh": "平台商户分账金额"
         },
         "maxLength": null,
         "name": "platformAmount",
+        "note": "The platform merchant's share, in fen",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -760,11 +803,12 @@ export const OPERATIONS = frozen([
           "subOrderAmount": "amount-or-zero"
         },
         "label": {
-          "en": "Goods: id, name, quantity, unit price in fen, …",
+          "en": "Goods",
           "zh": "商品信息"
         },
         "maxLength": null,
         "name": "goods",
+        "note": "Id, name, quantity, unit price in fen, …",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -783,11 +827,12 @@ export const OPERATIONS = frozen([
           "totalAmount": "amount-or-zero"
         },
         "label": {
-          "en": "Split orders: sub-merchants and their shares",
+          "en": "Sub-orders",
           "zh": "子订单信息"
         },
         "maxLength": null,
         "name": "subOrders",
+        "note": "Split orders: sub-merchants and their shares",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -795,11 +840,12 @@ export const OPERATIONS = frozen([
         "example": "member-1",
         "format": "text",
         "label": {
-          "en": "Your member id of the payer",
+          "en": "Member id",
           "zh": "会员号"
         },
         "maxLength": null,
         "name": "memberId",
+        "note": "Your member id of the payer",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -807,11 +853,12 @@ export const OPERATIONS = frozen([
         "example": "A1",
         "format": "text",
         "label": {
-          "en": "Counter or table number",
+          "en": "Counter",
           "zh": "桌号"
         },
         "maxLength": null,
         "name": "counterNo",
+        "note": "Counter or table number",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -819,11 +866,12 @@ export const OPERATIONS = frozen([
         "example": "2025-01-02 04:04:05",
         "format": "date-time",
         "label": {
-          "en": "When the QR code expires (Beijing)",
+          "en": "Expire time",
           "zh": "过期时间"
         },
         "maxLength": null,
         "name": "expireTime",
+        "note": "When the QR code expires (Beijing time)",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -831,11 +879,12 @@ export const OPERATIONS = frozen([
         "example": "https://merchant.example/chinaums/notify",
         "format": "url",
         "label": {
-          "en": "Where the platform sends payment notifications",
+          "en": "Notify URL",
           "zh": "支付结果通知地址"
         },
         "maxLength": null,
         "name": "notifyUrl",
+        "note": "Where the platform sends payment notifications",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -843,11 +892,12 @@ export const OPERATIONS = frozen([
         "example": "https://merchant.example/paid",
         "format": "url",
         "label": {
-          "en": "Where the payer's browser returns after paying",
+          "en": "Return URL",
           "zh": "网页跳转地址"
         },
         "maxLength": 255,
         "name": "returnUrl",
+        "note": "Where the payer's browser returns after paying",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -855,12 +905,13 @@ export const OPERATIONS = frozen([
         "example": "3194QR000001",
         "format": "text",
         "label": {
-          "en": "Your QR code id (one is made up when absent)",
+          "en": "QR code id",
           "zh": "二维码ID"
         },
         "maxLength": 64,
         "msgSrcIdPrefix": true,
         "name": "qrCodeId",
+        "note": "Yours; the platform makes one up when absent",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -880,11 +931,12 @@ export const OPERATIONS = frozen([
         "example": "false",
         "format": "flag",
         "label": {
-          "en": "A guarantee (secured) transaction",
+          "en": "Guarantee",
           "zh": "担保交易标识"
         },
         "maxLength": null,
         "name": "secureTransaction",
+        "note": "A guarantee (secured) transaction",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -892,11 +944,12 @@ export const OPERATIONS = frozen([
         "example": "SINGLE",
         "format": "one-of",
         "label": {
-          "en": "Which wallets may pay",
+          "en": "Wallet option",
           "zh": "钱包选项"
         },
         "maxLength": null,
         "name": "walletOption",
+        "note": "Which wallets may pay",
         "required": false,
         "source": "the platform's sample request",
         "values": [
@@ -908,11 +961,12 @@ export const OPERATIONS = frozen([
         "example": "",
         "format": "text",
         "label": {
-          "en": "Payer's name for real-name checks",
+          "en": "Payer name",
           "zh": "实名认证姓名"
         },
         "maxLength": null,
         "name": "name",
+        "note": "For real-name checks",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -920,11 +974,12 @@ export const OPERATIONS = frozen([
         "example": "",
         "format": "text",
         "label": {
-          "en": "Payer's mobile number for real-name checks",
+          "en": "Payer mobile",
           "zh": "实名认证手机号"
         },
         "maxLength": null,
         "name": "mobile",
+        "note": "For real-name checks",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -932,11 +987,12 @@ export const OPERATIONS = frozen([
         "example": "",
         "format": "text",
         "label": {
-          "en": "Payer's ID document type",
+          "en": "ID type",
           "zh": "实名认证证件类型"
         },
         "maxLength": null,
         "name": "certType",
+        "note": "The payer's ID document type",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -944,11 +1000,12 @@ export const OPERATIONS = frozen([
         "example": "",
         "format": "text",
         "label": {
-          "en": "Payer's ID document number",
+          "en": "ID number",
           "zh": "实名认证证件号"
         },
         "maxLength": null,
         "name": "certNo",
+        "note": "The payer's ID document number",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -956,11 +1013,12 @@ export const OPERATIONS = frozen([
         "example": "",
         "format": "text",
         "label": {
-          "en": "Only the named payer may pay",
+          "en": "Fixed buyer",
           "zh": "是否需要实名认证"
         },
         "maxLength": null,
         "name": "fixBuyer",
+        "note": "Only the named payer may pay",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -968,11 +1026,12 @@ export const OPERATIONS = frozen([
         "example": "false",
         "format": "flag",
         "label": {
-          "en": "Refuse credit cards",
+          "en": "Limit credit cards",
           "zh": "是否限制信用卡"
         },
         "maxLength": null,
         "name": "limitCreditCard",
+        "note": "Refuse credit cards",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -980,11 +1039,12 @@ export const OPERATIONS = frozen([
         "example": "",
         "format": "text",
         "label": {
-          "en": "Payment information query address",
+          "en": "Query address",
           "zh": "支付信息查询地址"
         },
         "maxLength": null,
         "name": "payInfoQueryAddr",
+        "note": "Payment information query address",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -992,11 +1052,12 @@ export const OPERATIONS = frozen([
         "example": "true",
         "format": "flag",
         "label": {
-          "en": "A preauthorization: the payment freezes funds until captured or voided",
+          "en": "Preauthorization",
           "zh": "是否预授权交易"
         },
         "maxLength": null,
         "name": "preauthTransaction",
+        "note": "The payment freezes funds until captured or voided",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -1004,7 +1065,7 @@ export const OPERATIONS = frozen([
         "example": "3",
         "format": "digits",
         "label": {
-          "en": "Number of installments",
+          "en": "Installments",
           "zh": "分期数"
         },
         "maxLength": null,
@@ -1016,11 +1077,12 @@ export const OPERATIONS = frozen([
         "example": {},
         "format": "object",
         "label": {
-          "en": "Parameters returned with the payment",
+          "en": "Returned parameters",
           "zh": "回传参数"
         },
         "maxLength": null,
         "name": "retCommParams",
+        "note": "Returned with the payment",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -1028,11 +1090,12 @@ export const OPERATIONS = frozen([
         "example": "",
         "format": "text",
         "label": {
-          "en": "Your data, returned with the payment",
+          "en": "Attached data",
           "zh": "商户附加数据"
         },
         "maxLength": null,
         "name": "attachedData",
+        "note": "Your data, returned with the payment",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -1040,11 +1103,12 @@ export const OPERATIONS = frozen([
         "example": "",
         "format": "text",
         "label": {
-          "en": "The payer's IP address",
+          "en": "Client IP",
           "zh": "客户端IP"
         },
         "maxLength": null,
         "name": "clientIp",
+        "note": "The payer's IP address",
         "required": false,
         "source": "the platform's sample request"
       }
@@ -1065,11 +1129,12 @@ export const OPERATIONS = frozen([
         "example": "2025-01-02 03:04:05",
         "format": "date-time",
         "label": {
-          "en": "Request time (Beijing); filled from the clock when absent",
+          "en": "Request time",
           "zh": "报文请求时间"
         },
         "maxLength": null,
         "name": "requestTimestamp",
+        "note": "Beijing time; filled from the clock when absent",
         "required": true,
         "source": "the platform's API page"
       },
@@ -1102,11 +1167,12 @@ export const OPERATIONS = frozen([
         "example": "QRPAYDEFAULT",
         "format": "text",
         "label": {
-          "en": "Business type; QRPAYDEFAULT when absent",
+          "en": "Business type",
           "zh": "业务类型"
         },
         "maxLength": null,
         "name": "instMid",
+        "note": "QRPAYDEFAULT when absent",
         "required": true,
         "source": "the platform's API page"
       },
@@ -1114,11 +1180,12 @@ export const OPERATIONS = frozen([
         "example": "3194QR000001",
         "format": "text",
         "label": {
-          "en": "The QR code's id (from the get-qrcode answer)",
+          "en": "QR code id",
           "zh": "二维码ID"
         },
         "maxLength": 64,
         "name": "qrCodeId",
+        "note": "From the get-qrcode answer",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -1126,12 +1193,13 @@ export const OPERATIONS = frozen([
         "example": "3194202501020304050001",
         "format": "text",
         "label": {
-          "en": "The bill number, instead of qrCodeId",
+          "en": "Bill number",
           "zh": "账单号"
         },
         "maxLength": 31,
         "msgSrcIdPrefix": true,
         "name": "billNo",
+        "note": "Instead of qrCodeId",
         "required": false,
         "source": "the majiameng PHP client"
       },
@@ -1139,11 +1207,12 @@ export const OPERATIONS = frozen([
         "example": "",
         "format": "text",
         "label": {
-          "en": "System id (from the get-qrcode answer)",
+          "en": "System id",
           "zh": "系统ID"
         },
         "maxLength": null,
         "name": "systemId",
+        "note": "From the get-qrcode answer",
         "required": false,
         "source": "a public TypeScript integration"
       },
@@ -1151,11 +1220,12 @@ export const OPERATIONS = frozen([
         "example": "m-0001",
         "format": "text",
         "label": {
-          "en": "Message id, echoed back",
+          "en": "Message id",
           "zh": "消息ID"
         },
         "maxLength": 64,
         "name": "msgId",
+        "note": "Echoed back",
         "required": false,
         "source": "the platform's API page"
       },
@@ -1163,11 +1233,12 @@ export const OPERATIONS = frozen([
         "example": "",
         "format": "text",
         "label": {
-          "en": "Reserved for the caller, echoed back",
+          "en": "Reserved",
           "zh": "请求系统预留字段"
         },
         "maxLength": 255,
         "name": "srcReserve",
+        "note": "For the caller, echoed back",
         "required": false,
         "source": "the platform's API page"
       },
@@ -1175,11 +1246,12 @@ export const OPERATIONS = frozen([
         "example": "false",
         "format": "flag",
         "label": {
-          "en": "Refund what was paid when closing",
+          "en": "Attach refund",
           "zh": "是否附带退款"
         },
         "maxLength": null,
         "name": "attachRefund",
+        "note": "Refund what was paid when closing",
         "required": false,
         "source": "a public TypeScript integration"
       }
@@ -1203,11 +1275,12 @@ export const OPERATIONS = frozen([
         "example": "2025-01-02 03:04:05",
         "format": "date-time",
         "label": {
-          "en": "Request time (Beijing); filled from the clock when absent",
+          "en": "Request time",
           "zh": "报文请求时间"
         },
         "maxLength": null,
         "name": "requestTimestamp",
+        "note": "Beijing time; filled from the clock when absent",
         "required": true,
         "source": "the platform's API page"
       },
@@ -1240,11 +1313,12 @@ export const OPERATIONS = frozen([
         "example": "QRPAYDEFAULT",
         "format": "text",
         "label": {
-          "en": "Business type; QRPAYDEFAULT when absent",
+          "en": "Business type",
           "zh": "业务类型"
         },
         "maxLength": null,
         "name": "instMid",
+        "note": "QRPAYDEFAULT when absent",
         "required": true,
         "source": "the platform's API page"
       },
@@ -1252,12 +1326,13 @@ export const OPERATIONS = frozen([
         "example": "3194202501020304050001",
         "format": "text",
         "label": {
-          "en": "Bill number, starting with your msgSrcId",
+          "en": "Bill number",
           "zh": "账单号"
         },
         "maxLength": 31,
         "msgSrcIdPrefix": true,
         "name": "billNo",
+        "note": "Starts with your msgSrcId",
         "required": true,
         "source": "the platform's API page"
       },
@@ -1265,11 +1340,12 @@ export const OPERATIONS = frozen([
         "example": "2025-01-02",
         "format": "date",
         "label": {
-          "en": "Bill date (the day it was created)",
+          "en": "Bill date",
           "zh": "账单日期"
         },
         "maxLength": null,
         "name": "billDate",
+        "note": "The day the bill was created",
         "required": true,
         "source": "the platform's API page"
       },
@@ -1277,11 +1353,12 @@ export const OPERATIONS = frozen([
         "example": "500",
         "format": "amount",
         "label": {
-          "en": "Amount to refund, in fen",
+          "en": "Refund amount",
           "zh": "退款金额"
         },
         "maxLength": null,
         "name": "refundAmount",
+        "note": "In fen",
         "required": true,
         "source": "the platform's sample request"
       },
@@ -1289,11 +1366,12 @@ export const OPERATIONS = frozen([
         "example": "m-0001",
         "format": "text",
         "label": {
-          "en": "Message id, echoed back",
+          "en": "Message id",
           "zh": "消息ID"
         },
         "maxLength": 64,
         "name": "msgId",
+        "note": "Echoed back",
         "required": false,
         "source": "the platform's API page"
       },
@@ -1301,11 +1379,12 @@ export const OPERATIONS = frozen([
         "example": "",
         "format": "text",
         "label": {
-          "en": "Reserved for the caller, echoed back",
+          "en": "Reserved",
           "zh": "请求系统预留字段"
         },
         "maxLength": 255,
         "name": "srcReserve",
+        "note": "For the caller, echoed back",
         "required": false,
         "source": "the platform's API page"
       },
@@ -1313,12 +1392,13 @@ export const OPERATIONS = frozen([
         "example": "3194R00001",
         "format": "text",
         "label": {
-          "en": "Your order id for this refund (required here: it is how the refund is looked up)",
+          "en": "Refund order id",
           "zh": "退款订单号"
         },
         "maxLength": 32,
         "msgSrcIdPrefix": true,
         "name": "refundOrderId",
+        "note": "Your order id for this refund (required: it is how the refund is looked up)",
         "required": true,
         "source": "this library"
       },
@@ -1326,11 +1406,12 @@ export const OPERATIONS = frozen([
         "example": "0",
         "format": "amount-or-zero",
         "label": {
-          "en": "The platform merchant's share of the refund, in fen",
+          "en": "Platform share",
           "zh": "平台商户退款分账金额"
         },
         "maxLength": null,
         "name": "platformAmount",
+        "note": "The platform merchant's share of the refund, in fen",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -1349,11 +1430,12 @@ export const OPERATIONS = frozen([
           "totalAmount": "amount-or-zero"
         },
         "label": {
-          "en": "Split refunds: sub-merchants and their shares",
+          "en": "Sub-orders",
           "zh": "子订单信息"
         },
         "maxLength": null,
         "name": "subOrders",
+        "note": "Split refunds: sub-merchants and their shares",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -1361,7 +1443,7 @@ export const OPERATIONS = frozen([
         "example": "returned",
         "format": "text",
         "label": {
-          "en": "Reason for the refund",
+          "en": "Refund reason",
           "zh": "退货说明"
         },
         "maxLength": null,

@@ -18,7 +18,7 @@ operation! {
             INST_MID,
             BILL_NO,
             BILL_DATE,
-            order_id("merOrderId", true).doc("预授权订单号", "Order id of the preauthorization's payment (billPayment.merOrderId)", "\"31942025010203040500010\""),
+            order_id("merOrderId", true).doc("预授权订单号", "Preauth order id", "\"31942025010203040500010\"").note("The preauthorization's payment (billPayment.merOrderId)"),
             AUTH_ID_RESP_CD,
             MSG_ID,
             SRC_RESERVE,

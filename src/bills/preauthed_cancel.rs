@@ -24,7 +24,7 @@ operation! {
             INST_MID,
             BILL_NO.optional().from(Source::PlatformSample),
             BILL_DATE.optional().from(Source::PlatformSample),
-            order_id("merOrderId", true).doc("预授权完成订单号", "The capture's order id (the authedOrderId sent to bills/preauthed)", "\"31942025010203040500011\"").from(Source::PlatformSample),
+            order_id("merOrderId", true).doc("预授权完成订单号", "Capture order id", "\"31942025010203040500011\"").note("The authedOrderId sent to bills/preauthed").from(Source::PlatformSample),
             AUTH_ID_RESP_CD.optional().from(Source::PlatformSample),
             MSG_ID,
             SRC_RESERVE,

@@ -113,8 +113,10 @@ impl Source {
 pub struct FieldDoc {
     /// The platform's own name for it (Chinese).
     pub label_zh: &'static str,
-    /// The same in English.
+    /// The same in English, as short.
     pub label_en: &'static str,
+    /// What to put there, when the label does not say it all (English).
+    pub note: &'static str,
     /// An example value as JSON text (`"2100"` is a string, `2100` a number).
     pub example: &'static str,
     /// Where the field comes from.
@@ -133,7 +135,7 @@ pub struct Row {
 impl Row {
     pub(crate) const fn text(name: &'static str, required: bool, max_chars: Option<usize>) -> Self {
         let spec = FieldSpec { name, required, max_chars, format: FieldFormat::Text, default: None, msg_src_prefixed: false };
-        Row { spec, doc: FieldDoc { label_zh: "", label_en: "", example: "", source: Source::PlatformPage } }
+        Row { spec, doc: FieldDoc { label_zh: "", label_en: "", note: "", example: "", source: Source::PlatformPage } }
     }
 
     pub(crate) const fn formatted(name: &'static str, format: FieldFormat) -> Self {
@@ -160,6 +162,11 @@ impl Row {
     /// Labels and an example (JSON text).
     pub(crate) const fn doc(self, label_zh: &'static str, label_en: &'static str, example: &'static str) -> Self {
         Row { doc: FieldDoc { label_zh, label_en, example, ..self.doc }, ..self }
+    }
+
+    /// What to put there (English), when the label does not say it all.
+    pub(crate) const fn note(self, note: &'static str) -> Self {
+        Row { doc: FieldDoc { note, ..self.doc }, ..self }
     }
 
     pub(crate) const fn from(self, source: Source) -> Self {
@@ -278,7 +285,7 @@ pub(crate) mod common {
     /// `requestTimestamp`: filled from the clock when absent.
     pub const REQUEST_TIMESTAMP: Row = Row::formatted("requestTimestamp", FieldFormat::DateTime)
         .defaulting(FieldDefault::RequestTime)
-        .doc("报文请求时间", "Request time (Beijing); filled from the clock when absent", "\"2025-01-02 03:04:05\"");
+        .doc("报文请求时间", "Request time", "\"2025-01-02 03:04:05\"").note("Beijing time; filled from the clock when absent");
     /// `mid`, the merchant number.
     pub const MID: Row = Row::text("mid", true, Some(32)).doc("商户号", "Merchant number", "\"898201612345678\"");
     /// `tid`, the terminal number.
@@ -286,22 +293,22 @@ pub(crate) mod common {
     /// `instMid`, the business type: `QRPAYDEFAULT` when absent.
     pub const INST_MID: Row = Row::text("instMid", true, None)
         .defaulting(FieldDefault::Constant("QRPAYDEFAULT"))
-        .doc("业务类型", "Business type; QRPAYDEFAULT when absent", "\"QRPAYDEFAULT\"");
+        .doc("业务类型", "Business type", "\"QRPAYDEFAULT\"").note("QRPAYDEFAULT when absent");
     /// `billNo`, starting with the msgSrcId.
     pub const BILL_NO: Row = Row::text("billNo", true, Some(31))
         .prefixed()
-        .doc("账单号", "Bill number, starting with your msgSrcId", "\"3194202501020304050001\"");
+        .doc("账单号", "Bill number", "\"3194202501020304050001\"").note("Starts with your msgSrcId");
     /// `billDate`, `yyyy-MM-dd`.
     pub const BILL_DATE: Row =
-        Row::formatted("billDate", FieldFormat::Date).doc("账单日期", "Bill date (the day it was created)", "\"2025-01-02\"");
+        Row::formatted("billDate", FieldFormat::Date).doc("账单日期", "Bill date", "\"2025-01-02\"").note("The day the bill was created");
     /// `authIdRespCd`, the preauth's authorization code.
     pub const AUTH_ID_RESP_CD: Row = Row::text("authIdRespCd", true, Some(64))
-        .doc("授权标识应答码", "Authorization code of the preauthorization (from the notification or bills/query)", "\"000665\"");
+        .doc("授权标识应答码", "Auth code", "\"000665\"").note("The preauthorization's authorization code (from the notification or bills/query)");
     /// `msgId`, echoed back.
-    pub const MSG_ID: Row = Row::text("msgId", false, Some(64)).doc("消息ID", "Message id, echoed back", "\"m-0001\"");
+    pub const MSG_ID: Row = Row::text("msgId", false, Some(64)).doc("消息ID", "Message id", "\"m-0001\"").note("Echoed back");
     /// `srcReserve`, echoed back.
     pub const SRC_RESERVE: Row =
-        Row::text("srcReserve", false, Some(255)).doc("请求系统预留字段", "Reserved for the caller, echoed back", "\"\"");
+        Row::text("srcReserve", false, Some(255)).doc("请求系统预留字段", "Reserved", "\"\"").note("For the caller, echoed back");
     /// A merchant-created order id (`merOrderId`, `authedOrderId`, `refundOrderId`): at most 32
     /// characters, starting with the msgSrcId.
     pub const fn order_id(name: &'static str, required: bool) -> Row {

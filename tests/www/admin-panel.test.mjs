@@ -1,8 +1,9 @@
 // The admin panel (www/ + examples/admin-panel-server.mjs) in real headless Chromium: the demo
-// command as a newcomer runs it, driven through the page. It checks that the page validates
-// like the server, previews the very bytes the server sends, shows the outcome of a send
-// (CLOSED, a business refusal, a gateway 401), never receives the key, and that the server
-// serves nothing but the page and the package's browser entry. It also refreshes
+// command as a newcomer runs it, driven through the page. It checks that each operation's form
+// is made from its table, that the page validates like the server, previews the very bytes the
+// server sends (preauth-cancel, refund, get-qrcode), shows the outcome of a send (CLOSED, a
+// refund, a new QR code, a business refusal, a gateway 401), never receives the key, and that
+// the server serves nothing but the page and the package's browser entry. It also refreshes
 // docs/admin-panel.png, the README's screenshot.
 
 import { after, before, describe, it } from 'node:test';
@@ -13,7 +14,7 @@ import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beijingTime, buildPreauthCancel, signOpenBody, validatePreauthCancel } from 'chinaums-open';
+import { beijingTime, bills, signOpenBody } from 'chinaums-open';
 import { startGateway } from 'chinaums-open-gateway';
 import { DEMO_BILL, DEMO_CREDENTIALS, DEMO_MSG_SRC_ID } from '../../examples/flow/demo-setup.mjs';
 import { freePort, launchHeadlessChromium, rawTarget, startProcess } from '../packaging/support.mjs';
@@ -92,15 +93,23 @@ async function openPanel(context, url, received) {
   return { page, problems };
 }
 
-/** The form's fields as the page holds them. */
+/** The form's fields as the page holds them (all of them, folded or not). */
 function formValues(page) {
-  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#fields input')].map((i) => [i.name, i.value])));
+  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#fields [name], #more-fields [name]')].map((i) => [i.name, i.value])));
+}
+
+/** The input the page builds from its form: empty fields left out, JSON fields parsed. */
+async function formInput(page, operation) {
+  const values = await formValues(page);
+  const json = new Set(bills[operation].fields.filter((f) => f.format === 'items' || f.format === 'object').map((f) => f.name));
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '').map(([k, v]) => [k, json.has(k) ? JSON.parse(v) : v]));
 }
 
 /** Clicks "Send via server" and returns the JSON the backend answered. */
 async function sendViaServer(page) {
+  await page.locator('#result').evaluate((box) => delete box.dataset.outcome);
   const [response] = await Promise.all([
-    page.waitForResponse((r) => r.url().endsWith('/api/preauth-cancel')),
+    page.waitForResponse((r) => r.url().endsWith('/api/send')),
     page.click('#send'),
   ]);
   const answer = await response.json();
@@ -161,7 +170,12 @@ describe('admin panel in headless Chromium', { timeout: 120_000 }, () => {
     assert.equal(await page.textContent('#target'), `AppId ${config.appId} → ${config.baseUrl}`);
     const labels = await page.$$eval('#fields label', (nodes) => nodes.map((n) => n.textContent));
     assert.equal(labels.length, 10);
+    assert.deepEqual(labels.map((l) => l.split(' ')[0]), bills.preauthCancel.fields.map((f) => f.label.zh), 'the form is the table, in its order');
     assert.ok(labels.some((l) => l.startsWith('账单日期 Bill date')), labels.join(' | '));
+    // The picker offers every operation of the tables.
+    const offered = await page.$$eval('#operation option', (nodes) => nodes.map((n) => n.value));
+    assert.deepEqual(offered, Object.keys(bills));
+    assert.equal(await page.inputValue('#operation'), 'preauthCancel');
   });
 
   it('an invalid billDate shows its message next to the field and disables sending', async () => {
@@ -170,8 +184,8 @@ describe('admin panel in headless Chromium', { timeout: 120_000 }, () => {
     await message.waitFor({ state: 'visible' });
     assert.equal(await message.getAttribute('data-code'), 'ERR_FIELD_FORMAT');
     // The very message the library (and so the server) gives for this input.
-    const input = Object.fromEntries(Object.entries(await formValues(page)).filter(([, v]) => v !== ''));
-    const expected = validatePreauthCancel(input, { msgSrcId: config.msgSrcId, applyDefaults: true }).issues;
+    const input = await formInput(page, 'preauthCancel');
+    const expected = bills.preauthCancel.validate(input, { msgSrcId: config.msgSrcId }).issues;
     assert.deepEqual(expected.map((i) => [i.field, i.code]), [['billDate', 'ERR_FIELD_FORMAT']]);
     assert.ok((await message.textContent()).includes(expected[0].message), await message.textContent());
     assert.equal(await page.getAttribute('#f-billDate', 'aria-invalid'), 'true');
@@ -201,9 +215,8 @@ describe('admin panel in headless Chromium', { timeout: 120_000 }, () => {
     };
     // Beijing time of the pinned instant, though the browser's clock runs in Los Angeles.
     assert.equal(await page.textContent('#h-requestTimestamp'), '自动 from the clock: 2025-01-02 03:04:05');
-    const values = await formValues(page);
-    const input = { ...Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '')), requestTimestamp: '2025-01-02 03:04:05' };
-    const built = buildPreauthCancel(input, { baseUrl: config.baseUrl, msgSrcId: config.msgSrcId });
+    const input = { ...(await formInput(page, 'preauthCancel')), requestTimestamp: '2025-01-02 03:04:05' };
+    const built = bills.preauthCancel.build(input, { baseUrl: config.baseUrl, msgSrcId: config.msgSrcId });
     assert.equal(preview.body, built.body);
     assert.equal(preview.bytes, Buffer.byteLength(built.body, 'utf8'));
     assert.equal(preview.digest, sha256(built.body));
@@ -291,18 +304,84 @@ describe('admin panel in headless Chromium', { timeout: 120_000 }, () => {
     }
   });
 
+  /** Picks an operation in the page and waits for its form, filled with the server's sample. */
+  async function pick(operation) {
+    await page.selectOption('#operation', operation);
+    await page.waitForFunction((name) => document.querySelector('#fields .field')?.dataset.field !== undefined && document.title.includes(name), bills[operation].endpoint);
+  }
+
+  /** The previewed body, checked against the library's own build of the same input. */
+  async function previewMatchesBuild(operation) {
+    await page.waitForFunction(() => !document.getElementById('send').disabled);
+    const body = await page.textContent('#p-body-exact');
+    const input = { ...(await formInput(page, operation)), requestTimestamp: '2025-01-02 03:04:05' };
+    const built = bills[operation].build(input, { baseUrl: config.baseUrl, msgSrcId: config.msgSrcId });
+    assert.equal(body, built.body);
+    assert.equal(await page.textContent('#p-digest'), sha256(built.body));
+    assert.equal(await page.textContent('#p-url'), `${config.baseUrl}${bills[operation].path}`);
+    return body;
+  }
+
+  it('refund: its form is its table, and a send refunds the paid bill with the previewed bytes', async () => {
+    await pick('refund');
+    const required = bills.refund.fields.filter((f) => f.required && f.default === undefined).map((f) => f.name);
+    const shown = await page.$$eval('#fields .field', (nodes) => nodes.map((n) => n.dataset.field));
+    for (const name of required) assert.ok(shown.includes(name), `${name} is not in the form: ${shown.join(', ')}`);
+    assert.equal(await page.locator('#f-refundAmount').getAttribute('data-format'), 'amount');
+    // An amount in yuan is refused next to its field, as the server would.
+    await page.fill('#f-refundAmount', '5.00');
+    await page.locator('#e-refundAmount').waitFor({ state: 'visible' });
+    assert.equal(await page.getAttribute('#e-refundAmount', 'data-code'), 'ERR_FIELD_FORMAT');
+    await page.fill('#f-refundAmount', '500');
+    const body = await previewMatchesBuild('refund');
+    assert.ok(body.includes('"refundAmount":"500"'), body);
+    const { status, answer } = await sendViaServer(page);
+    assert.equal(status, 200);
+    assert.equal(answer.sent.body, body);
+    assert.equal(answer.response.errCode, 'SUCCESS');
+    assert.equal(answer.response.refundAmount, 500);
+    assert.equal(await page.getAttribute('#result', 'data-outcome'), 'success');
+    assert.equal(await page.textContent('#result-refundStatus'), 'SUCCESS');
+    assert.equal(await page.getAttribute('#digest-match', 'data-identical'), 'true');
+  });
+
+  it('get-qrcode: its JSON fields are edited as JSON, and a send makes a preauthorization QR code', async () => {
+    await pick('getQrcode');
+    assert.equal(await page.locator('#f-goods').evaluate((n) => n.tagName), 'TEXTAREA');
+    assert.equal(await page.locator('#f-preauthTransaction').evaluate((n) => n.tagName), 'SELECT');
+    // Optional fields without a sample are folded away, and still there.
+    assert.ok((await page.locator('#more-fields [name]').count()) > 10);
+    // A price that is not fen, inside goods, is marked on the goods field.
+    const goods = await page.inputValue('#f-goods');
+    await page.fill('#f-goods', goods.replace('"price":"2100"', '"price":"21.00"'));
+    await page.locator('#e-goods').waitFor({ state: 'visible' });
+    assert.match(await page.textContent('#e-goods'), /goods\[0\]\.price/);
+    await page.fill('#f-goods', '[{');
+    assert.equal(await page.getAttribute('#e-goods', 'data-code'), 'ERR_INVALID_JSON');
+    await page.fill('#f-goods', goods);
+    const body = await previewMatchesBuild('getQrcode');
+    assert.ok(body.includes('"preauthTransaction":"true"') && body.includes('"goods":[{"goodsId":"1203"'), body);
+    const { answer } = await sendViaServer(page);
+    assert.equal(answer.response.errCode, 'SUCCESS');
+    assert.equal(answer.sent.body, body);
+    assert.equal(typeof answer.response.qrCodeId, 'string');
+    assert.equal(await page.textContent('#result-qrCodeId'), answer.response.qrCodeId);
+    assert.equal(await page.textContent('#result-billQRCode'), answer.response.billQRCode);
+    await pick('preauthCancel');
+  });
+
   it('the server validates again: invalid fields posted directly get 422 and the issues', async () => {
     const input = { ...DEMO_BILL, billDate: '2025-02-30', requestTimestamp: '2025-01-02 24:00:00' };
-    const response = await fetch(`${panel.url}api/preauth-cancel`, {
+    const response = await fetch(`${panel.url}api/send`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ input }),
+      body: JSON.stringify({ operation: 'preauthCancel', input }),
     });
     const text = await response.text();
     fetched.push(text);
     assert.equal(response.status, 422);
     const { error } = JSON.parse(text);
-    assert.deepEqual(error.issues, validatePreauthCancel(input, { msgSrcId: DEMO_MSG_SRC_ID, applyDefaults: true }).issues);
+    assert.deepEqual(error.issues, bills.preauthCancel.validate(input, { msgSrcId: DEMO_MSG_SRC_ID }).issues);
     assert.deepEqual(error.issues.map((i) => i.field), ['requestTimestamp', 'billDate']);
   });
 
@@ -326,13 +405,16 @@ describe('admin panel in headless Chromium', { timeout: 120_000 }, () => {
     assert.equal((await rawGet(panel.url, '/pkg/src/api.js')).status, 200);
     const foreignHost = await rawGet(panel.url, '/api/config', { Host: 'attacker.example:80' });
     assert.equal(foreignHost.status, 403);
-    const crossSite = await fetch(`${panel.url}api/preauth-cancel`, {
+    const crossSite = await fetch(`${panel.url}api/send`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Origin: 'http://attacker.example' },
-      body: JSON.stringify({ input: DEMO_BILL }),
+      body: JSON.stringify({ operation: 'preauthCancel', input: DEMO_BILL }),
     });
     assert.equal(crossSite.status, 403);
-    const form = await fetch(`${panel.url}api/preauth-cancel`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{}' });
+    const unknown = await fetch(`${panel.url}api/send`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ operation: '__proto__', input: {} }) });
+    assert.equal(unknown.status, 400);
+    fetched.push(await unknown.text());
+    const form = await fetch(`${panel.url}api/send`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{}' });
     assert.equal(form.status, 415);
     fetched.push(await crossSite.text(), await form.text(), foreignHost.body);
   });
@@ -357,7 +439,7 @@ describe('admin panel in headless Chromium', { timeout: 120_000 }, () => {
   it('the key is in no resource the browser received and no API answer', async () => {
     const loaded = await Promise.all(received);
     const paths = new Set(loaded.map((r) => new URL(r.url).pathname));
-    for (const path of ['/', '/app.js', '/pkg/src/browser.js', '/pkg/dist/chinaums_open_bg.wasm', '/api/config', '/api/preauth-cancel']) {
+    for (const path of ['/', '/app.js', '/pkg/src/browser.js', '/pkg/dist/chinaums_open_bg.wasm', '/api/config', '/api/send']) {
       assert.ok(paths.has(path), `${path} was never received`);
     }
     assert.equal(loaded.filter((r) => r.error).length, 0, JSON.stringify(loaded.filter((r) => r.error)));
