@@ -15,13 +15,14 @@ cargo test --quiet
 step "Rust: clippy (no unwrap/expect/panic/indexing outside tests)"
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --lib --tests --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --quiet --lib --target wasm32-unknown-unknown --features test-trap -- -D warnings
 
 step "Rust: the wasm bindings under wasm-bindgen-test (Node)"
 # No --quiet here: cargo forwards it to wasm-bindgen-test-runner 0.2.129, which rejects it.
 cargo test --target wasm32-unknown-unknown --test wasm
 
-step "building the npm package (pkg/dist)"
-scripts/build.sh
+step "building the npm package (pkg/dist; the generated tables and types checked current) and its trap-test build"
+scripts/build.sh --test-build
 
 step "JavaScript: the built package in Node"
 node --test --test-reporter=spec tests/js/
@@ -34,6 +35,9 @@ node --test --test-reporter=spec tests/e2e/
 
 step "Admin panel: www/ and its backend in headless Chromium (tests/www)"
 node --test --test-reporter=spec tests/www/
+
+step "A trap never outlives its call: real workerd and headless Chromium (tests/trap)"
+node --test --test-reporter=spec tests/trap/
 
 echo
 echo "all tests passed"
