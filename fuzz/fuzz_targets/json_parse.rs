@@ -4,6 +4,8 @@
 //! * We accept a document exactly when serde_json does, except for what we refuse on purpose:
 //!   repeated member names (at any depth) and numbers out of range of the library's `Number`.
 //! * Accepted documents have the same structure, strings and numbers as serde_json's reading.
+//! * Nesting: a document serde_json reads (its own limit off) is refused as `TooDeep` exactly
+//!   when it nests deeper than `json::MAX_DEPTH`; `check_depth` alone says the same.
 //! * Writing what we read (`Json`'s `Serialize`) and reading it again gives the same value;
 //!   a fractional number may come back one unit in the last place off, as serde_json (without
 //!   its `float_roundtrip` feature) parses floats. Amounts and signed bodies never take that
@@ -43,10 +45,29 @@ fn same_but_float_rounding(a: &Json, b: &Json) -> bool {
     }
 }
 
+/// Levels of arrays and objects inside each other.
+fn depth(value: &serde_json::Value) -> usize {
+    match value {
+        serde_json::Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        serde_json::Value::Object(members) => 1 + members.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = core::str::from_utf8(data) else { return };
     let ours = json::parse(text);
-    let theirs = serde_json::from_str::<serde_json::Value>(text);
+    let mut reader = serde_json::Deserializer::from_str(text);
+    reader.disable_recursion_limit();
+    let theirs = serde::Deserialize::deserialize(&mut reader).and_then(|v: serde_json::Value| reader.end().map(|()| v));
+    if let Ok(reference) = &theirs {
+        let too_deep = depth(reference) > json::MAX_DEPTH;
+        assert_eq!(matches!(ours, Err(JsonError::TooDeep(_))), too_deep, "depth {} read as {ours:?}", depth(reference));
+        assert_eq!(json::check_depth(text).is_err(), too_deep);
+        if too_deep {
+            return;
+        }
+    }
     match (&ours, &theirs) {
         (Ok(value), Ok(reference)) => {
             assert!(same(value, reference), "{value:?} vs {reference:?}");
@@ -56,6 +77,7 @@ fuzz_target!(|data: &[u8]| {
         }
         (Ok(value), Err(err)) => panic!("accepted {value:?}, which serde_json rejects: {err}"),
         (Err(err), Ok(_)) => assert!(matches!(err, JsonError::Duplicate(_) | JsonError::OutOfRange(_)), "rejected what serde_json accepts: {err:?}"),
+        // A document serde_json cannot read may still be refused first for its depth.
         (Err(_), Err(_)) => {}
     }
 });

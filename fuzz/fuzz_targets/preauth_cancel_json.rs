@@ -8,11 +8,14 @@
 //! * a built body is valid JSON (serde_json agrees), validates cleanly, and building it again
 //!   gives the same bytes (the serialization is a fixed point);
 //! * bytes that are not UTF-8 are an encoding error, not a JSON error;
-//! * `request::build_at` with the endpoint's path builds the same bytes as its table.
+//! * `request::build_at` with the endpoint's path builds the same bytes as its table;
+//! * nesting beyond `json::MAX_DEPTH` (in any member, kept or not) is refused as `TooDeep`,
+//!   never recursed into.
 #![no_main]
 
 use chinaums_open::bills::{validate_json, CheckOptions, ENDPOINTS, MAX_ISSUES};
-use chinaums_open::request::{build_at, build_request, BuildOptions, TEST_BASE_URL};
+use chinaums_open::http::TEST_BASE_URL;
+use chinaums_open::request::{build_at, build_request, BuildOptions};
 use chinaums_open::{json, ErrorCode};
 use libfuzzer_sys::fuzz_target;
 
@@ -33,6 +36,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(json::utf8(data, "body", "the body").expect_err("not UTF-8").code(), ErrorCode::BodyEncoding);
         return;
     };
+    let too_deep = json::check_depth(input).is_err();
     for endpoint in ENDPOINTS {
     let validate = |text: &str, check: &CheckOptions| validate_json(endpoint, text, check);
     let build = |text: &str, options: &BuildOptions| build_request(endpoint, text, options);
@@ -43,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
 
         let as_built = CheckOptions { apply_defaults: true, ..check.clone() };
         let issues = validate(input, &as_built);
-        let options = BuildOptions { base_url: TEST_BASE_URL.to_owned(), now_ms: NOW_MS, check: check.clone() };
+        let options = BuildOptions { check: check.clone(), ..BuildOptions::new(TEST_BASE_URL, NOW_MS) };
         match build(input, &options) {
             Ok(request) => {
                 assert!(issues.is_empty(), "built, but validation found {issues:?}");
@@ -54,6 +58,7 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(build_at(endpoint.path, input, &options).expect("the same input builds by path").body, request.body);
             }
             Err(err) => {
+                assert_eq!(err.code() == ErrorCode::TooDeep, too_deep, "{err:?}");
                 assert!(!issues.is_empty(), "build failed ({err:?}) but validation found nothing");
                 assert!(!err.message().is_empty());
                 assert_eq!(err.code(), issues.first().map(|i| i.code).unwrap_or(err.code()));
