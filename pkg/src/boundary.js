@@ -65,7 +65,11 @@ export function call(fn) {
     return fn();
   } catch (error) {
     if (error instanceof ChinaumsError) throw error;
-    restart();
+    try {
+      restart();
+    } catch {
+      // The report below still stands; the next call fails as clearly if no instance can be made.
+    }
     throw fail(
       'ERR_INTERNAL',
       null,
@@ -241,8 +245,17 @@ function option(value) {
 export function encode(o) {
   if (o === undefined) return undefined;
   if (o === null || typeof o !== 'object' || Object.getPrototypeOf(o) !== null) return option(o);
+  // Strings, booleans, null and finite numbers are what JSON.stringify writes exactly. Bodies
+  // cross on their own (measured and capped), never inside the options.
+  let exact = true;
+  for (const key in o) {
+    const v = o[key];
+    if (BODIES.has(key)) exact = false;
+    if (typeof v === 'number' ? !Number.isFinite(v) : typeof v === 'object' ? v !== null : typeof v !== 'string' && typeof v !== 'boolean' && v !== undefined) exact = false;
+  }
+  if (exact) return JSON.stringify(o);
   const parts = [];
-  for (const key of Object.keys(o)) if (o[key] !== undefined) parts.push(`${JSON.stringify(key)}:${option(o[key])}`);
+  for (const key of Object.keys(o)) if (o[key] !== undefined && !BODIES.has(key)) parts.push(`${JSON.stringify(key)}:${option(o[key])}`);
   return `{${parts.join(',')}}`;
 }
 
@@ -307,10 +320,37 @@ export function jsonInput(input, maxBodyBytes, field = 'input') {
   if (typeof input === 'string' || exactBytes(input, field) !== undefined) {
     return { json: text(input, field, maxBodyBytes), unencodable: undefined };
   }
+  let json = fastJson(input, field);
   const unencodable = [];
-  // undefined, functions and symbols have no JSON form: the core reports "not an object".
-  const json = writeJson(input, field, unencodable) ?? 'null';
+  if (json === undefined || LONE_SURROGATE_ESCAPE.test(json)) {
+    // Read from what JSON.stringify already read (never from the input again): lone surrogates
+    // are found field by field, and a toJSON on Object.prototype is ignored.
+    const copy = json === undefined ? input : JSON.parse(json);
+    // undefined, functions and symbols have no JSON form: the core reports "not an object".
+    json = writeJson(copy, field, unencodable) ?? 'null';
+  }
   return { json: body(json, field, maxBodyBytes), unencodable: unencodable.length > 0 ? unencodable : undefined };
+}
+
+/** A `\udXXX` escape in JSON text: a backslash that is not itself escaped, then a surrogate. */
+const LONE_SURROGATE_ESCAPE = /(^|[^\\])(\\\\)*\\ud[89a-f]/;
+
+/**
+ * The input's JSON by the host's own writer, which reads each property once; undefined when a
+ * toJSON was added to a built-in prototype (the walk below then writes the input instead). Its
+ * recursion is the host's: too deep a value is a RangeError, reported as ERR_TOO_DEEP, and any
+ * depth it can write is checked by the core before anything recursive reads it.
+ */
+function fastJson(input, field) {
+  if (Object.prototype.toJSON !== undefined || Array.prototype.toJSON !== undefined) return undefined;
+  try {
+    return JSON.stringify(input) ?? 'null';
+  } catch (error) {
+    if (error instanceof RangeError) throw tooDeep(field);
+    const cycle = /circular/i.test(error?.message ?? '');
+    const what = cycle ? 'contains itself (a cycle), which has no JSON form' : /bigint/i.test(error?.message ?? '') ? 'holds a BigInt, which has no JSON form; write it as a string of digits or a number' : `could not be read: ${error?.message ?? error}`;
+    throw fail('ERR_FIELD_TYPE', field, `${field} ${what}`);
+  }
 }
 
 /**

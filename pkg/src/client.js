@@ -160,6 +160,10 @@ export class ChinaumsClient {
     try {
       response = await this.#fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0] });
       text = await response.text();
+      // What a host's fetch hands back is checked before it reaches the core.
+      if (typeof text !== 'string' || !Number.isInteger(response.status) || response.status < 100 || response.status > 599) {
+        throw new TypeError('the fetch answered something that is not an HTTP response (a status 100-599 and a text)');
+      }
     } catch (cause) {
       const timedOut = cause?.name === 'TimeoutError';
       const what = timedOut ? `no answer within ${timeoutMs} ms` : `the request failed (${cause?.message ?? cause})`;

@@ -251,8 +251,10 @@ pub(crate) fn payment_object(name: &str, value: Json) -> Result<Option<Json>> {
     let object = match value {
         Json::Null => return Ok(None),
         Json::String(s) if s.trim().is_empty() => return Ok(None),
-        Json::String(s) => json::parse(&s).map_err(|e| {
-            invalid(name, format!("{name} is a string but not a JSON object: {}", e.into_error(name).message()))
+        Json::String(s) => json::parse(&s).map_err(|e| match e {
+            // Too deep is its own failure, wherever the text was found.
+            json::JsonError::TooDeep(_) => json::too_deep(Some(name), "the response"),
+            other => invalid(name, format!("{name} is a string but not a JSON object: {}", other.into_error(name).message())),
         })?,
         other => other,
     };
