@@ -24,6 +24,8 @@ export type ChinaumsErrorCode =
   | 'ERR_TOKEN_EXPIRED'
   /** The host's fetch failed or timed out: the request may or may not have been applied. */
   | 'ERR_NETWORK'
+  /** A stored recovery state is foreign, corrupted or from a newer version: nothing is decided from it. */
+  | 'ERR_INVALID_STATE'
   | 'ERR_NOT_INITIALIZED'
   | 'ERR_SIGNER_FREED';
 

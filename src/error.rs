@@ -55,6 +55,10 @@ pub enum ErrorCode {
     /// The host's fetch failed or timed out: no answer arrived, so the request may or may not
     /// have been applied.
     Network,
+    /// A stored recovery state cannot be used: not one this library wrote (foreign), changed
+    /// since (corrupted), written by a newer version, or a step asked of it that its stage does
+    /// not allow. Nothing is decided from it.
+    InvalidState,
 }
 
 impl ErrorCode {
@@ -81,6 +85,7 @@ impl ErrorCode {
             ErrorCode::Platform => "ERR_PLATFORM",
             ErrorCode::TokenExpired => "ERR_TOKEN_EXPIRED",
             ErrorCode::Network => "ERR_NETWORK",
+            ErrorCode::InvalidState => "ERR_INVALID_STATE",
         }
     }
 }
