@@ -81,13 +81,7 @@ impl RetryPolicy {
     /// A policy from a host's numbers (absent ones take the defaults), checked.
     pub fn from_numbers(attempts: Option<f64>, base_delay_ms: Option<f64>, max_delay_ms: Option<f64>) -> Result<Self> {
         let defaults = RetryPolicy::default();
-        let whole = |value: Option<f64>, default: u64, field: &str| match value {
-            None => Ok(default),
-            // Whole and within range, so the conversion is exact.
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
-            Some(n) if n.fract() == 0.0 && (0.0..=MAX_DELAY_MS as f64).contains(&n) => Ok(n as u64),
-            Some(_) => Err(Error::new(ErrorCode::FieldFormat, field, format!("{field} must be a whole number from 0 to {MAX_DELAY_MS}"))),
-        };
+        let whole = |value, default, field| whole_ms(value, default, MAX_DELAY_MS, field);
         let attempts = whole(attempts, u64::from(defaults.attempts), "retry.attempts")?;
         RetryPolicy {
             attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
@@ -95,6 +89,17 @@ impl RetryPolicy {
             max_delay_ms: whole(max_delay_ms, defaults.max_delay_ms, "retry.maxDelayMs")?,
         }
         .checked()
+    }
+}
+
+/// A host's number of milliseconds (absent: `default`), whole and at most `max`.
+pub(crate) fn whole_ms(value: Option<f64>, default: u64, max: u64, field: &str) -> Result<u64> {
+    match value {
+        None => Ok(default),
+        // Whole and within range (far below 2^53), so the conversion is exact.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+        Some(n) if n.fract() == 0.0 && (0.0..=max as f64).contains(&n) => Ok(n as u64),
+        Some(_) => Err(Error::new(ErrorCode::FieldFormat, field, format!("{field} must be a whole number from 0 to {max}"))),
     }
 }
 

@@ -72,13 +72,7 @@ impl Schedule {
     /// A schedule from a host's numbers (absent ones take the defaults), checked.
     pub fn from_numbers(base_delay_ms: Option<f64>, max_delay_ms: Option<f64>, deadline_ms: Option<f64>) -> Result<Self> {
         let defaults = Schedule::default();
-        let whole = |value: Option<f64>, default: u64, field: &str| match value {
-            None => Ok(default),
-            // Whole and within range, so the conversion is exact.
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
-            Some(n) if n.fract() == 0.0 && (0.0..=MAX_DEADLINE_MS as f64).contains(&n) => Ok(n as u64),
-            Some(_) => Err(Error::new(ErrorCode::FieldFormat, field, format!("{field} must be a whole number of milliseconds from 0 to {MAX_DEADLINE_MS}"))),
-        };
+        let whole = |value, default, field| super::whole_ms(value, default, MAX_DEADLINE_MS, field);
         Schedule {
             base_delay_ms: whole(base_delay_ms, defaults.base_delay_ms, "schedule.baseDelayMs")?,
             max_delay_ms: whole(max_delay_ms, defaults.max_delay_ms, "schedule.maxDelayMs")?,

@@ -5,8 +5,10 @@
 //! the core's [`Error`]. Keys are copied once into wasm memory, into buffers wiped on drop.
 
 mod js;
+mod recovery;
 
 pub use js::register_error_class;
+pub use recovery::{recovery_query_input, Recovery};
 
 use js::{body_bytes, instant, is_absent, optional_text, required_text, text_input, thrown, to_js, Options};
 use serde::Serialize;
@@ -492,62 +494,7 @@ pub fn verify_response_signature(options: JsValue, hashed: Option<BodyHasher>) -
     })
 }
 
-// Recovering an unknown preauth outcome --------------------------------------------------------
-
-/// The recovery rules of [`crate::recovery`] with their state: the package's client runs the
-/// loop (fetch, timers) and hands each answer here.
-#[wasm_bindgen]
-pub struct Recovery {
-    policy: crate::recovery::RetryPolicy,
-    state: crate::recovery::RecoveryState,
-    step: Option<crate::recovery::Step>,
-}
-
-#[wasm_bindgen]
-impl Recovery {
-    /// `retry`: `{ attempts?, baseDelayMs?, maxDelayMs? }` (defaults 6, 200, 5000).
-    #[wasm_bindgen(constructor)]
-    pub fn new(retry: JsValue) -> JsResult<Recovery> {
-        run(|| {
-            let o = Options::new(retry, "retry", false)?;
-            let policy = crate::recovery::RetryPolicy::from_numbers(o.number("attempts")?, o.number("baseDelayMs")?, o.number("maxDelayMs")?)?;
-            Ok(Recovery { policy, state: crate::recovery::RecoveryState::default(), step: None })
-        })
-    }
-
-    /// The first decision: `{ action: 'send', step: 'query', delayMs: 0 }`.
-    pub fn start(&mut self) -> JsResult<JsValue> {
-        let decision = crate::recovery::start();
-        self.remember(&decision);
-        object(|| Ok(decision))
-    }
-
-    /// The decision after the answer to the step last decided: `status` and `body` of a
-    /// response, or neither when none arrived. `{ action: 'send', step, delayMs }` or
-    /// `{ action: 'done', outcome, bill }`; throws the platform's refusal of a request that is
-    /// wrong in itself.
-    pub fn answer(&mut self, status: Option<u16>, body: Option<String>, jitter: f64) -> JsResult<JsValue> {
-        run(|| {
-            let step = self.step.ok_or_else(|| Error::whole(ErrorCode::Internal, "the recovery has no step waiting for an answer: call start(), and stop once it is done"))?;
-            let answer = match status {
-                Some(status) => crate::recovery::Answer::from_text(status, body.as_deref().unwrap_or_default()),
-                None => crate::recovery::Answer::Lost,
-            };
-            self.step = None;
-            let (state, decision) = crate::recovery::decide(self.state, &self.policy, step, answer, jitter)?;
-            self.state = state;
-            self.remember(&decision);
-            to_js(&decision)
-        })
-    }
-
-    fn remember(&mut self, decision: &crate::recovery::Decision) {
-        self.step = match decision {
-            crate::recovery::Decision::Send { step, .. } => Some(*step),
-            crate::recovery::Decision::Done { .. } => None,
-        };
-    }
-}
+// The client ----------------------------------------------------------------------------------
 
 /// Checks a client's options once, when it is made (the key is checked by its signer, `retry`
 /// by [`Recovery::new`]); returns its `timeoutMs`.
@@ -562,10 +509,4 @@ pub fn check_client_options(options: JsValue) -> JsResult<f64> {
         #[allow(clippy::cast_precision_loss)]
         Ok(crate::numbers::timeout_ms(o.number("timeoutMs")?)? as f64)
     })
-}
-
-/// The bills/query input for the hold a preauth-cancel input names.
-#[wasm_bindgen]
-pub fn recovery_query_input(cancel_input_json: &str) -> JsResult<String> {
-    run(|| crate::recovery::query_input(cancel_input_json))
 }
