@@ -48,7 +48,7 @@ const SWEEPER = fileURLToPath(new URL('./sweeper.mjs', import.meta.url));
 
 /**
  * Starts a sweeper process (./sweeper.mjs) with `config`; resolves nothing, returns
- * `{ child, done }`, `done` resolving `{ code, signal, totals, output }` when it exits.
+ * `{ child, done }`, `done` resolving `{ code, signal, totals, cpuMs, output }` when it exits.
  */
 export function spawnSweeper(config) {
   const child = spawn(process.execPath, [SWEEPER], { env: { ...process.env, SWEEPER: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -57,13 +57,13 @@ export function spawnSweeper(config) {
   child.stderr.setEncoding('utf8').on('data', (chunk) => (output += chunk));
   const done = new Promise((resolve) => {
     child.once('close', (code, signal) => {
-      let totals = null;
+      let last = {};
       try {
-        totals = JSON.parse(output.trim().split('\n').pop()).totals;
+        last = JSON.parse(output.trim().split('\n').pop());
       } catch {
         // Killed, or failed: `output` says why.
       }
-      resolve({ code, signal, totals, output });
+      resolve({ code, signal, totals: last.totals ?? null, cpuMs: last.cpuMs ?? null, output });
     });
   });
   return { child, done };

@@ -3,6 +3,7 @@
 // pg.Pool and ChinaumsClient, sweeping until no hold is left to recover (then it prints its
 // totals as one JSON line and exits), or until it is killed.
 //
+// Its last line also says how much CPU time it used (cpuMs).
 // Configured by one environment variable, SWEEPER (JSON): { connection, table, gatewayUrl,
 // credentials, msgSrcId, timeoutMs, schedule, sweep: { limit, concurrency, leaseMs }, log?, idleMs? }.
 // With `log`, every request this process sends and every answer it gets is appended to that
@@ -59,7 +60,8 @@ try {
     if (rows[0].left === 0) break;
     await idle();
   }
-  console.log(JSON.stringify({ pid: process.pid, totals }));
+  const { user, system } = process.cpuUsage();
+  console.log(JSON.stringify({ pid: process.pid, totals, cpuMs: Math.round((user + system) / 1000) }));
 } finally {
   client.free();
   await pool.end();
