@@ -3,12 +3,11 @@
 import type { PreauthCancelInput, RecoveryOutcome } from './index.js';
 
 /**
- * What the journal needs of a `pg.Pool` (pg@8): `query`, and `connect` for the transaction of
- * `migrate()`. Declared here so that these types need neither `pg` nor `@types/pg`.
+ * What the journal needs of a `pg.Pool` (pg@8; a connected `pg.Client` works too): `query`.
+ * Declared here so that these types need neither `pg` nor `@types/pg`.
  */
 export interface JournalPool {
   query(text: string, values?: readonly unknown[]): Promise<{ rows: any[]; rowCount: number | null }>;
-  connect?(): Promise<{ query(text: string, values?: readonly unknown[]): Promise<unknown>; release(): void }>;
 }
 
 /** What the journal needs of a `ChinaumsClient`: its single request (and its `timeoutMs`). */
@@ -47,7 +46,11 @@ export interface SweepOptions {
   readonly limit?: number;
   /** Holds worked on at once; default 8. */
   readonly concurrency?: number;
-  /** How long a claim holds a hold, in ms; it must exceed the client's timeoutMs by more than a second. Default 60000. */
+  /**
+   * How long a claim holds a hold, in ms; default 60000. A request leaves only while the lease
+   * outlasts it: keep leaseMs above the client's timeoutMs plus a second (a shorter lease only
+   * requires half of it to remain, and a request slower than that may overlap the next owner's).
+   */
   readonly leaseMs?: number;
 }
 
