@@ -20,6 +20,7 @@ declare -A DICT=(
   [json_parse]=json
   [notification_verify]=notification
   [recovery_decide]=recovery
+  [recovery_state]=recovery_state
 )
 target=${1:?"usage: $0 <target|all> [runs] [libFuzzer flags...]; targets: ${!DICT[*]}"}
 runs=${2:-10000000}

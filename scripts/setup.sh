@@ -2,8 +2,9 @@
 # Installs what building and testing need, idempotently, on a fresh machine:
 #   the wasm32 Rust target, the wasm-bindgen CLI pinned to the crate's version, the npm dev
 #   dependencies from the lockfile (they bring the binaries of workerd, Bun, Deno and esbuild, so
-#   no test downloads anything), and (with --browser) Debian's Chromium and a Chinese font for
-#   browser tests.
+#   no test downloads anything), Debian's PostgreSQL server (the durable-recovery tests start
+#   private clusters of it; no service is used), and (with --browser) Debian's Chromium and a
+#   Chinese font for browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -34,11 +35,20 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
+sudo_cmd=""
+if [ "$(id -u)" != 0 ]; then sudo_cmd="sudo"; fi
+
+# The server binaries only: tests/durable/postgres.mjs runs initdb and pg_ctl from
+# /usr/lib/postgresql/<version>/bin in a temporary directory.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  step "installing Debian's postgresql for the durable-recovery tests"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql >/dev/null
+fi
+
 # A CJK font too: the admin panel's labels are Chinese, and its screenshot must show them.
 if [ "$want_browser" = 1 ] && { ! command -v chromium >/dev/null || [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; }; then
   step "installing Debian's chromium and a Chinese font for browser tests"
-  sudo_cmd=""
-  if [ "$(id -u)" != 0 ]; then sudo_cmd="sudo"; fi
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi

@@ -33,6 +33,9 @@ node tests/packaging/run.mjs
 step "End to end: the gateway emulator, the demo flow and the READMEs' samples over HTTP on 127.0.0.1 (tests/e2e)"
 node --test --test-reporter=spec tests/e2e/
 
+step "Durable recovery: PostgreSQL and Durable Objects (tests/durable: a private PostgreSQL cluster, real workerd)"
+node --test --test-reporter=spec tests/durable/
+
 step "Admin panel: www/ and its backend in headless Chromium (tests/www)"
 node --test --test-reporter=spec tests/www/
 

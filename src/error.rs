@@ -58,6 +58,10 @@ pub enum ErrorCode {
     /// The host's fetch failed or timed out: no answer arrived, so the request may or may not
     /// have been applied.
     Network,
+    /// A stored recovery state cannot be used: not one this library wrote (foreign), changed
+    /// since (corrupted), written by a newer version, or a step asked of it that its stage does
+    /// not allow. Nothing is decided from it.
+    InvalidState,
     /// (JavaScript) The wasm module is not loaded yet: `await init()` first, or use the entry
     /// for the host (Node and workerd load it at import).
     NotInitialized,
@@ -93,6 +97,7 @@ impl ErrorCode {
             ErrorCode::Platform => "ERR_PLATFORM",
             ErrorCode::TokenExpired => "ERR_TOKEN_EXPIRED",
             ErrorCode::Network => "ERR_NETWORK",
+            ErrorCode::InvalidState => "ERR_INVALID_STATE",
             ErrorCode::NotInitialized => "ERR_NOT_INITIALIZED",
             ErrorCode::SignerFreed => "ERR_SIGNER_FREED",
             ErrorCode::CoreRestarted => "ERR_CORE_RESTARTED",
@@ -101,7 +106,7 @@ impl ErrorCode {
 
     /// Every code, in declaration order (the package's `ChinaumsErrorCode` union is generated
     /// from this list).
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 25] = [
         ErrorCode::FieldRequired,
         ErrorCode::FieldLength,
         ErrorCode::FieldFormat,
@@ -123,6 +128,7 @@ impl ErrorCode {
         ErrorCode::Platform,
         ErrorCode::TokenExpired,
         ErrorCode::Network,
+        ErrorCode::InvalidState,
         ErrorCode::NotInitialized,
         ErrorCode::SignerFreed,
         ErrorCode::CoreRestarted,

@@ -18,6 +18,17 @@
 //!
 //! The host runs the loop (it owns the network and the timers): it sends what the decision
 //! says after the delay it says, and hands the answer back.
+//!
+//! [`decide`] is the in-call loop (`ChinaumsClient.cancelPreauth`: a few quick retries, then
+//! `unknown`); [`durable`] is the same rules with a state the host persists between steps, a
+//! schedule of days instead of seconds, and a crash at any point read back as a lost answer.
+
+pub mod durable;
+#[cfg(test)]
+mod durable_tests;
+mod wire;
+
+pub use wire::{KIND as STATE_KIND, VERSION as STATE_VERSION};
 
 use serde::Serialize;
 
@@ -43,9 +54,9 @@ impl Default for RetryPolicy {
 }
 
 /// Most requests in one recovery.
-const MAX_ATTEMPTS: u32 = 100;
+pub const MAX_ATTEMPTS: u32 = 100;
 /// Longest delay between two requests: ten minutes.
-const MAX_DELAY_MS: u64 = 600_000;
+pub const MAX_DELAY_MS: u64 = 600_000;
 
 impl RetryPolicy {
     /// Checks a policy a host gave.
@@ -65,25 +76,6 @@ impl RetryPolicy {
             ));
         }
         Ok(self)
-    }
-
-    /// A policy from a host's numbers (absent ones take the defaults), checked.
-    pub fn from_numbers(attempts: Option<f64>, base_delay_ms: Option<f64>, max_delay_ms: Option<f64>) -> Result<Self> {
-        let defaults = RetryPolicy::default();
-        let whole = |value: Option<f64>, default: u64, field: &str| match value {
-            None => Ok(default),
-            // Whole and within range, so the conversion is exact.
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
-            Some(n) if n.fract() == 0.0 && (0.0..=MAX_DELAY_MS as f64).contains(&n) => Ok(n as u64),
-            Some(_) => Err(Error::new(ErrorCode::FieldFormat, field, format!("{field} must be a whole number from 0 to {MAX_DELAY_MS}"))),
-        };
-        let attempts = whole(attempts, u64::from(defaults.attempts), "retry.attempts")?;
-        RetryPolicy {
-            attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
-            base_delay_ms: whole(base_delay_ms, defaults.base_delay_ms, "retry.baseDelayMs")?,
-            max_delay_ms: whole(max_delay_ms, defaults.max_delay_ms, "retry.maxDelayMs")?,
-        }
-        .checked()
     }
 }
 
@@ -176,9 +168,19 @@ pub fn start() -> Decision {
     Decision::Send { step: Step::Query, delay_ms: 0 }
 }
 
-/// The next state and decision after `answer` to `step`. `jitter` in `[0, 1)` spreads retries
-/// (the host's randomness: injected in tests).
-pub fn decide(state: RecoveryState, policy: &RetryPolicy, step: Step, answer: Answer, jitter: f64) -> Result<(RecoveryState, Decision)> {
+/// What the rules say after an answer, before any policy applies: send `step` (`retry`: after a
+/// failure, so a backoff comes first; otherwise at once), or stop with an outcome. The in-call
+/// loop ([`decide`]) and the durable one ([`durable`]) differ only in how they wait and when
+/// they give up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    Send { step: Step, retry: bool },
+    Done(Outcome),
+}
+
+/// The rules themselves: the next state and verdict after `answer` to `step`, with the parsed
+/// answer; the platform's refusal of a request that is wrong in itself is an error.
+pub(crate) fn rule(state: RecoveryState, step: Step, answer: Answer) -> Result<(RecoveryState, Verdict, Option<BillsResponse>)> {
     let mut state = RecoveryState { sent: state.sent.saturating_add(1), ..state };
     let (status, parsed) = match answer {
         Answer::Response { status, bill } => (Some(status), bill),
@@ -196,35 +198,66 @@ pub fn decide(state: RecoveryState, policy: &RetryPolicy, step: Step, answer: An
     if permanent {
         return Err(refused(step, status, parsed.as_ref()));
     }
-    let answered = matches!(status, Some(200..=299)) && parsed.is_some() && code.is_some_and(|c| !TRANSIENT.contains(&c));
-    if !answered {
+    let answered = matches!(status, Some(200..=299)) && code.is_some_and(|c| !TRANSIENT.contains(&c));
+    let response = match parsed {
+        Some(response) if answered => response,
         // Lost, 5xx, not a bills answer, or busy: after a query, query again; after a cancel,
-        // query first (it may have been applied).
-        state.failures = state.failures.saturating_add(1);
-        return Ok((state, retry_or_give_up(state, policy, jitter, parsed)));
-    }
+        // query first (it may have been applied). A busy answer is still the last word heard.
+        unclear => {
+            state.failures = state.failures.saturating_add(1);
+            return Ok((state, Verdict::Send { step: Step::Query, retry: true }, unclear));
+        }
+    };
     state.failures = 0;
-    let Some(response) = parsed else { return Ok((state, retry_or_give_up(state, policy, jitter, None))) };
-    let decision = match step {
-        Step::Cancel if response.ok => done(Outcome::Cancelled, response),
+    let verdict = match step {
+        Step::Cancel if response.ok => Verdict::Done(Outcome::Cancelled),
         // Not allowed: voided or captured meanwhile, or not a preauthorization; learn which.
         Step::Cancel => {
             state.cancel_refused = true;
-            next(state, policy, Step::Query, 0, Some(response))
+            Verdict::Send { step: Step::Query, retry: false }
         }
         Step::Query => match hold(&response) {
-            Hold::Voided => done(Outcome::AlreadyCancelled, response),
-            Hold::Captured => done(Outcome::Captured, response),
-            Hold::Absent => done(Outcome::NotFrozen, response),
-            Hold::Frozen if state.cancel_refused => done(Outcome::NotFrozen, response),
-            Hold::Frozen => next(state, policy, Step::Cancel, 0, Some(response)),
+            Hold::Voided => Verdict::Done(Outcome::AlreadyCancelled),
+            Hold::Captured => Verdict::Done(Outcome::Captured),
+            Hold::Absent => Verdict::Done(Outcome::NotFrozen),
+            Hold::Frozen if state.cancel_refused => Verdict::Done(Outcome::NotFrozen),
+            Hold::Frozen => Verdict::Send { step: Step::Cancel, retry: false },
             Hold::Unclear => {
                 state.failures = state.failures.saturating_add(1);
-                retry_or_give_up(state, policy, jitter, Some(response))
+                Verdict::Send { step: Step::Query, retry: true }
             }
         },
     };
+    Ok((state, verdict, Some(response)))
+}
+
+/// The next state and decision after `answer` to `step`. `jitter` in `[0, 1)` spreads retries
+/// (the host's randomness: injected in tests).
+pub fn decide(state: RecoveryState, policy: &RetryPolicy, step: Step, answer: Answer, jitter: f64) -> Result<(RecoveryState, Decision)> {
+    let (state, verdict, bill) = rule(state, step, answer)?;
+    let decision = match verdict {
+        Verdict::Done(outcome) => Decision::Done { outcome, bill },
+        // Every request counts, the immediate ones too: `attempts` bounds the whole call.
+        Verdict::Send { .. } if state.sent >= policy.attempts => Decision::Done { outcome: Outcome::Unknown, bill },
+        Verdict::Send { step, retry } => {
+            let delay_ms = if retry { backoff(policy.base_delay_ms, policy.max_delay_ms, state.failures, jitter) } else { 0 };
+            Decision::Send { step, delay_ms }
+        }
+    };
     Ok((state, decision))
+}
+
+/// The delay before retry number `n` (from 1): `base` doubled each time, capped at `max`, then
+/// drawn between half of it and all of it by `jitter` (exponential backoff with jitter).
+pub(crate) fn backoff(base_ms: u64, max_ms: u64, n: u32, jitter: f64) -> u64 {
+    let doubled = base_ms.saturating_mul(1u64 << n.saturating_sub(1).min(20));
+    // A host's randomness that is not a number in [0, 1] spreads nothing rather than failing.
+    let jitter = if jitter.is_finite() { jitter.clamp(0.0, 1.0) } else { 0.5 };
+    // The callers cap `max_ms` far below 2^53 (days at most), so the conversions are exact
+    // enough and cannot overflow.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+    let delay = (doubled.min(max_ms) as f64 * (0.5 + jitter / 2.0)).round() as u64;
+    delay
 }
 
 /// Members of a preauth-cancel input that name the hold, and so the bills/query of it. The
@@ -238,29 +271,6 @@ pub fn query_input(cancel_input: &str) -> Result<String> {
     };
     let kept: Vec<(String, Json)> = members.into_iter().filter(|(name, _)| QUERY_MEMBERS.contains(&name.as_str())).collect();
     serde_json::to_string(&Json::Object(kept)).map_err(|e| Error::whole(ErrorCode::Internal, format!("the query input could not be written: {e}")))
-}
-
-fn done(outcome: Outcome, bill: BillsResponse) -> Decision {
-    Decision::Done { outcome, bill: Some(bill) }
-}
-
-/// `step` if a request is left, else `unknown`.
-fn next(state: RecoveryState, policy: &RetryPolicy, step: Step, delay_ms: u64, bill: Option<BillsResponse>) -> Decision {
-    if state.sent >= policy.attempts {
-        return Decision::Done { outcome: Outcome::Unknown, bill };
-    }
-    Decision::Send { step, delay_ms }
-}
-
-/// A query after a failure, with exponential backoff and jitter (half to all of the delay).
-fn retry_or_give_up(state: RecoveryState, policy: &RetryPolicy, jitter: f64, bill: Option<BillsResponse>) -> Decision {
-    let doubled = policy.base_delay_ms.saturating_mul(1u64 << state.failures.saturating_sub(1).min(20));
-    // A host's randomness that is not a number in [0, 1] spreads nothing rather than failing.
-    let jitter = if jitter.is_finite() { jitter.clamp(0.0, 1.0) } else { 0.5 };
-    let delay = doubled.min(policy.max_delay_ms) as f64 * (0.5 + jitter / 2.0);
-    // A delay of at most ten minutes, so the conversion is exact enough and cannot overflow.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    next(state, policy, Step::Query, delay.round() as u64, bill)
 }
 
 /// What a bills/query answer says of the hold.
@@ -392,10 +402,14 @@ mod tests {
         let (_, slow_down) = decide(RecoveryState::default(), &policy, Step::Cancel, Answer::from_text(429, ""), 0.0).unwrap();
         assert_eq!(slow_down, Decision::Send { step: Step::Query, delay_ms: 50 }, "429 is a failure to retry, and the cancel is followed by a query");
         assert!(RetryPolicy { attempts: 1, ..policy }.checked().is_err());
-        assert_eq!(RetryPolicy::from_numbers(None, None, None).unwrap(), RetryPolicy::default());
-        assert_eq!(RetryPolicy::from_numbers(Some(3.0), Some(0.0), Some(0.0)).unwrap(), RetryPolicy { attempts: 3, base_delay_ms: 0, max_delay_ms: 0 });
-        for (a, b, m, field) in [(Some(2.5), None, None, "retry.attempts"), (Some(f64::NAN), None, None, "retry.attempts"), (Some(101.0), None, None, "retry.attempts"), (None, Some(-1.0), None, "retry.baseDelayMs"), (None, Some(6000.0), None, "retry.maxDelayMs"), (None, None, Some(f64::INFINITY), "retry.maxDelayMs")] {
-            assert_eq!(RetryPolicy::from_numbers(a, b, m).unwrap_err().field(), Some(field));
+        assert_eq!(RetryPolicy { attempts: 3, base_delay_ms: 0, max_delay_ms: 0 }.checked().unwrap().attempts, 3);
+        for (policy, field) in [
+            (RetryPolicy { attempts: 1, ..RetryPolicy::default() }, "retry.attempts"),
+            (RetryPolicy { attempts: 101, ..RetryPolicy::default() }, "retry.attempts"),
+            (RetryPolicy { base_delay_ms: 6_000, ..RetryPolicy::default() }, "retry.maxDelayMs"),
+            (RetryPolicy { max_delay_ms: 600_001, base_delay_ms: 0, ..RetryPolicy::default() }, "retry.maxDelayMs"),
+        ] {
+            assert_eq!(policy.checked().unwrap_err().field(), Some(field));
         }
     }
 }

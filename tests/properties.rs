@@ -12,8 +12,13 @@
 //! * the JSON writer escapes strings exactly as serde_json (and so JSON.stringify) does, and
 //!   the reader and writer round-trip any value.
 //!
-//! 10,000 cases per property (80,000 in all): a few seconds, as dependencies are optimized in
-//! test builds (Cargo.toml, `[profile.dev.package."*"]`).
+//! * the durable recovery never sends a blind or late cancel, whatever the answers and wherever
+//!   the host stops, reads its state back exactly, and ends with the platform's truth (module
+//!   `durable` below says exactly what is checked).
+//!
+//! 10,000 cases per property (80,000 in all), 4,000 for each of the durable recovery's three:
+//! a few seconds, as dependencies are optimized in test builds (Cargo.toml,
+//! `[profile.dev.package."*"]`).
 #![cfg(not(target_arch = "wasm32"))]
 // Test helpers outside #[test] functions may assert with unwrap and indexing too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
@@ -340,5 +345,215 @@ proptest! {
         let ours = json::parse(&text).unwrap();
         let theirs: serde_json::Value = serde_json::from_str(&text).unwrap();
         prop_assert_eq!(serde_json::to_value(&ours).unwrap(), theirs);
+    }
+}
+
+// The durable recovery (src/recovery/durable.rs) -----------------------------------------------
+//
+// Two views. Against arbitrary answers (every errCode and bill state the rules tell apart,
+// garbage, lost answers) with the host stopping at any point (the state written and read back
+// before a send, after one with the request in flight, after an answer):
+// * a cancel is sent only right after a query whose recorded answer showed the hold frozen, so
+//   never two cancels without a query between them, and never after a lost answer;
+// * once a query showed the hold voided or captured, the recovery is over: nothing more is sent;
+// * the state reads back exactly as written at every point, and reading back a request in flight
+//   is the same as recording its answer as lost;
+// * every recovery ends, within the request limit, and waits stay within the schedule.
+// Against a simulated platform (one hold: frozen, voided, captured or an ordinary payment;
+// answers lost before or after applying; a capture by the merchant at any moment; the host
+// killed with a request in flight, applied or not): the outcome is the platform's truth, and
+// no cancel ever reaches a hold already voided (no blind second cancel).
+mod durable {
+    use super::*;
+    use chinaums_open::recovery::durable::{DurableRecovery, Next, Schedule, MAX_REQUESTS};
+    use chinaums_open::recovery::{Answer, Outcome, Step};
+
+    const T0: i64 = 1_735_758_245_000;
+    const INPUT: &str = r#"{"mid":"898201612345678","tid":"88880001","billNo":"3194202501020304050001","billDate":"2025-01-02","merOrderId":"31942025010203040500010","authIdRespCd":"000665"}"#;
+    const FROZEN: &str = r#"{"errCode":"SUCCESS","billStatus":"PAID","billPayment":{"status":"TRADE_SUCCESS"}}"#;
+    const VOIDED: &str = r#"{"errCode":"SUCCESS","billStatus":"CLOSED","billPayment":{"status":"TRADE_CLOSED"}}"#;
+    const CAPTURED: &str = r#"{"errCode":"SUCCESS","billStatus":"PAID","completeAmount":100,"billPayment":{"status":"TRADE_SUCCESS"}}"#;
+    const NOT_ALLOWED: &str = r#"{"errCode":"OPERATION_NOT_ALLOWED","errMsg":"x"}"#;
+    const BODIES: [&str; 12] = [
+        FROZEN,
+        VOIDED,
+        CAPTURED,
+        r#"{"errCode":"SUCCESS","billStatus":"UNPAID"}"#,
+        r#"{"errCode":"SUCCESS","billStatus":"REFUND","billPayment":{"status":"TRADE_REFUND"}}"#,
+        r#"{"errCode":"SUCCESS"}"#,
+        NOT_ALLOWED,
+        r#"{"errCode":"NO_BILL"}"#,
+        r#"{"errCode":"SYSTEM_BUSY"}"#,
+        r#"{"errCode":"INVALID_ORDER"}"#,
+        "<html>503</html>",
+        r#"{"errCode":"SUCCESS","billStatus":"UNKNOWN"}"#,
+    ];
+    const STATUSES: [u16; 8] = [200, 200, 200, 200, 408, 429, 500, 503];
+
+    /// An answer, and what it showed of the hold when it was a query's: frozen, or over.
+    fn answer(kind: u8, body: u8) -> (Answer, bool, bool) {
+        if kind.is_multiple_of(6) {
+            return (Answer::Lost, false, false);
+        }
+        let (status, body) = (STATUSES[usize::from(kind) % STATUSES.len()], usize::from(body) % BODIES.len());
+        (Answer::from_text(status, BODIES[body]), status == 200 && body == 0, status == 200 && (body == 1 || body == 2))
+    }
+
+    fn schedule() -> impl Strategy<Value = Schedule> {
+        (0u64..2_000, 0u64..20_000, 0u64..600_000).prop_map(|(base, extra, deadline)| Schedule { base_delay_ms: base, max_delay_ms: base + extra, deadline_ms: deadline })
+    }
+
+    fn reads_back(r: &DurableRecovery) -> Result<(), TestCaseError> {
+        let text = r.to_json().unwrap();
+        prop_assert_eq!(&DurableRecovery::from_json(&text).unwrap(), r);
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4_000))]
+
+        #[test]
+        fn arbitrary_answers_and_stops_never_lead_to_a_blind_or_late_cancel(
+            schedule in schedule(),
+            script in proptest::collection::vec((any::<u8>(), any::<u8>(), 0u8..4, 0u64..5_000, any::<u8>()), 0..60),
+        ) {
+            let mut r = DurableRecovery::begin(INPUT, schedule, T0).unwrap();
+            let (mut now, mut answered_at) = (T0, T0);
+            // What the last recorded answer was: (step, showed frozen).
+            let mut last: Option<(Step, bool)> = None;
+            let mut script = script.into_iter();
+            while let Next::Send { step, at, .. } = r.next() {
+                // A wait never passes the deadline; only a follow-up due at once may come after it.
+                prop_assert!(at <= T0.saturating_add(i64::try_from(schedule.deadline_ms).unwrap()) || at == answered_at);
+                let (kind, body, stop, late, jitter) = script.next().unwrap_or((1, 0, 0, 0, 0));
+                let jitter = f64::from(jitter) / 256.0;
+                now = now.max(at) + i64::try_from(late).unwrap();
+                if step == Step::Cancel {
+                    prop_assert_eq!(last, Some((Step::Query, true)), "a cancel only right after a query that showed the hold frozen");
+                }
+                if stop == 1 {
+                    reads_back(&r)?;
+                }
+                r.send(now).unwrap();
+                prop_assert!(r.requests() <= MAX_REQUESTS);
+                if stop == 2 {
+                    // The host stopped with the request in flight: read back, its answer is lost.
+                    let mut lost = r.clone();
+                    lost.answer(Answer::Lost, jitter, now).unwrap();
+                    let resumed = DurableRecovery::resume(&r.to_json().unwrap(), now, jitter).unwrap();
+                    prop_assert_eq!(&resumed, &lost);
+                    r = resumed;
+                    (last, answered_at) = (Some((step, false)), now);
+                    continue;
+                }
+                let (given, frozen, over) = answer(kind, body);
+                r.answer(given, jitter, now).unwrap();
+                (last, answered_at) = (Some((step, step == Step::Query && frozen)), now);
+                if step == Step::Query && over {
+                    let done = matches!(r.next(), Next::Done { outcome: Outcome::AlreadyCancelled | Outcome::Captured, .. });
+                    prop_assert!(done, "a hold shown voided or captured ends the recovery: {:?}", r.next());
+                }
+                if stop == 3 {
+                    reads_back(&r)?;
+                }
+                if let Next::Send { at, .. } = r.next() {
+                    prop_assert!(at - now <= i64::try_from(schedule.max_delay_ms).unwrap());
+                }
+            }
+            reads_back(&r)?;
+        }
+
+        #[test]
+        fn a_corrupted_byte_is_refused_or_changes_nothing(
+            script in proptest::collection::vec((any::<u8>(), any::<u8>()), 0..6),
+            at in any::<Index>(),
+            byte in any::<u8>(),
+        ) {
+            let mut r = DurableRecovery::begin(INPUT, Schedule::default(), T0).unwrap();
+            for (kind, body) in script {
+                if r.send(T0).is_err() { break }
+                r.answer(answer(kind, body).0, 0.5, T0).unwrap();
+            }
+            let mut text = r.to_json().unwrap().into_bytes();
+            let i = at.index(text.len());
+            text[i] = byte;
+            match String::from_utf8(text).map(|t| DurableRecovery::from_json(&t)) {
+                Ok(Ok(read)) => prop_assert_eq!(read, r),
+                Ok(Err(e)) => prop_assert_eq!(e.code(), ErrorCode::InvalidState),
+                Err(_) => {}
+            }
+        }
+    }
+
+    /// The simulated platform's view of the one hold.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Hold {
+        Frozen,
+        Voided,
+        Captured,
+        Ordinary,
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4_000))]
+
+        #[test]
+        fn against_a_simulated_platform_the_outcome_is_the_truth_and_no_cancel_reaches_a_voided_hold(
+            ordinary in any::<bool>(),
+            capture_at in proptest::option::of(0usize..12),
+            // Per request: 0 fine, 1 lost before applying, 2 applied then lost, 3 the host killed
+            // (before or after the platform applied it).
+            faults in proptest::collection::vec(0u8..4, 0..12),
+        ) {
+            let schedule = Schedule { base_delay_ms: 10, max_delay_ms: 100, deadline_ms: 86_400_000 };
+            let mut r = DurableRecovery::begin(INPUT, schedule, T0).unwrap();
+            let mut hold = if ordinary { Hold::Ordinary } else { Hold::Frozen };
+            let (mut now, mut n, mut applied, mut blind) = (T0, 0usize, 0, 0);
+            while let Next::Send { step, at, .. } = r.next() {
+                now = now.max(at);
+                if capture_at == Some(n) && hold == Hold::Frozen {
+                    hold = Hold::Captured;
+                }
+                let fault = faults.get(n).copied().unwrap_or(0);
+                n += 1;
+                prop_assert!(n < 200, "no end");
+                r.send(now).unwrap();
+                let reached = fault != 1;
+                let body = match step {
+                    Step::Query => match hold {
+                        Hold::Frozen | Hold::Ordinary => FROZEN,
+                        Hold::Voided => VOIDED,
+                        Hold::Captured => CAPTURED,
+                    },
+                    Step::Cancel if !reached => NOT_ALLOWED,
+                    Step::Cancel => {
+                        if hold == Hold::Voided {
+                            blind += 1;
+                        }
+                        if hold == Hold::Frozen {
+                            hold = Hold::Voided;
+                            applied += 1;
+                            r#"{"errCode":"SUCCESS","billStatus":"CLOSED"}"#
+                        } else {
+                            NOT_ALLOWED
+                        }
+                    }
+                };
+                match fault {
+                    0 => { r.answer(Answer::from_text(200, body), 0.5, now).unwrap(); }
+                    1 | 2 => { r.answer(Answer::Lost, 0.5, now).unwrap(); }
+                    _ => r = DurableRecovery::resume(&r.to_json().unwrap(), now + 60_000, 0.5).unwrap(),
+                }
+            }
+            let Next::Done { outcome, .. } = r.next() else { unreachable!() };
+            prop_assert_eq!(blind, 0, "a cancel reached a hold already voided");
+            prop_assert!(applied <= 1);
+            let truth = match (outcome, hold) {
+                (Outcome::Cancelled | Outcome::AlreadyCancelled, Hold::Voided) => applied == 1,
+                (Outcome::Captured, Hold::Captured) | (Outcome::NotFrozen, Hold::Ordinary) => applied == 0,
+                _ => false,
+            };
+            prop_assert!(truth, "outcome {:?} but the platform shows {:?} ({} applied)", outcome, hold, applied);
+        }
     }
 }

@@ -383,3 +383,34 @@ fn recovery_decides_and_the_host_only_runs_the_loop() {
     let query = binding::recovery_query_input(r#"{"mid":"m","billNo":"3194A","merOrderId":"3194M"}"#).unwrap();
     assert_eq!(query, r#"{"mid":"m","billNo":"3194A"}"#);
 }
+
+#[wasm_bindgen_test]
+fn a_durable_recovery_crosses_as_json_text_and_resumes_a_cancel_in_flight_with_a_query() {
+    let input = r#"{"mid":"898201612345678","tid":"88880001","billNo":"3194202501020304050001","billDate":"2025-01-02","merOrderId":"31942025010203040500010","authIdRespCd":"000665"}"#;
+    let schedule = opts(json!({ "baseDelayMs": 1000, "maxDelayMs": 1000, "deadlineMs": 60000 }));
+    let mut recovery = binding::Recovery::begin(input, schedule, V1_MS.into()).unwrap();
+    let first: Value = serde_json::from_str(&recovery.next().unwrap()).unwrap();
+    assert_eq!((first["action"].as_str(), first["step"].as_str(), first["path"].as_str()), (Some("send"), Some("query"), Some("/v1/netpay/bills/query")));
+    recovery.send(V1_MS.into()).unwrap();
+    let frozen = r#"{"errCode":"SUCCESS","billStatus":"PAID","billPayment":{"status":"TRADE_SUCCESS"},"__proto__":{"polluted":1}}"#;
+    let recorded: Value = serde_json::from_str(&recovery.record(Some(200), Some(frozen.into()), 0.5, V1_MS.into()).unwrap()).unwrap();
+    assert_eq!((recorded["next"]["step"].as_str(), recorded["next"]["path"].as_str()), (Some("cancel"), Some("/v1/netpay/bills/preauth-cancel")));
+    assert_eq!(recorded["bill"]["__proto__"]["polluted"], 1, "platform data crosses as JSON text, member names kept");
+    // Stored with the cancel in flight, read back later: a query comes first, never a cancel.
+    let stored = recovery.send((V1_MS + 1.0).into()).unwrap();
+    assert!(stored.contains(r#""stage":"in-flight","step":"cancel""#));
+    let resumed = binding::Recovery::resume(&stored, (V1_MS + 10_000.0).into(), 0.0.into()).unwrap();
+    let next: Value = serde_json::from_str(&resumed.next().unwrap()).unwrap();
+    assert_eq!((next["step"].as_str(), next["at"].as_f64()), (Some("query"), Some(V1_MS + 10_500.0)));
+    let bad = binding::Recovery::resume(&stored.replace(r#""v":1"#, r#""v":9"#), JsValue::UNDEFINED, JsValue::UNDEFINED).err().unwrap();
+    assert_eq!(code_and_field(bad), err("ERR_INVALID_STATE", "state.v"));
+    let corrupted = binding::Recovery::resume(&stored.replace(r#""cancels":1"#, r#""cancels":2"#), JsValue::UNDEFINED, JsValue::UNDEFINED).err().unwrap();
+    assert_eq!(code_and_field(corrupted), err("ERR_INVALID_STATE", "state.sum"));
+    // The two modes do not mix.
+    let mut in_call = binding::Recovery::new(JsValue::UNDEFINED).unwrap();
+    assert_eq!(code_and_field(in_call.state().unwrap_err()), err("ERR_INVALID_STATE", "recovery"));
+    let mut durable = binding::Recovery::begin(input, JsValue::UNDEFINED, V1_MS.into()).unwrap();
+    assert_eq!(code_and_field(durable.start().unwrap_err()), err("ERR_INVALID_STATE", "recovery"));
+    assert!(in_call.start().is_ok());
+    assert_eq!(code_and_field(binding::Recovery::begin(input, opts(json!({ "deadlineMs": -1 })), JsValue::UNDEFINED).err().unwrap()), err("ERR_FIELD_FORMAT", "schedule.deadlineMs"));
+}

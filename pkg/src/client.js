@@ -32,6 +32,13 @@ const elapsedSince = (start) => Math.round((performance.now() - start) * 10) / 1
 /** The request as hooks and errors show it: the Signature left out. */
 const redacted = (request) => ({ ...request, headers: { ...request.headers, Authorization: request.headers.Authorization?.replace(/Signature="[^"]*"/, 'Signature="<redacted>"') } });
 
+/**
+ * Checks an input as `client` would build it for `path`, nothing signed or sent, and throws what
+ * is wrong (for the package's durable recovery, which stores an input long before it sends it).
+ * Clients of other kinds are not checked.
+ */
+export let checkInput;
+
 export class ChinaumsClient {
   #signer;
   #fetch;
@@ -42,6 +49,12 @@ export class ChinaumsClient {
   #random;
   #build;
   #hooks;
+
+  static {
+    checkInput = (client, path, input) => {
+      if (#signer in client) client.#check(path, jsonInput(input));
+    };
+  }
 
   constructor(options) {
     const o = snapshot(options, 'ChinaumsClient options');
@@ -87,8 +100,8 @@ export class ChinaumsClient {
     let recovery;
     try {
       const cancel = jsonInput(input);
-      // A bad input is refused before anything is sent (built to check it, not signed).
-      call(() => core.build_request(PATHS.preauthCancel, cancel.json, cancel.unencodable, this.#buildOptions(this.#now())));
+      // A bad input is refused before anything is sent.
+      this.#check(PATHS.preauthCancel, cancel);
       const inputs = { query: { json: call(() => core.recovery_query_input(cancel.json)) }, preauthCancel: cancel };
       recovery = call(() => new core.Recovery(this.#retry));
       let decision = JSON.parse(call(() => recovery.start()));
@@ -128,6 +141,12 @@ export class ChinaumsClient {
 
   toJSON() {
     return { appId: this.appId, timeoutMs: this.#timeoutMs };
+  }
+
+  /** Builds the request for `prepared` to check it: nothing is signed or sent. */
+  #check(path, prepared) {
+    const options = this.#buildOptions(this.#now());
+    call(() => core.build_request(path, prepared.json, prepared.unencodable, options));
   }
 
   #buildOptions(now) {

@@ -9,9 +9,11 @@
 mod js;
 mod numbers;
 mod protocol;
+mod recovery;
 
 pub use js::register_error_class;
 pub use protocol::*;
+pub use recovery::{recovery_query_input, Recovery};
 
 use js::{body_bytes, required_text, thrown, to_js, Options};
 use serde::Serialize;
@@ -414,62 +416,7 @@ pub fn clock_offset(server_timestamp: JsValue, received_at: JsValue) -> JsResult
     })
 }
 
-// Recovering an unknown preauth outcome --------------------------------------------------------
-
-/// The recovery rules of [`crate::recovery`] with their state: the package's client runs the
-/// loop (fetch, timers) and hands each answer here.
-#[wasm_bindgen]
-pub struct Recovery {
-    policy: crate::recovery::RetryPolicy,
-    state: crate::recovery::RecoveryState,
-    step: Option<crate::recovery::Step>,
-}
-
-#[wasm_bindgen]
-impl Recovery {
-    /// `retry`: `{ attempts?, baseDelayMs?, maxDelayMs? }` (defaults 6, 200, 5000).
-    #[wasm_bindgen(constructor)]
-    pub fn new(retry: Option<String>) -> JsResult<Recovery> {
-        run(|| {
-            let o = Options::new(retry, "retry", false)?;
-            let policy = crate::recovery::RetryPolicy::from_numbers(o.number("attempts")?, o.number("baseDelayMs")?, o.number("maxDelayMs")?)?;
-            Ok(Recovery { policy, state: crate::recovery::RecoveryState::default(), step: None })
-        })
-    }
-
-    /// The first decision: `{ action: 'send', step: 'query', delayMs: 0 }`.
-    pub fn start(&mut self) -> JsResult<String> {
-        let decision = crate::recovery::start();
-        self.remember(&decision);
-        data(|| Ok(decision))
-    }
-
-    /// The decision after the answer to the step last decided: `status` and `body` of a
-    /// response, or neither when none arrived. `{ action: 'send', step, delayMs }` or
-    /// `{ action: 'done', outcome, bill }` (JSON text); throws the platform's refusal of a
-    /// request that is wrong in itself.
-    pub fn answer(&mut self, status: Option<u16>, body: Option<String>, jitter: f64) -> JsResult<String> {
-        run(|| {
-            let step = self.step.ok_or_else(|| Error::whole(ErrorCode::Internal, "the recovery has no step waiting for an answer: call start(), and stop once it is done"))?;
-            let answer = match status {
-                Some(status) => crate::recovery::Answer::from_text(status, body.as_deref().unwrap_or_default()),
-                None => crate::recovery::Answer::Lost,
-            };
-            self.step = None;
-            let (state, decision) = crate::recovery::decide(self.state, &self.policy, step, answer, jitter)?;
-            self.state = state;
-            self.remember(&decision);
-            serde_json::to_string(&decision).map_err(|e| Error::whole(ErrorCode::Internal, format!("internal error writing a decision ({e})")))
-        })
-    }
-
-    fn remember(&mut self, decision: &crate::recovery::Decision) {
-        self.step = match decision {
-            crate::recovery::Decision::Send { step, .. } => Some(*step),
-            crate::recovery::Decision::Done { .. } => None,
-        };
-    }
-}
+// The client ----------------------------------------------------------------------------------
 
 /// Checks a client's options once, when it is made (the key is checked by its signer, `retry`
 /// by [`Recovery::new`]); returns its `timeoutMs`.
@@ -484,12 +431,6 @@ pub fn check_client_options(options: Option<String>) -> JsResult<f64> {
         #[allow(clippy::cast_precision_loss)]
         Ok(numbers::timeout_ms(o.number("timeoutMs")?)? as f64)
     })
-}
-
-/// The bills/query input for the hold a preauth-cancel input names.
-#[wasm_bindgen]
-pub fn recovery_query_input(cancel_input_json: &str) -> JsResult<String> {
-    run(|| crate::recovery::query_input(cancel_input_json))
 }
 
 // Tests only ---------------------------------------------------------------------------------

@@ -52,6 +52,18 @@ pub fn body_limit(value: Option<f64>) -> Result<usize> {
     check_max_body_bytes(value.min(u32::MAX as f64) as usize)
 }
 
+/// A host's whole number from 0 to `max` (absent: `default`): milliseconds of a retry policy
+/// or a schedule, a count of attempts.
+pub fn whole(value: Option<f64>, default: u64, max: u64, field: &str) -> Result<u64> {
+    match value {
+        None => Ok(default),
+        // Whole and within range (far below 2^53), so the conversion is exact.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+        Some(n) if n.fract() == 0.0 && (0.0..=max as f64).contains(&n) => Ok(n as u64),
+        Some(_) => Err(Error::new(ErrorCode::FieldFormat, field, format!("{field} must be a whole number from 0 to {max}"))),
+    }
+}
+
 /// A whole, non-negative count of seconds (lifetimes, margins).
 pub fn whole_seconds(value: f64, field: &str) -> Result<u64> {
     if !((0.0..=3.2e9).contains(&value) && value.fract() == 0.0) {

@@ -10,8 +10,10 @@ import { gzipSync } from 'node:zlib';
 // README says what costs what (serde and its float formatting, serde-wasm-bindgen, the whole
 // protocol, the crate compiled for speed). Raised from 140 KB by issue 13's capabilities (the
 // get-qrcode, close-qrcode and refund tables, the recovery rules, the client's builders):
-// 134 → 146 KB.
-const WASM_GZIP_BUDGET = 150 * 1024;
+// 134 → 146 KB. Raised from 150 KB by the durable recovery (its state machine, the stored state
+// read back strictly, member by member with its checksum, and the class's durable methods):
+// 145 → 160 KB.
+const WASM_GZIP_BUDGET = 164 * 1024;
 const GLUE_GZIP_BUDGET = 8 * 1024;
 
 const pkgDir = new URL('../../pkg/', import.meta.url);

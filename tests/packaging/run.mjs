@@ -145,14 +145,20 @@ async function pack() {
     'src/node.js',
     'src/state.js',
     'src/workerd.js',
+    'src/recovery.js',
+    'src/recovery-steps.js',
+    'src/durable-object.js',
+    'recovery.d.ts',
+    'durable-object.d.ts',
   ];
   const missing = required.filter((f) => !files.includes(f));
   if (missing.length > 0) fail(`the tarball lacks ${missing.join(', ')}`);
   // The gateway emulator is a package of its own (chinaums-open-gateway): none of it ships here.
   const gateway = files.filter((f) => /gateway/i.test(f));
   if (gateway.length > 0) fail(`the library's tarball carries gateway files: ${gateway.join(', ')}`);
-  // One .wasm and one .d.ts for every runtime entry; no sources, tests or maps leak in.
-  const stray = files.filter((f) => !/^(src\/[a-z_-]+\.js|dist\/(chinaums_open(_bg\.wasm|\.js)|constants\.js)|index\.d\.ts|package\.json|README\.md|LICENSE.*)$/.test(f));
+  // One .wasm, one .d.ts for every runtime entry and one per subpath (recovery, durable-object);
+  // no sources, tests or maps leak in.
+  const stray = files.filter((f) => !/^(src\/[a-z_-]+\.js|dist\/(chinaums_open(_bg\.wasm|\.js)|constants\.js)|(index|recovery|durable-object)\.d\.ts|package\.json|README\.md|LICENSE.*)$/.test(f));
   if (stray.length > 0) fail(`unexpected files in the tarball: ${stray.join(', ')}`);
   return { tarball: join(TMP, info.filename), size: info.size, unpackedSize: info.unpackedSize, files };
 }
