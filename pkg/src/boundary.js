@@ -53,11 +53,15 @@ export const isWellFormed =
     ? (s) => String.prototype.isWellFormed.call(s)
     : (s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 
+/** What only a failure inside the instance throws: a trap, or the host's stack overflowing in it. */
+const unwound = (error) => error instanceof WebAssembly.RuntimeError || error instanceof RangeError || error?.name === 'InternalError';
+
 /**
- * Calls into the core: typed errors only, whatever fails. A ChinaumsError is the core's answer;
- * anything else escaped from inside the instance (a trap, a stack overflow, an exception thrown
- * through wasm frames), which left it in an unknown state: the core is restarted so that the
- * next call runs on a fresh instance, and this one is reported as not completed.
+ * Calls into the core: typed errors only, whatever fails. A ChinaumsError is the core's answer.
+ * A trap (or the host's stack overflowing while the core runs) unwinds nothing and leaves the
+ * instance in an unknown state: the core is restarted so that the next call runs on a fresh
+ * instance, and this one is reported as not completed. Anything else is a bug of the package's
+ * own, reported as such; the instance never ran past it.
  */
 export function call(fn) {
   assertInitialized();
@@ -65,17 +69,16 @@ export function call(fn) {
     return fn();
   } catch (error) {
     if (error instanceof ChinaumsError) throw error;
-    try {
-      restart();
-    } catch {
-      // The report below still stands; the next call fails as clearly if no instance can be made.
+    const trapped = unwound(error);
+    if (trapped) {
+      try {
+        restart();
+      } catch {
+        // The report below still stands; the next call fails as clearly if no instance can be made.
+      }
     }
-    throw fail(
-      'ERR_INTERNAL',
-      null,
-      `the call did not complete (${error?.name ?? 'Error'}: ${error?.message ?? error}); the wasm core was restarted, so ` +
-        'signers, token holders and clients made before must be made again. Please report this with the input that caused it',
-    );
+    const after = trapped ? 'the wasm core was restarted, so signers, token holders and clients made before must be made again' : 'the wasm core is unchanged';
+    throw fail('ERR_INTERNAL', null, `the call did not complete (${error?.name ?? 'Error'}: ${error?.message ?? error}); ${after}. Please report this with the input that caused it`);
   }
 }
 
