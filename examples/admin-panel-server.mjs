@@ -16,7 +16,7 @@ import { createServer } from 'node:http';
 import { extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { bodyDigest, buildPreauthCancel, parsePreauthCancelResponse, signRequest, validatePreauthCancel } from 'chinaums-open';
+import { bills, openBodySig } from 'chinaums-open';
 import { startGateway } from 'chinaums-open-gateway';
 import { DEMO_BILL, DEMO_CREDENTIALS, DEMO_MSG_SRC_ID } from './flow/demo-setup.mjs';
 import { redactAuthorization } from './flow/preauth-cancel-flow.mjs';
@@ -145,21 +145,22 @@ async function preauthCancel(body, context) {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return { status: 400, value: apiError('BAD_REQUEST', 'the body must be { "input": { …the preauth-cancel fields… } }') };
   }
-  // The server never trusts the page's checks: the same wasm rules run here.
-  const validation = validatePreauthCancel(input, { msgSrcId: context.msgSrcId, applyDefaults: true });
+  // The server never trusts the page's checks: the same wasm rules run here, and every problem
+  // goes back to the page with its field.
+  const validation = bills.preauthCancel.validate(input, { msgSrcId: context.msgSrcId });
   if (!validation.ok) {
     return { status: 422, value: apiError('VALIDATION', 'the input breaks the preauth-cancel rules', { issues: validation.issues }) };
   }
-  const request = buildPreauthCancel(input, { baseUrl: context.gatewayUrl, msgSrcId: context.msgSrcId });
-  // A fresh Timestamp and CSPRNG nonce, taken now, by the library.
-  const signed = signRequest(request, context.credentials);
+  // Built and signed in one call, with a fresh Timestamp and CSPRNG nonce taken now by the
+  // library; the key never leaves this process.
+  const signed = bills.preauthCancel.sign(input, { baseUrl: context.gatewayUrl, msgSrcId: context.msgSrcId, ...context.credentials });
   const sent = {
     method: signed.method,
     url: signed.url,
     headers: { ...signed.headers, Authorization: redactAuthorization(signed.headers.Authorization) },
     body: signed.body,
     bodyBytes: Buffer.byteLength(signed.body, 'utf8'),
-    bodyDigest: bodyDigest(signed.body),
+    bodyDigest: openBodySig.bodyDigest(signed.body),
   };
   let response;
   try {
@@ -169,7 +170,7 @@ async function preauthCancel(body, context) {
   }
   const text = await response.text();
   try {
-    return { status: 200, value: { sent, status: response.status, response: parsePreauthCancelResponse(text) } };
+    return { status: 200, value: { sent, status: response.status, response: bills.preauthCancel.parseResponse(text) } };
   } catch (error) {
     return { status: 200, value: { sent, status: response.status, response: null, ...apiError(error.code ?? 'ERR_INVALID_RESPONSE', error.message) } };
   }
