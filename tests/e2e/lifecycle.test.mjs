@@ -263,7 +263,14 @@ for (const clientSpec of CLIENTS) {
         assert.equal(refused.text, '{"errCode":"1000","errInfo":"认证失败"}');
         assert.throws(
           () => accessToken.parseResponse(refused.text, { now: clock.ms }),
-          (e) => e instanceof ChinaumsError && e.code === 'ERR_PLATFORM' && e.platformCode === '1000',
+          (e) => {
+            assert.ok(e instanceof ChinaumsError);
+            assert.equal(e.code, 'ERR_PLATFORM');
+            assert.equal(e.platformCode, '1000');
+            // The platform's whole message: a token answer carries it as errInfo.
+            assert.equal(e.platformMessage, '认证失败');
+            return true;
+          },
         );
         assert.equal(holder.needsRefresh(clock.ms), true);
 
