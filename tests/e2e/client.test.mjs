@@ -1,7 +1,8 @@
-// ChinaumsClient.request over real HTTP on 127.0.0.1: the new endpoints' round trips through the
-// emulator (create a bill, pay it, refund it, close an unpaid one), typed builders chosen by
-// path, any other versioned path written exactly, the opt-in charset, and what the client does
-// when no answer arrives or the input is bad (nothing is sent).
+// ChinaumsClient.request (the raw escape hatch: the envelope, whatever the platform answered) over
+// real HTTP on 127.0.0.1: the new endpoints' round trips through the emulator (create a bill, pay
+// it, refund it, close an unpaid one), the operation's table chosen by path, any other versioned
+// path written exactly, the opt-in charset, and what the client does when no answer arrives or
+// the input is bad (nothing is sent). client.bills.<op> is client-bills.test.mjs's.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,7 +36,8 @@ test('get-qrcode → the payer pays → refund in two parts → bills/query show
     assert.match(created.response.billQRCode, /^http:\/\/127\.0\.0\.1:\d+\//);
     // The typed builder filled the table's defaults and kept its order.
     assert.match(created.request.body, /^\{"requestTimestamp":"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d","mid":"898201612345678","tid":"88880001","instMid":"QRPAYDEFAULT","billNo":/);
-    assert.match(created.request.headers.Authorization, /^OPEN-BODY-SIG AppId="/);
+    // The envelope shows the request sent, its Signature redacted.
+    assert.match(created.request.headers.Authorization, /^OPEN-BODY-SIG AppId="[^"]+", Timestamp="\d{14}", Nonce="[0-9a-f]{32}", Signature="<redacted>"$/);
 
     await gateway.pay(bill);
     const refund = (refundOrderId, refundAmount) => client.request(bills.refund.path, { ...bill, refundOrderId, refundAmount });
