@@ -5,8 +5,9 @@
 //      while the gateway loses the first cancel's answer (examples/flow/preauth-story.mjs);
 //   2. the same recovery from a Cloudflare Worker in real workerd (examples/worker/), which gets
 //      the appKey as a secret binding and fetches the gateway over 127.0.0.1 itself;
-//   3. the pieces under the client: validate, build, sign and send a preauth-cancel by hand,
-//      and two requests that must fail (examples/flow/preauth-cancel-flow.mjs).
+//   3. the pieces under the client: validate a preauth-cancel, sign it (built and signed in
+//      one call), send it with fetch, and two requests that must fail
+//      (examples/flow/preauth-cancel-flow.mjs).
 // Prints the transcripts (signatures redacted, the key never shown) and a summary; exits
 // non-zero if any part did not end as the platform's rules say it must.
 //
@@ -61,7 +62,7 @@ const story = (recover) =>
     billNo: newBillNo(DEMO_MSG_SRC_ID, today, (bills += 1)),
     billDate: today.date,
     pay: (bill) => gateway.pay(bill),
-    loseNextCancelAnswer: () => gateway.inject('answer-lost', { path: lib.PREAUTH_CANCEL_PATH }),
+    loseNextCancelAnswer: () => gateway.inject('answer-lost', { path: lib.bills.preauthCancel.path }),
     recover,
   });
 
@@ -94,7 +95,7 @@ try {
     record(false, `${WORKER_BACKEND}  did not run`);
   }
 
-  console.log(`\n${heading('Part 3 of 3: the pieces under the client (validate, build, sign, send)')}`);
+  console.log(`\n${heading('Part 3 of 3: the pieces under the client (validate, sign, send)')}`);
   const pieces = await runPreauthCancelFlow({ lib, fetch, gatewayUrl: gateway.url, credentials: DEMO_CREDENTIALS, msgSrcId: DEMO_MSG_SRC_ID, bill: DEMO_BILL });
   console.log(formatTranscript(pieces, { backend: NODE_BACKEND, gatewayUrl: gateway.url }));
   printGatewayLog();

@@ -31,6 +31,7 @@ import {
   flagSet,
   BILLS_QUERY_FIELDS,
   CLOSE_QRCODE_FIELDS,
+  CLOSE_QRCODE_ONE_OF,
   GET_QRCODE_FIELDS,
   PREAUTH_CANCEL_FIELDS,
   PREAUTHED_CANCEL_FIELDS,
@@ -590,18 +591,21 @@ export class BillBook {
     };
   }
 
-  /** `POST /v1/netpay/bills/close-qrcode`: closes an unpaid bill's QR code. `{ status, body, changed? }`. */
+  /**
+   * `POST /v1/netpay/bills/close-qrcode`: closes an unpaid bill's QR code, named by its
+   * `qrCodeId` or by the bill's `billNo` (of this mid, tid and instMid; with both, they must name
+   * the same bill). `{ status, body, changed? }`.
+   */
   closeQrcode(request, credential, nowMs) {
-    const failed = ruleFailure(request, nowMs, checkBody(CLOSE_QRCODE_FIELDS, request, credential));
+    const failed = ruleFailure(request, nowMs, checkBody(CLOSE_QRCODE_FIELDS, request, credential, CLOSE_QRCODE_ONE_OF));
     if (failed !== null) return failed;
-    const bill = this.#byQrCode(request.qrCodeId);
-    if (bill === null || !this.#sameMerchant(bill, request)) {
-      return businessError(request, nowMs, 'NO_BILL', `no QR code ${request.qrCodeId} for this mid, tid and instMid`);
-    }
+    const found = this.#closeTarget(request, nowMs);
+    if (found.refusal) return found.refusal;
+    const { bill, named } = found;
     this.#closeIfExpired(bill, nowMs);
     if (bill.payment !== null) {
       const instead = bill.preauth ? 'cancel the hold (bills/preauth-cancel) instead' : 'refund it (bills/refund) instead';
-      return businessError(request, nowMs, 'OPERATION_NOT_ALLOWED', `the bill of QR code ${request.qrCodeId} was paid (billStatus ${bill.billStatus}); ${instead}`);
+      return businessError(request, nowMs, 'OPERATION_NOT_ALLOWED', `the bill of ${named} was paid (billStatus ${bill.billStatus}); ${instead}`);
     }
     // Closing a closed code changes nothing and says so with SUCCESS: a retried close is safe.
     const changed = bill.billStatus === 'UNPAID';
@@ -620,6 +624,34 @@ export class BillBook {
         billStatus: bill.billStatus,
       },
     };
+  }
+
+  /**
+   * The bill a close-qrcode request names: `{ bill, named }` (`named` says how, for messages), or
+   * `{ refusal }`. A billNo without a date may name bills of several dates: then the request is
+   * refused and asked for the qrCodeId.
+   */
+  #closeTarget(request, nowMs) {
+    const given = (name) => typeof request[name] === 'string' && request[name] !== '';
+    if (given('qrCodeId')) {
+      const bill = this.#byQrCode(request.qrCodeId);
+      if (bill === null || !this.#sameMerchant(bill, request)) {
+        return { refusal: businessError(request, nowMs, 'NO_BILL', `no QR code ${request.qrCodeId} for this mid, tid and instMid`) };
+      }
+      if (given('billNo') && bill.billNo !== request.billNo) {
+        return { refusal: businessError(request, nowMs, 'NO_BILL', `QR code ${request.qrCodeId} belongs to bill ${bill.billNo}, not to bill ${request.billNo}`) };
+      }
+      return { bill, named: `QR code ${request.qrCodeId}` };
+    }
+    const matches = [...this.#bills.values()].filter((bill) => bill.billNo === request.billNo && this.#sameMerchant(bill, request));
+    if (matches.length === 0) {
+      return { refusal: businessError(request, nowMs, 'NO_BILL', `no bill ${request.billNo} for this mid, tid and instMid`) };
+    }
+    if (matches.length > 1) {
+      const dates = matches.map((bill) => bill.billDate).join(', ');
+      return { refusal: businessError(request, nowMs, 'BAD_REQUEST', `billNo ${request.billNo} names bills of ${dates}; close the one you mean by its qrCodeId`) };
+    }
+    return { bill: matches[0], named: `bill ${request.billNo}` };
   }
 
   /**

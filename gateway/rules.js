@@ -140,17 +140,28 @@ export const GET_QRCODE_FIELDS = Object.freeze([
   field('clientIp'),
 ]);
 
-/** `POST /v1/netpay/bills/close-qrcode`: close the QR code (and its unpaid bill) get-qrcode made. */
+/**
+ * `POST /v1/netpay/bills/close-qrcode`: close the QR code (and its unpaid bill) get-qrcode made.
+ * The platform's sample names the code by `qrCodeId`; some clients name the bill by `billNo`
+ * instead (no billDate), and some send the get-qrcode answer's `systemId` and `attachRefund`.
+ * One of `qrCodeId` and `billNo` is required (CLOSE_QRCODE_ONE_OF); `systemId` is accepted and
+ * plays no part.
+ */
 export const CLOSE_QRCODE_FIELDS = Object.freeze([
   SHARED.requestTimestamp,
   SHARED.mid,
   SHARED.tid,
   SHARED.instMid,
-  field('qrCodeId', { required: true, max: 64 }),
+  field('qrCodeId', { max: 64 }),
+  field('billNo', { max: 31, prefixed: true }),
+  field('systemId'),
   SHARED.msgId,
   SHARED.srcReserve,
   flag('attachRefund'),
 ]);
+
+/** The close-qrcode fields of which at least one must be given (non-empty). */
+export const CLOSE_QRCODE_ONE_OF = Object.freeze(['qrCodeId', 'billNo']);
 
 /**
  * `POST /v1/netpay/bills/refund`: refund part or all of a paid bill. The sample does not say
@@ -255,12 +266,13 @@ export function amountFen(value, { zero = false } = {}) {
 }
 
 /**
- * Checks a parsed JSON body against a field table.
+ * Checks a parsed JSON body against a field table, and that at least one of the fields named in
+ * `oneOf` (if any) is given.
  * @returns {{ problems: string[], prefixProblems: string[] }} `problems` make the request a
  *   BAD_REQUEST; `prefixProblems` (billNo or an order id not starting with the msgSrcId) make it
  *   an INVALID_MSGSRC, the platform's code for that case (PROTOCOL.md §7, §9.2).
  */
-export function checkBody(fields, body, { msgSrcId = null } = {}) {
+export function checkBody(fields, body, { msgSrcId = null } = {}, oneOf = []) {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return { problems: [`the body must be a JSON object, not ${typeName(body)}`], prefixProblems: [] };
   }
@@ -307,6 +319,9 @@ export function checkBody(fields, body, { msgSrcId = null } = {}) {
     if (spec.prefixed && msgSrcId !== null && !value.startsWith(msgSrcId)) {
       prefixProblems.push(`${spec.name} must start with the source id ${msgSrcId}`);
     }
+  }
+  if (oneOf.length > 0 && !oneOf.some((name) => typeof body[name] === 'string' && body[name] !== '')) {
+    problems.push(`${oneOf.join(' or ')} is required`);
   }
   return { problems, prefixProblems };
 }

@@ -1,5 +1,5 @@
 // What the demo backends use: the made-up credentials of the shared test vectors
-// (PROTOCOL.md §12.2, never real ones) and the frozen preauthorization every gateway emulator
+// (docs/PROTOCOL.md §12.2, never real ones) and the frozen preauthorization every gateway emulator
 // starts with. Shared by the Node driver and the Worker driver.
 
 export const DEMO_CREDENTIALS = Object.freeze({

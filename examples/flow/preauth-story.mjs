@@ -13,7 +13,9 @@ export function newBillNo(msgSrcId, beijing, counter) {
   return `${msgSrcId}${beijing.compact}${String(counter).padStart(4, '0')}`;
 }
 
-const brief = (response) => (response === null ? null : { errCode: response.errCode, billStatus: response.billStatus, status: response.billPayment?.status ?? null });
+const brief = (response) => ({ errCode: response.errCode, billStatus: response.billStatus, status: response.billPayment?.status ?? null });
+/** What a rejection says: its code, and for a platform refusal the platform's code, status and message. */
+const failure = (error) => ({ code: error.code ?? null, platformCode: error.platformCode ?? null, status: error.status ?? null, message: error.message });
 
 /**
  * @param {object} deps
@@ -30,15 +32,23 @@ export async function runPreauthStory({ lib, client, merchant, billNo, billDate,
   const steps = [];
   const bill = { ...merchant, billNo, billDate };
 
-  const created = await client.request(lib.GET_QRCODE_PATH, {
-    ...bill,
-    totalAmount: 2100,
-    billDesc: '押金 deposit for a rented bike',
-    preauthTransaction: 'true',
-    goods: [{ goodsId: 'BIKE-7', goodsName: '自行车押金', quantity: 1, price: 2100 }],
-  });
-  steps.push({ kind: 'create', title: 'Create a preauth bill (bills/get-qrcode, preauthTransaction "true")', status: created.status, answer: brief(created.response), qrCodeId: created.response?.qrCodeId ?? null, qrCode: created.response?.billQRCode ?? null });
-  if (created.response?.ok !== true) return { steps, outcome: { created: false } };
+  // client.bills.<operation> resolves with the parsed answer only when the platform says
+  // SUCCESS; any refusal rejects (ERR_PLATFORM, with the platform's code and message), so a
+  // story that goes on after the await knows the step worked.
+  const createStep = { kind: 'create', title: 'Create a preauth bill (bills/get-qrcode, preauthTransaction "true")' };
+  try {
+    const created = await client.bills.getQrcode({
+      ...bill,
+      totalAmount: 2100,
+      billDesc: '押金 deposit for a rented bike',
+      preauthTransaction: 'true',
+      goods: [{ goodsId: 'BIKE-7', goodsName: '自行车押金', quantity: 1, price: 2100 }],
+    });
+    steps.push({ ...createStep, answer: brief(created), qrCodeId: created.qrCodeId ?? null, qrCode: created.billQRCode ?? null });
+  } catch (error) {
+    steps.push({ ...createStep, error: failure(error) });
+    return { steps, outcome: { created: false } };
+  }
 
   const frozen = await pay(bill);
   steps.push({ kind: 'pay', title: 'The payer scans the code: 21.00 yuan frozen', merOrderId: frozen.merOrderId, authIdRespCd: frozen.authIdRespCd });
@@ -50,8 +60,15 @@ export async function runPreauthStory({ lib, client, merchant, billNo, billDate,
   const recovery = await recover(input);
   steps.push({ kind: 'recover', title: 'Cancel it with ChinaumsClient.cancelPreauth', ...recovery });
 
-  const confirmed = await client.request(lib.BILLS_QUERY_PATH, bill);
-  steps.push({ kind: 'confirm', title: 'Confirm with bills/query', status: confirmed.status, answer: brief(confirmed.response) });
+  const confirmStep = { kind: 'confirm', title: 'Confirm with bills/query' };
+  let finalBillStatus = null;
+  try {
+    const confirmed = await client.bills.query(bill);
+    finalBillStatus = confirmed.billStatus;
+    steps.push({ ...confirmStep, answer: brief(confirmed) });
+  } catch (error) {
+    steps.push({ ...confirmStep, error: failure(error) });
+  }
 
   return {
     steps,
@@ -59,12 +76,12 @@ export async function runPreauthStory({ lib, client, merchant, billNo, billDate,
       created: true,
       recovery: recovery.outcome ?? null,
       path: (recovery.attempts ?? []).map((a) => (a.status === null ? `${stepName(lib, a)} (no answer)` : stepName(lib, a))),
-      finalBillStatus: confirmed.response?.billStatus ?? null,
+      finalBillStatus,
     },
   };
 }
 
-const stepName = (lib, attempt) => (attempt.endpoint === lib.PREAUTH_CANCEL_PATH ? 'cancel' : 'query');
+const stepName = (lib, attempt) => (attempt.endpoint === lib.bills.preauthCancel.path ? 'cancel' : 'query');
 
 /** What the merchant should do with each outcome (README, "Recovering a lost answer"). */
 export const NEXT_STEP = Object.freeze({
@@ -80,7 +97,8 @@ export function formatStory({ steps, outcome }, { backend }) {
   const out = [`chinaums-open demo: ${backend} — a preauthorization from creation to a recovered cancel`];
   steps.forEach((step, i) => {
     out.push('', `${i + 1}. ${step.title}`);
-    if (step.kind === 'create') out.push(`   ← ${step.status} ${step.answer?.errCode} · qrCodeId ${step.qrCodeId} · QR code ${step.qrCode}`);
+    if (step.error && step.kind !== 'recover') out.push(`   ✗ ${step.error.code}${step.error.platformCode ? ` ${step.error.platformCode}` : ''}: ${step.error.message}`);
+    if (step.kind === 'create' && !step.error) out.push(`   ← ${step.answer.errCode} · qrCodeId ${step.qrCodeId} · QR code ${step.qrCode}`);
     if (step.kind === 'pay') out.push(`   frozen: merOrderId ${step.merOrderId}, authIdRespCd ${step.authIdRespCd}`);
     if (step.kind === 'recover') {
       if (step.error) {
@@ -93,7 +111,7 @@ export function formatStory({ steps, outcome }, { backend }) {
         out.push(`   outcome: ${step.outcome} (billStatus ${step.bill?.billStatus}): ${NEXT_STEP[step.outcome]}`);
       }
     }
-    if (step.kind === 'confirm') out.push(`   ← ${step.status} ${step.answer?.errCode} · billStatus ${step.answer?.billStatus} · billPayment.status ${step.answer?.status}`);
+    if (step.kind === 'confirm' && !step.error) out.push(`   ← ${step.answer.errCode} · billStatus ${step.answer.billStatus} · billPayment.status ${step.answer.status}`);
   });
   out.push('', storySucceeded(outcome) ? `Result: ✓ ${outcome.path.join(' → ')} → ${outcome.recovery}; billStatus ${outcome.finalBillStatus}.` : `Result: ✗ ${JSON.stringify(outcome)}`);
   return out.join('\n');

@@ -62,6 +62,9 @@ export function formatTranscript({ steps, outcome }, { backend, gatewayUrl }) {
     const lines = [
       ...requestLines(step.request, { full: !step.expectFailure }),
       ...(step.note ? [`  (${step.note})`] : []),
+      ...(step.diagnosis
+        ? [`  explainSignature: signed SHA-256 ${step.diagnosis.signedDigest.slice(0, 16)}…, sent ${step.diagnosis.sentDigest.slice(0, 16)}…; the gateway expected "${step.diagnosis.expected}"`]
+        : []),
       ...responseLines(step.response, step.expectFailure),
     ];
     out.push(indent(lines.join('\n'), '   '));

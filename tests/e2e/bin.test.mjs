@@ -5,11 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildPreauthCancel, parsePreauthCancelResponse, signOpenBody, signRequest } from 'chinaums-open';
+import { bills, signOpenBody } from 'chinaums-open';
 import { APP, MSG_SRC_ID } from './helpers.mjs';
 
 const BIN = fileURLToPath(new URL('../../gateway/bin.js', import.meta.url));
@@ -61,10 +61,10 @@ test('the bin prints its URL, serves the config and fixtures file, and exits 0 o
     assert.deepEqual((await info.json()).appIds, [APP.appId]);
 
     const { mid, tid, billNo, billDate, merOrderId, authIdRespCd } = FIXTURE_BILL;
-    const request = signRequest(buildPreauthCancel({ mid, tid, billNo, billDate, merOrderId, authIdRespCd }, { baseUrl: url, msgSrcId: MSG_SRC_ID }), APP);
+    const request = bills.preauthCancel.sign({ mid, tid, billNo, billDate, merOrderId, authIdRespCd }, { baseUrl: url, msgSrcId: MSG_SRC_ID, ...APP });
     const response = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body });
     assert.equal(response.status, 200);
-    const parsed = parsePreauthCancelResponse(await response.text());
+    const parsed = bills.preauthCancel.parseResponse(await response.text());
     assert.equal(parsed.errCode, 'SUCCESS');
     assert.equal(parsed.billStatus, 'CLOSED');
     assert.equal(parsed.billPayment.totalAmount, 1234);
@@ -102,25 +102,27 @@ for (const [what, args, config, message] of [
   });
 }
 
-test("the README's example config (examples/gateway/config.json) starts and serves its fixtures file", { timeout: 30_000 }, async () => {
-  const config = fileURLToPath(new URL('../../examples/gateway/config.json', import.meta.url));
+test("the gateway package's example config (gateway/example-config.json) starts and serves its fixture bill", { timeout: 30_000 }, async () => {
+  const config = fileURLToPath(new URL('../../gateway/example-config.json', import.meta.url));
+  const [fixture] = JSON.parse(readFileSync(config, 'utf8')).fixtures;
   const child = spawn(process.execPath, [BIN, '--config', config, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const url = await firstLine(child);
     const body = JSON.stringify({
-      requestTimestamp: '2025-03-01 09:05:00',
-      mid: '898201612345678',
-      tid: '88880001',
+      requestTimestamp: '2025-01-02 09:05:00',
+      mid: fixture.mid,
+      tid: fixture.tid,
       instMid: 'QRPAYDEFAULT',
-      billNo: '3194202503010900000001',
-      billDate: '2025-03-01',
+      billNo: fixture.billNo,
+      billDate: fixture.billDate,
     });
     const { authorization } = signOpenBody({ ...APP, body });
-    const response = await fetch(`${url}/v1/netpay/bills/query`, { method: 'POST', headers: { Authorization: authorization }, body });
-    const parsed = parsePreauthCancelResponse(await response.text());
+    const response = await fetch(`${url}${bills.query.path}`, { method: 'POST', headers: { Authorization: authorization }, body });
+    const parsed = bills.query.parseResponse(await response.text());
     assert.equal(parsed.errCode, 'SUCCESS');
     assert.equal(parsed.billStatus, 'PAID');
-    assert.equal(parsed.totalAmount, 9900);
+    assert.equal(parsed.totalAmount, fixture.totalAmount);
+    assert.equal(parsed.billPayment.merOrderId, fixture.merOrderId);
     child.kill('SIGTERM');
     assert.deepEqual(await once(child, 'exit'), [0, null]);
   } finally {

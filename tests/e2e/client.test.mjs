@@ -1,12 +1,13 @@
-// ChinaumsClient.request over real HTTP on 127.0.0.1: the new endpoints' round trips through the
-// emulator (create a bill, pay it, refund it, close an unpaid one), typed builders chosen by
-// path, any other versioned path written exactly, the opt-in charset, and what the client does
-// when no answer arrives or the input is bad (nothing is sent).
+// ChinaumsClient.request (the raw escape hatch: the envelope, whatever the platform answered) over
+// real HTTP on 127.0.0.1: the new endpoints' round trips through the emulator (create a bill, pay
+// it, refund it, close an unpaid one), the operation's table chosen by path, any other versioned
+// path written exactly, the opt-in charset, and what the client does when no answer arrives or
+// the input is bad (nothing is sent). client.bills.<op> is client-bills.test.mjs's.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { BILLS_QUERY_PATH, CLOSE_QRCODE_PATH, ChinaumsClient, ChinaumsError, GET_QRCODE_PATH, REFUND_PATH, beijingTime } from 'chinaums-open';
+import { ChinaumsClient, ChinaumsError, beijingTime, bills } from 'chinaums-open';
 import { startGateway } from 'chinaums-open-gateway';
 import { APP, BILL_1, MSG_SRC_ID } from './helpers.mjs';
 
@@ -29,16 +30,17 @@ async function withClient(fn, options = {}) {
 test('get-qrcode → the payer pays → refund in two parts → bills/query shows REFUND', () =>
   withClient(async ({ gateway, client }) => {
     const bill = newBill();
-    const created = await client.request(GET_QRCODE_PATH, { ...bill, totalAmount: 1000, billDesc: '两杯咖啡', goods: [{ goodsId: 'C1', goodsName: '咖啡', quantity: 2, price: 500 }] });
+    const created = await client.request(bills.getQrcode.path, { ...bill, totalAmount: 1000, billDesc: '两杯咖啡', goods: [{ goodsId: 'C1', goodsName: '咖啡', quantity: 2, price: 500 }] });
     assert.equal(created.status, 200);
     assert.equal(created.response.errCode, 'SUCCESS', created.text);
     assert.match(created.response.billQRCode, /^http:\/\/127\.0\.0\.1:\d+\//);
     // The typed builder filled the table's defaults and kept its order.
     assert.match(created.request.body, /^\{"requestTimestamp":"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d","mid":"898201612345678","tid":"88880001","instMid":"QRPAYDEFAULT","billNo":/);
-    assert.match(created.request.headers.Authorization, /^OPEN-BODY-SIG AppId="/);
+    // The envelope shows the request sent, its Signature redacted.
+    assert.match(created.request.headers.Authorization, /^OPEN-BODY-SIG AppId="[^"]+", Timestamp="\d{14}", Nonce="[0-9a-f]{32}", Signature="<redacted>"$/);
 
     await gateway.pay(bill);
-    const refund = (refundOrderId, refundAmount) => client.request(REFUND_PATH, { ...bill, refundOrderId, refundAmount });
+    const refund = (refundOrderId, refundAmount) => client.request(bills.refund.path, { ...bill, refundOrderId, refundAmount });
     const first = await refund(`${MSG_SRC_ID}R${today.compact}1`, 400);
     assert.equal(first.response.errCode, 'SUCCESS', first.text);
     const second = await refund(`${MSG_SRC_ID}R${today.compact}2`, '600');
@@ -46,9 +48,9 @@ test('get-qrcode → the payer pays → refund in two parts → bills/query show
     const tooMuch = await refund(`${MSG_SRC_ID}R${today.compact}3`, 1);
     assert.notEqual(tooMuch.response.errCode, 'SUCCESS', 'nothing is left to refund');
 
-    const query = await client.request(BILLS_QUERY_PATH, bill);
+    const query = await client.request(bills.query.path, bill);
     assert.equal(query.response.billStatus, 'REFUND', query.text);
-    const lookUp = await client.request(BILLS_QUERY_PATH, { ...bill, refundOrderId: `${MSG_SRC_ID}R${today.compact}1` });
+    const lookUp = await client.request(bills.query.path, { ...bill, refundOrderId: `${MSG_SRC_ID}R${today.compact}1` });
     assert.equal(lookUp.response.refundBillPayment.totalAmount, 400, lookUp.text);
     assert.equal(lookUp.response.refundBillPayment.merOrderId, `${MSG_SRC_ID}R${today.compact}1`);
   }));
@@ -56,11 +58,11 @@ test('get-qrcode → the payer pays → refund in two parts → bills/query show
 test('close-qrcode closes an unpaid bill, which can then not be paid', () =>
   withClient(async ({ gateway, client }) => {
     const bill = newBill();
-    const created = await client.request(GET_QRCODE_PATH, { ...bill, totalAmount: 300 });
-    const closed = await client.request(CLOSE_QRCODE_PATH, { mid, tid, qrCodeId: created.response.qrCodeId });
+    const created = await client.request(bills.getQrcode.path, { ...bill, totalAmount: 300 });
+    const closed = await client.request(bills.closeQrcode.path, { mid, tid, qrCodeId: created.response.qrCodeId });
     assert.equal(closed.response.errCode, 'SUCCESS', closed.text);
     await assert.rejects(gateway.pay(bill));
-    assert.equal((await client.request(BILLS_QUERY_PATH, bill)).response.billStatus, 'CLOSED');
+    assert.equal((await client.request(bills.query.path, bill)).response.billStatus, 'CLOSED');
   }));
 
 test('a bad input is refused with the field table issue, before anything is sent', () =>
@@ -73,14 +75,14 @@ test('a bad input is refused with the field table issue, before anything is sent
       [{ ...bill, totalAmount: 1000, notifyUrl: 'ftp://merchant.example/notify' }, 'ERR_FIELD_FORMAT', 'notifyUrl'],
       [{ ...bill, billNo: 'ABCD0001', totalAmount: 1000 }, 'ERR_FIELD_PREFIX', 'billNo'],
     ]) {
-      await assert.rejects(client.request(GET_QRCODE_PATH, input), (error) => {
+      await assert.rejects(client.request(bills.getQrcode.path, input), (error) => {
         assert.ok(error instanceof ChinaumsError);
         assert.equal(error.code, code, error.message);
         assert.ok(error.issues[0].field.startsWith(field), JSON.stringify(error.issues));
         return true;
       });
     }
-    await assert.rejects(client.request(REFUND_PATH, { ...bill, refundAmount: 100 }), { code: 'ERR_FIELD_REQUIRED', field: 'refundOrderId' });
+    await assert.rejects(client.request(bills.refund.path, { ...bill, refundAmount: 100 }), { code: 'ERR_FIELD_REQUIRED', field: 'refundOrderId' });
     assert.deepEqual(gateway.state.requests(), []);
   }));
 
@@ -106,7 +108,7 @@ test('no answer: ERR_NETWORK, saying the request may have been applied; the clie
   // Port 1 on 127.0.0.1: nothing listens, the connection is refused.
   const client = new ChinaumsClient({ ...APP, baseUrl: 'http://127.0.0.1:1', timeoutMs: 2000 });
   try {
-    await assert.rejects(client.request(BILLS_QUERY_PATH, { ...newBill() }), (error) => {
+    await assert.rejects(client.request(bills.query.path, { ...newBill() }), (error) => {
       assert.equal(error.code, 'ERR_NETWORK');
       assert.match(error.message, /may or may not have been applied/);
       assert.ok(error.cause instanceof Error);

@@ -225,7 +225,63 @@ describe('bills/close-qrcode and bills/refund', () => {
       assert.equal(refused.errCode, 'OPERATION_NOT_ALLOWED');
       assert.match(refused.errMsg, /was paid .*refund it \(bills\/refund\) instead/);
       assert.equal((await post(CLOSE_QRCODE, body({ mid, tid, instMid: 'QRPAYDEFAULT', qrCodeId: 'nope' }))).json.errCode, 'NO_BILL');
-      assert.match((await post(CLOSE_QRCODE, body({ mid, tid, instMid: 'QRPAYDEFAULT' }))).json.errMsg, /qrCodeId is required/);
+      assert.match((await post(CLOSE_QRCODE, body({ mid, tid, instMid: 'QRPAYDEFAULT' }))).json.errMsg, /qrCodeId or billNo is required/);
+      assert.match((await post(CLOSE_QRCODE, body({ mid, tid, instMid: 'QRPAYDEFAULT', qrCodeId: '', billNo: '' }))).json.errMsg, /qrCodeId or billNo is required/);
+    }));
+
+  test('close-qrcode by billNo (with mid and tid) instead of qrCodeId; systemId is accepted and ignored; both must name one bill', () =>
+    run(async ({ gateway, post }) => {
+      const close = (fields) => post(CLOSE_QRCODE, body({ mid, tid, instMid: 'QRPAYDEFAULT', ...fields }));
+      const { bill, answer } = await create(post);
+      const closed = (await close({ billNo: bill.billNo, systemId: 'sys-7', attachRefund: 'false' })).json;
+      assert.equal(closed.errCode, 'SUCCESS', closed.errMsg);
+      assert.equal(closed.billStatus, 'CLOSED');
+      assert.equal(closed.qrCodeId, answer.qrCodeId);
+      assert.equal(closed.billNo, bill.billNo);
+      assert.equal(closed.billDate, bill.billDate);
+      assert.equal('systemId' in closed, false, 'systemId plays no part in the answer');
+      assert.equal(gateway.state.bill(bill.billNo, bill.billDate).billStatus, 'CLOSED');
+      await assert.rejects(gateway.pay(bill), /is CLOSED/);
+
+      // qrCodeId and billNo together must name the same bill.
+      const other = await create(post);
+      const mismatch = (await close({ qrCodeId: other.answer.qrCodeId, billNo: bill.billNo })).json;
+      assert.equal(mismatch.errCode, 'NO_BILL');
+      assert.match(mismatch.errMsg, new RegExp(`belongs to bill ${other.bill.billNo}, not to bill ${bill.billNo}`));
+      assert.equal(gateway.state.bill(other.bill.billNo, other.bill.billDate).billStatus, 'UNPAID');
+      assert.equal((await close({ qrCodeId: other.answer.qrCodeId, billNo: other.bill.billNo, systemId: '' })).json.errCode, 'SUCCESS');
+
+      // Another terminal's bill, an unknown one, another source id's, and a paid one.
+      assert.equal((await close({ billNo: bill.billNo, tid: '88880002' })).json.errCode, 'NO_BILL');
+      assert.equal((await close({ billNo: `${MSG_SRC_ID}000000000000` })).json.errCode, 'NO_BILL');
+      assert.equal((await close({ billNo: `1234${bill.billNo.slice(4)}` })).json.errCode, 'INVALID_MSGSRC');
+      const paid = await create(post);
+      await gateway.pay(paid.bill);
+      const refused = (await close({ billNo: paid.bill.billNo })).json;
+      assert.equal(refused.errCode, 'OPERATION_NOT_ALLOWED');
+      assert.match(refused.errMsg, new RegExp(`the bill of bill ${paid.bill.billNo} was paid`));
+      assert.equal((await close({ billNo: paid.bill.billNo, systemId: 42 })).json.errCode, 'BAD_REQUEST', 'systemId is text');
+      assert.deepEqual(
+        gateway.state.requests().filter((r) => r.path === CLOSE_QRCODE).map((r) => r.applied),
+        [true, false, true, false, false, false, false, false],
+      );
+    }));
+
+  test('close-qrcode by a billNo that names bills of two dates is refused: close that one by its qrCodeId', () =>
+    run(async ({ post }) => {
+      const billNo = `${MSG_SRC_ID}${at.compact}TWODAYS`;
+      const made = [];
+      for (const billDate of [at.date, '2025-01-03']) {
+        const { json } = await post(GET_QRCODE, body({ mid, tid, instMid: 'QRPAYDEFAULT', billNo, billDate, totalAmount: '100' }));
+        assert.equal(json.errCode, 'SUCCESS', json.errMsg);
+        made.push(json);
+      }
+      const ambiguous = (await post(CLOSE_QRCODE, body({ mid, tid, instMid: 'QRPAYDEFAULT', billNo }))).json;
+      assert.equal(ambiguous.errCode, 'BAD_REQUEST');
+      assert.match(ambiguous.errMsg, /names bills of 2025-01-02, 2025-01-03; close the one you mean by its qrCodeId/);
+      const one = (await post(CLOSE_QRCODE, body({ mid, tid, instMid: 'QRPAYDEFAULT', billNo, qrCodeId: made[1].qrCodeId }))).json;
+      assert.equal(one.errCode, 'SUCCESS', one.errMsg);
+      assert.equal(one.billDate, '2025-01-03');
     }));
 
   test('refund takes what is left of a paid ordinary bill, in parts; REFUND once nothing is left; each refund is found by its order id', () =>

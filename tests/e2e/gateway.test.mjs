@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { beijingTime, buildPreauthCancel, parsePreauthCancelResponse, signRequest } from 'chinaums-open';
+import { beijingTime, bills } from 'chinaums-open';
 import { CLIENTS } from './clients.mjs';
 import {
   APP,
@@ -74,19 +74,18 @@ for (const clientSpec of CLIENTS) {
           assert.equal(before.json.billStatus, 'PAID');
           assert.equal(before.json.billPayment.status, 'TRADE_SUCCESS');
 
-          const request = buildPreauthCancel(
+          const signed = bills.preauthCancel.sign(
             { ...BILL_1, msgId: 'msg-42', srcReserve: '预授权撤销测试' },
-            { baseUrl: gateway.url, msgSrcId: MSG_SRC_ID, now: clock.ms },
+            { baseUrl: gateway.url, msgSrcId: MSG_SRC_ID, now: clock.ms, ...APP, timestamp: beijingTime(clock.ms).compact, nonce: 'flow-nonce-1' },
           );
-          assert.equal(request.url, `${gateway.url}${CANCEL_PATH}`);
-          const signed = signRequest(request, { ...APP, timestamp: beijingTime(clock.ms).compact, nonce: 'flow-nonce-1' });
+          assert.equal(signed.url, `${gateway.url}${CANCEL_PATH}`);
           const answer = await post(CANCEL_PATH, signed.body, { authorization: signed.headers.Authorization });
 
           assertBusiness(answer, 'SUCCESS');
           assert.deepEqual(Object.keys(answer.json), SAMPLE_RESPONSE_KEYS);
           assert.deepEqual(Object.keys(answer.json.billPayment), SAMPLE_PAYMENT_KEYS);
           assert.equal(answer.json.responseTimestamp, '2025-01-02 03:04:05');
-          const parsed = parsePreauthCancelResponse(answer.text);
+          const parsed = bills.preauthCancel.parseResponse(answer.text);
           assert.equal(parsed.ok, true);
           assert.equal(parsed.billStatus, 'CLOSED');
           assert.equal(parsed.billPayment.status, 'TRADE_CLOSED');
@@ -103,7 +102,7 @@ for (const clientSpec of CLIENTS) {
 
           const after = await post(QUERY_PATH, queryBody(BILL_1, { msgId: 'q-1' }));
           assertBusiness(after, 'SUCCESS');
-          const query = parsePreauthCancelResponse(after.text);
+          const query = bills.query.parseResponse(after.text);
           assert.equal(query.billStatus, 'CLOSED');
           assert.equal(query.billPayment.status, 'TRADE_CLOSED');
           assert.equal(query.totalAmount, 2100);
@@ -400,7 +399,7 @@ for (const clientSpec of CLIENTS) {
           const authorization = `OPEN-ACCESS-TOKEN AccessToken=${exchange.json.accessToken}`;
           const answer = await post(CANCEL_PATH, cancelBody(BILL_2), { authorization });
           assertBusiness(answer, 'SUCCESS');
-          assert.equal(parsePreauthCancelResponse(answer.text).billStatus, 'CLOSED');
+          assert.equal(bills.preauthCancel.parseResponse(answer.text).billStatus, 'CLOSED');
           assert.equal(gateway.state.bill(BILL_2.billNo, BILL_2.billDate).billStatus, 'CLOSED');
           // The msgSrcId of the token's application still applies.
           assertBusiness(await post(CANCEL_PATH, cancelBody({ ...BILL_1, billNo: '1234202501020304050001' }), { authorization }), 'INVALID_MSGSRC');

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { authorizationHeader, beijingTime, signOpenBody, verifyOpenBody } from 'chinaums-open';
+import { beijingTime, openBodySig, signOpenBody, verifyOpenBody } from 'chinaums-open';
 import { bodyDigestHex, bodySignature, tokenSignature } from '../../gateway/auth.js';
 import { beijingCompact, beijingDate, beijingDateTime, parseCompact, parseDate, parseDateTime } from '../../gateway/time.js';
 import { CLIENTS } from './clients.mjs';
@@ -54,7 +54,7 @@ test('on 300 pseudo-random bodies, keys and nonces the emulator signs like the l
     const emulator = bodySignature({ appId, appKey, timestamp, nonce, bodyBytes });
     assert.equal(emulator, library.signature, `case ${i}`);
     assert.equal(bodyDigestHex(bodyBytes), library.bodyDigest, `case ${i}`);
-    const authorization = authorizationHeader({ appId, timestamp, nonce, signature: emulator });
+    const authorization = openBodySig.authorizationHeader({ appId, timestamp, nonce, signature: emulator });
     assert.deepEqual(verifyOpenBody({ authorization, body: bodyBytes, appKey, now: parseCompact(timestamp) }), { appId, timestamp, nonce });
   }
 });

@@ -1,30 +1,12 @@
-// The preauth lifecycle beyond the void, over real HTTP on 127.0.0.1: requests built by the
-// library's lifecycle builders (buildPreauthed, buildPreauthedCancel, buildBillsQuery,
-// buildRequest), signed by signRequest or sent in token mode, answered by the emulator's own
-// state machine and rules, and read back with the library's parsers. Each case runs once per
-// client in clients.mjs.
+// The preauth lifecycle beyond the void, over real HTTP on 127.0.0.1: requests built and signed
+// in one call by the library's operations (bills.preauthed.sign, bills.preauthedCancel.sign,
+// bills.query.sign), or built by buildRequest and signed by signRequest, or built unsigned and
+// sent in token mode; answered by the emulator's own state machine and rules, and read back with
+// the operations' parsers. Each case runs once per client in clients.mjs.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  AccessTokenHolder,
-  ChinaumsError,
-  accessTokenRequest,
-  beijingTime,
-  buildBillsQuery,
-  buildPreauthCancel,
-  buildPreauthed,
-  buildPreauthedCancel,
-  buildRequest,
-  parseAccessTokenResponse,
-  parseBillsQueryResponse,
-  parseBillsResponse,
-  parsePreauthCancelResponse,
-  parsePreauthedCancelResponse,
-  parsePreauthedResponse,
-  signRequest,
-  validatePreauthed,
-} from 'chinaums-open';
+import { AccessTokenHolder, ChinaumsError, accessToken, beijingTime, bills, buildRequest, signRequest } from 'chinaums-open';
 import { CLIENTS } from './clients.mjs';
 import { APP, BILL_1, BILL_2, MSG_SRC_ID, PLAIN_BILL, TOKEN_PATH, withGateway } from './helpers.mjs';
 
@@ -45,9 +27,10 @@ const REFUNDED_BILL = Object.freeze({
 
 for (const clientSpec of CLIENTS) {
   /**
-   * Runs `fn` with a gateway and `send(request)`: signs a library-built request with APP at the
-   * gateway's clock and a fresh nonce, posts it through the client, and returns
-   * `{ status, text }`.
+   * Runs `fn` with a gateway and `send(operation, input, options?)`: builds and signs one
+   * operation's request with APP at the gateway's clock and a fresh nonce (one call into the
+   * library), posts it through the client, and returns `{ status, text }`. `sendBuilt(request)`
+   * signs a request built elsewhere (buildRequest) the same way.
    */
   const run = (fn, options) =>
     withGateway(
@@ -55,15 +38,17 @@ for (const clientSpec of CLIENTS) {
       async (context) => {
         const { gateway, clock, post, nextNonce } = context;
         const at = { baseUrl: gateway.url, now: clock.ms, msgSrcId: MSG_SRC_ID };
-        const send = (request) => {
-          assert.ok(request.url.startsWith(gateway.url), request.url);
-          const signed = signRequest(request, { ...APP, timestamp: beijingTime(clock.ms).compact, nonce: nextNonce() });
-          return post(new URL(request.url).pathname, signed.body, { authorization: signed.headers.Authorization });
+        const headerInputs = () => ({ timestamp: beijingTime(clock.ms).compact, nonce: nextNonce() });
+        const postSigned = (signed) => {
+          assert.ok(signed.url.startsWith(gateway.url), signed.url);
+          return post(new URL(signed.url).pathname, signed.body, { authorization: signed.headers.Authorization });
         };
+        const send = (operation, input, options = at) => postSigned(bills[operation].sign(input, { ...options, ...APP, ...headerInputs() }));
+        const sendBuilt = (request) => postSigned(signRequest(request, { ...APP, ...headerInputs() }));
         const capture = (bill, extra = {}) =>
-          send(buildPreauthed({ ...billOf(bill), authedOrderId: CAPTURE_ID, authIdRespCd: bill.authIdRespCd, totalAmount: 1500, ...extra }, at));
-        const query = (bill, extra = {}) => send(buildBillsQuery({ ...billOf(bill), ...extra }, at));
-        return fn({ ...context, at, send, capture, query });
+          send('preauthed', { ...billOf(bill), authedOrderId: CAPTURE_ID, authIdRespCd: bill.authIdRespCd, totalAmount: 1500, ...extra });
+        const query = (bill, extra = {}) => send('query', { ...billOf(bill), ...extra });
+        return fn({ ...context, at, send, sendBuilt, capture, query });
       },
       options,
     );
@@ -73,7 +58,7 @@ for (const clientSpec of CLIENTS) {
       run(async ({ gateway, capture, query }) => {
         const answer = await capture(BILL_1, { authedDesc: '完成 15.00 元', msgId: 'cap-1', srcReserve: 'r+1' });
         assert.equal(answer.status, 200, answer.text);
-        const captured = parsePreauthedResponse(answer.text);
+        const captured = bills.preauthed.parseResponse(answer.text);
         assert.equal(captured.ok, true, answer.text);
         assert.equal(captured.billStatus, 'PAID');
         assert.equal(captured.totalAmount, 2100);
@@ -86,14 +71,14 @@ for (const clientSpec of CLIENTS) {
         assert.equal(captured.srcReserve, 'r+1');
         assert.equal(captured.responseTimestamp, '2025-01-02 03:04:05');
 
-        const now = parseBillsQueryResponse((await query(BILL_1)).text);
+        const now = bills.query.parseResponse((await query(BILL_1)).text);
         assert.equal(now.ok, true);
         assert.equal(now.billStatus, 'PAID');
         assert.equal(now.completeAmount, 1500);
         assert.equal(now.billPayment.merOrderId, CAPTURE_ID);
         assert.equal(now.billPayment.totalAmount, 1500);
 
-        const byId = parseBillsQueryResponse((await query(BILL_1, { authedOrderId: CAPTURE_ID })).text);
+        const byId = bills.query.parseResponse((await query(BILL_1, { authedOrderId: CAPTURE_ID })).text);
         assert.equal(byId.ok, true);
         assert.equal(byId.billPayment.merOrderId, CAPTURE_ID);
         assert.equal(byId.billPayment.status, 'TRADE_SUCCESS');
@@ -111,17 +96,17 @@ for (const clientSpec of CLIENTS) {
 
     test('the whole frozen amount can be captured, written as a string of digits as in the official samples', () =>
       run(async ({ capture }) => {
-        const answer = parsePreauthedResponse((await capture(BILL_2, { totalAmount: '5000' })).text);
+        const answer = bills.preauthed.parseResponse((await capture(BILL_2, { totalAmount: '5000' })).text);
         assert.equal(answer.ok, true);
         assert.equal(answer.billPayment.totalAmount, 5000);
       }));
 
     test('a capture can be reversed with the capture order id; the hold stands again and can then be voided', () =>
-      run(async ({ gateway, at, send, capture, query }) => {
-        assert.equal(parsePreauthedResponse((await capture(BILL_1)).text).ok, true);
+      run(async ({ gateway, send, capture, query }) => {
+        assert.equal(bills.preauthed.parseResponse((await capture(BILL_1)).text).ok, true);
         // As in the official sample: billNo, billDate and authIdRespCd left empty.
-        const reversal = buildPreauthedCancel({ mid, tid, billNo: '', billDate: '', merOrderId: CAPTURE_ID, authIdRespCd: '', msgId: 'rev-1' }, at);
-        const reversed = parsePreauthedCancelResponse((await send(reversal)).text);
+        const reversal = { mid, tid, billNo: '', billDate: '', merOrderId: CAPTURE_ID, authIdRespCd: '', msgId: 'rev-1' };
+        const reversed = bills.preauthedCancel.parseResponse((await send('preauthedCancel', reversal)).text);
         assert.equal(reversed.ok, true, reversed.errMsg);
         assert.equal(reversed.billNo, BILL_1.billNo);
         assert.equal(reversed.billStatus, 'PAID');
@@ -129,31 +114,31 @@ for (const clientSpec of CLIENTS) {
         assert.equal(reversed.billPayment.status, 'TRADE_CLOSED');
         assert.equal(reversed.msgId, 'rev-1');
 
-        const byId = parseBillsQueryResponse((await query(BILL_1, { authedOrderId: CAPTURE_ID })).text);
+        const byId = bills.query.parseResponse((await query(BILL_1, { authedOrderId: CAPTURE_ID })).text);
         assert.equal(byId.billPayment.status, 'TRADE_CLOSED');
-        const plain = parseBillsQueryResponse((await query(BILL_1)).text);
+        const plain = bills.query.parseResponse((await query(BILL_1)).text);
         assert.equal(plain.billPayment.merOrderId, BILL_1.merOrderId);
         assert.equal(plain.billPayment.status, 'TRADE_SUCCESS');
         assert.equal(plain.completeAmount, undefined);
 
-        const again = parsePreauthedCancelResponse((await send(reversal)).text);
+        const again = bills.preauthedCancel.parseResponse((await send('preauthedCancel', reversal)).text);
         assert.equal(again.errCode, 'OPERATION_NOT_ALLOWED');
         assert.match(again.errMsg, /already reversed/);
 
-        const voided = parsePreauthCancelResponse((await send(buildPreauthCancel(BILL_1, at))).text);
+        const voided = bills.preauthCancel.parseResponse((await send('preauthCancel', BILL_1)).text);
         assert.equal(voided.ok, true, voided.errMsg);
         assert.equal(voided.billStatus, 'CLOSED');
         assert.equal(gateway.state.bill(BILL_1.billNo, BILL_1.billDate).billPayment.status, 'TRADE_CLOSED');
         // A voided preauth has nothing left to capture.
-        const late = parsePreauthedResponse((await capture(BILL_1, { authedOrderId: '3194CAPTURE000002' })).text);
+        const late = bills.preauthed.parseResponse((await capture(BILL_1, { authedOrderId: '3194CAPTURE000002' })).text);
         assert.equal(late.errCode, 'OPERATION_NOT_ALLOWED');
         assert.match(late.errMsg, /no longer frozen/);
       }));
 
     test('a reversal may name the bill; then billNo, billDate and authIdRespCd must match', () =>
-      run(async ({ at, send, capture }) => {
+      run(async ({ send, capture }) => {
         await capture(BILL_1);
-        const reverse = (extra) => send(buildPreauthedCancel({ mid, tid, merOrderId: CAPTURE_ID, ...extra }, at)).then((a) => parsePreauthedCancelResponse(a.text));
+        const reverse = (extra) => send('preauthedCancel', { mid, tid, merOrderId: CAPTURE_ID, ...extra }).then((a) => bills.preauthedCancel.parseResponse(a.text));
         assert.equal((await reverse({ billNo: BILL_2.billNo, billDate: BILL_2.billDate })).errCode, 'NO_ORDER');
         assert.equal((await reverse({ billNo: '3194000000000000000000', billDate: BILL_1.billDate })).errCode, 'NO_BILL');
         assert.equal((await reverse({ authIdRespCd: '999999' })).errCode, 'INVALID_ORDER');
@@ -163,9 +148,9 @@ for (const clientSpec of CLIENTS) {
       }));
 
     test('voiding a captured preauth is OPERATION_NOT_ALLOWED and leaves the capture standing', () =>
-      run(async ({ gateway, at, send, capture }) => {
+      run(async ({ gateway, send, capture }) => {
         await capture(BILL_1);
-        const refused = parsePreauthCancelResponse((await send(buildPreauthCancel(BILL_1, at))).text);
+        const refused = bills.preauthCancel.parseResponse((await send('preauthCancel', BILL_1)).text);
         assert.equal(refused.ok, false);
         assert.equal(refused.errCode, 'OPERATION_NOT_ALLOWED');
         assert.match(refused.errMsg, new RegExp(`captured by ${CAPTURE_ID}`));
@@ -176,7 +161,7 @@ for (const clientSpec of CLIENTS) {
 
     test('captures the state machine refuses: twice, too much, wrong code, unknown bill, not a preauth, a reused order id, another source id', () =>
       run(async ({ gateway, capture }) => {
-        const errCode = async (bill, extra) => parsePreauthedResponse((await capture(bill, extra)).text).errCode;
+        const errCode = async (bill, extra) => bills.preauthed.parseResponse((await capture(bill, extra)).text).errCode;
         assert.equal(await errCode(BILL_1, { totalAmount: 2101 }), 'BAD_REQUEST');
         assert.equal(await errCode(BILL_1, { authIdRespCd: '000666' }), 'INVALID_ORDER');
         assert.equal(await errCode({ ...BILL_1, billNo: '3194000000000000000000' }), 'NO_BILL');
@@ -192,11 +177,12 @@ for (const clientSpec of CLIENTS) {
 
     test('an order id without the source id is INVALID_MSGSRC when the library is not told the msgSrcId', () =>
       run(async ({ gateway, send }) => {
-        const request = buildPreauthed(
+        const answer = await send(
+          'preauthed',
           { ...billOf(BILL_1), authedOrderId: '1234CAPTURE000001', authIdRespCd: BILL_1.authIdRespCd, totalAmount: 100 },
           { baseUrl: gateway.url, now: Date.UTC(2025, 0, 1, 19, 4, 5) },
         );
-        assert.equal(parsePreauthedResponse((await send(request)).text).errCode, 'INVALID_MSGSRC');
+        assert.equal(bills.preauthed.parseResponse(answer.text).errCode, 'INVALID_MSGSRC');
       }));
 
     test('bodies the library refuses to build, the emulator refuses by its own rules (BAD_REQUEST)', () =>
@@ -222,27 +208,28 @@ for (const clientSpec of CLIENTS) {
           ['a merOrderId (the void takes it, the capture does not)', { ...base, merOrderId: BILL_1.merOrderId }, /"merOrderId" is not a field/],
         ];
         for (const [what, body, message] of cases) {
-          assert.equal(validatePreauthed(body).ok, false, `the library accepts ${what}`);
+          // Checked as sent (no defaults filled): the body is complete.
+          assert.equal(bills.preauthed.validate(body, { applyDefaults: false }).ok, false, `the library accepts ${what}`);
           const answer = await post('/v1/netpay/bills/preauthed', JSON.stringify(body));
           assert.equal(answer.status, 200, what);
           assert.equal(answer.json.errCode, 'BAD_REQUEST', `${what}: ${answer.text}`);
           assert.match(answer.json.errMsg, message, what);
         }
-        assert.equal(validatePreauthed(base).ok, true);
+        assert.equal(bills.preauthed.validate(base, { applyDefaults: false }).ok, true);
       }));
 
     test('bills/query looks up a refund by refundOrderId (refundBillPayment) and refuses unknown order ids', () =>
       run(
         async ({ query }) => {
-          const refund = parseBillsQueryResponse((await query(REFUNDED_BILL, { refundOrderId: '3194REFUND0001' })).text);
+          const refund = bills.query.parseResponse((await query(REFUNDED_BILL, { refundOrderId: '3194REFUND0001' })).text);
           assert.equal(refund.ok, true, refund.errMsg);
           assert.equal(refund.billPayment.merOrderId, REFUNDED_BILL.merOrderId);
           assert.equal(refund.refundBillPayment.merOrderId, '3194REFUND0001');
           assert.equal(refund.refundBillPayment.totalAmount, 300);
           assert.equal(refund.refundBillPayment.payTime, '2025-01-02 05:00:00');
-          assert.equal(parseBillsQueryResponse((await query(REFUNDED_BILL)).text).refundBillPayment, undefined);
+          assert.equal(bills.query.parseResponse((await query(REFUNDED_BILL)).text).refundBillPayment, undefined);
           for (const extra of [{ refundOrderId: '3194REFUND0002' }, { authedOrderId: CAPTURE_ID }]) {
-            const missing = parseBillsQueryResponse((await query(REFUNDED_BILL, extra)).text);
+            const missing = bills.query.parseResponse((await query(REFUNDED_BILL, extra)).text);
             assert.equal(missing.errCode, 'NO_ORDER', JSON.stringify(extra));
           }
         },
@@ -250,13 +237,13 @@ for (const clientSpec of CLIENTS) {
       ));
 
     test('buildRequest reaches any bills endpoint: a served one answers, an unknown service is NO_SERVICE naming those served', () =>
-      run(async ({ at, send }) => {
-        const generic = await send(buildRequest('query', { mid, tid, instMid: 'QRPAYDEFAULT', billNo: BILL_2.billNo, billDate: BILL_2.billDate }, at));
-        assert.equal(parseBillsResponse(generic.text).billStatus, 'PAID');
+      run(async ({ at, sendBuilt }) => {
+        const generic = await sendBuilt(buildRequest('query', { mid, tid, instMid: 'QRPAYDEFAULT', billNo: BILL_2.billNo, billDate: BILL_2.billDate }, at));
+        assert.equal(bills.query.parseResponse(generic.text).billStatus, 'PAID');
 
-        const unknown = await send(buildRequest('update-qrcode', { mid, tid, qrCodeId: '3194QR1', billNo: BILL_1.billNo, billDate: BILL_1.billDate, totalAmount: '100' }, at));
+        const unknown = await sendBuilt(buildRequest('update-qrcode', { mid, tid, qrCodeId: '3194QR1', billNo: BILL_1.billNo, billDate: BILL_1.billDate, totalAmount: '100' }, at));
         assert.equal(unknown.status, 404);
-        const parsed = parseBillsResponse(unknown.text);
+        const parsed = bills.query.parseResponse(unknown.text);
         assert.equal(parsed.ok, false);
         assert.equal(parsed.errCode, 'NO_SERVICE');
         assert.match(parsed.errMsg, /no bills service "update-qrcode"; this emulator serves bills\/get-qrcode, bills\/close-qrcode, bills\/refund, bills\/preauth-cancel, bills\/preauthed, bills\/preauthed-cancel, bills\/query/);
@@ -266,7 +253,7 @@ for (const clientSpec of CLIENTS) {
       run(async ({ gateway, clock, at, post, nextNonce }) => {
         const holder = new AccessTokenHolder();
         const fetchToken = async () => {
-          const request = accessTokenRequest({ ...APP, baseUrl: gateway.url, now: clock.ms, nonce: nextNonce() });
+          const request = accessToken.request({ ...APP, baseUrl: gateway.url, now: clock.ms, nonce: nextNonce() });
           assert.equal(request.url, `${gateway.url}${TOKEN_PATH}`);
           return post(TOKEN_PATH, request.body, { authorization: null });
         };
@@ -275,29 +262,36 @@ for (const clientSpec of CLIENTS) {
         const refused = await fetchToken();
         assert.equal(refused.text, '{"errCode":"1000","errInfo":"认证失败"}');
         assert.throws(
-          () => parseAccessTokenResponse(refused.text, { now: clock.ms }),
-          (e) => e instanceof ChinaumsError && e.code === 'ERR_PLATFORM' && e.platformCode === '1000',
+          () => accessToken.parseResponse(refused.text, { now: clock.ms }),
+          (e) => {
+            assert.ok(e instanceof ChinaumsError);
+            assert.equal(e.code, 'ERR_PLATFORM');
+            assert.equal(e.platformCode, '1000');
+            // The platform's whole message: a token answer carries it as errInfo.
+            assert.equal(e.platformMessage, '认证失败');
+            return true;
+          },
         );
         assert.equal(holder.needsRefresh(clock.ms), true);
 
-        holder.update(parseAccessTokenResponse((await fetchToken()).text, { now: clock.ms }));
+        holder.update(accessToken.parseResponse((await fetchToken()).text, { now: clock.ms }));
         assert.equal(holder.needsRefresh(clock.ms), false);
         const captureRequest = () => {
-          const built = buildPreauthed({ ...billOf(BILL_1), authedOrderId: CAPTURE_ID, authIdRespCd: BILL_1.authIdRespCd, totalAmount: 2100 }, at);
+          const built = bills.preauthed.build({ ...billOf(BILL_1), authedOrderId: CAPTURE_ID, authIdRespCd: BILL_1.authIdRespCd, totalAmount: 2100 }, at);
           return post(new URL(built.url).pathname, built.body, { authorization: holder.authorization(clock.ms) });
         };
 
         gateway.inject('non-json-401');
         const proxyPage = await captureRequest();
         assert.equal(proxyPage.status, 401);
-        assert.throws(() => parsePreauthedResponse(proxyPage.text), (e) => e instanceof ChinaumsError && e.code === 'ERR_INVALID_JSON' && /check the HTTP status/.test(e.message));
+        assert.throws(() => bills.preauthed.parseResponse(proxyPage.text), (e) => e instanceof ChinaumsError && e.code === 'ERR_INVALID_JSON' && /check the HTTP status/.test(e.message));
         assert.equal(gateway.state.bill(BILL_1.billNo, BILL_1.billDate).captures.length, 0);
         assert.equal(gateway.state.pendingFaults(), 0);
         // The host's reaction to 认证失败: forget the token, fetch a new one, try again.
         holder.clear();
         assert.equal(holder.needsRefresh(clock.ms), true);
-        holder.update(parseAccessTokenResponse((await fetchToken()).text, { now: clock.ms }));
-        const captured = parsePreauthedResponse((await captureRequest()).text);
+        holder.update(accessToken.parseResponse((await fetchToken()).text, { now: clock.ms }));
+        const captured = bills.preauthed.parseResponse((await captureRequest()).text);
         assert.equal(captured.ok, true, captured.errMsg);
         assert.equal(captured.completeAmount, 2100);
       }));

@@ -13,21 +13,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  ChinaumsError,
-  beijingTime,
-  buildBillsQuery,
-  buildPreauthed,
-  clockOffsetFromResponse,
-  formParamUrl,
-  notificationStringToSign as libraryStringToSign,
-  parseBillsQueryResponse,
-  parseNotification,
-  signOpenBody,
-  signRequest,
-  verifyNotification,
-  verifyResponseSignature,
-} from 'chinaums-open';
+import { ChinaumsError, beijingTime, bills, clockOffsetFromResponse, formParamUrl, notifications, signOpenBody, verifyResponseSignature } from 'chinaums-open';
 import { FORM_PARAM_PATHS, startGateway } from 'chinaums-open-gateway';
 import { formBody, formDecode, formEncode } from '../../gateway/form.js';
 import { notificationSign, notificationStringToSign } from '../../gateway/notify.js';
@@ -146,7 +132,7 @@ async function withReceiver(fn, { key = COMMUNICATION_KEY } = {}) {
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
-      const verified = verifyNotification(raw, key);
+      const verified = notifications.verify(raw, key);
       received.push({ method: req.method, contentType: req.headers['content-type'], raw, verified });
       res.writeHead(verified ? 200 : 400, { 'Content-Type': 'text/plain' });
       res.end(verified ? 'SUCCESS' : 'FAILED');
@@ -187,10 +173,10 @@ describe('notifications', () => {
           assert.equal(verified, true);
           assert.equal(raw, outcome.body);
           // Both implementations sign the same string, and the sign has the algorithm's length.
-          assert.equal(libraryStringToSign(raw), notificationStringToSign(outcome.params));
+          assert.equal(notifications.stringToSign(raw), notificationStringToSign(outcome.params));
           assert.equal(outcome.params.sign.length, signType === 'MD5' ? 32 : 64);
           assert.match(outcome.params.sign, /^[0-9A-F]+$/);
-          const n = parseNotification(raw);
+          const n = notifications.parse(raw);
           assert.equal(n.billNo, BILL_1.billNo);
           assert.equal(n.billStatus, 'PAID');
           assert.equal(n.totalAmount, 2100);
@@ -210,12 +196,12 @@ describe('notifications', () => {
     withGateway(({ gateway }) =>
       withReceiver(async ({ url, received }) => {
         const { body } = await gateway.notify({ url, communicationKey: COMMUNICATION_KEY, ...BILL_1, signType: 'SHA256' });
-        assert.equal(verifyNotification(body, COMMUNICATION_KEY), true);
+        assert.equal(notifications.verify(body, COMMUNICATION_KEY), true);
         for (const [from, to] of [['totalAmount=2100', 'totalAmount=2101'], ['billStatus=PAID', 'billStatus=CLOSED'], ['%22totalAmount%22%3A2100', '%22totalAmount%22%3A2101']]) {
           assert.ok(body.includes(from), from);
-          assert.equal(verifyNotification(body.replace(from, to), COMMUNICATION_KEY), false, to);
+          assert.equal(notifications.verify(body.replace(from, to), COMMUNICATION_KEY), false, to);
         }
-        assert.equal(verifyNotification(body, 'AnotherCommKey'), false);
+        assert.equal(notifications.verify(body, 'AnotherCommKey'), false);
 
         const forged = await gateway.notify({ url, communicationKey: 'AnotherCommKey', ...BILL_1, signType: 'SHA256' });
         assert.equal(received[1].verified, false);
@@ -230,20 +216,19 @@ describe('notifications', () => {
       withGateway(
         async ({ gateway, clock, nextNonce }) => {
           const at = { baseUrl: gateway.url, now: clock.ms, msgSrcId: MSG_SRC_ID };
-          const capture = buildPreauthed({ mid: BILL_1.mid, tid: BILL_1.tid, billNo: BILL_1.billNo, billDate: BILL_1.billDate, authedOrderId: CAPTURE_ID, authIdRespCd: BILL_1.authIdRespCd, totalAmount: 1500 }, at);
-          const signed = signRequest(capture, { ...APP, now: clock.ms, nonce: nextNonce() });
-          assert.equal((await send(signed)).response.status, 200);
-          const query = signRequest(buildBillsQuery({ mid: BILL_2.mid, tid: BILL_2.tid, billNo: BILL_2.billNo, billDate: BILL_2.billDate }, at), { ...APP, now: clock.ms, nonce: nextNonce() });
+          const capture = { mid: BILL_1.mid, tid: BILL_1.tid, billNo: BILL_1.billNo, billDate: BILL_1.billDate, authedOrderId: CAPTURE_ID, authIdRespCd: BILL_1.authIdRespCd, totalAmount: 1500 };
+          assert.equal((await send(bills.preauthed.sign(capture, { ...at, ...APP, nonce: nextNonce() }))).response.status, 200);
+          const query = bills.query.sign({ mid: BILL_2.mid, tid: BILL_2.tid, billNo: BILL_2.billNo, billDate: BILL_2.billDate }, { ...at, ...APP, nonce: nextNonce() });
           await send(query);
           const records = await gateway.idle();
           // The query changed nothing, so only the capture was notified.
           assert.deepEqual(records.map((r) => [r.trigger, r.billNo, r.acknowledged, r.signType]), [['preauthed', BILL_1.billNo, true, 'SHA256']]);
           assert.equal(received.length, 1);
           assert.equal(received[0].verified, true);
-          const n = parseNotification(received[0].raw);
+          const n = notifications.parse(received[0].raw);
           assert.equal(n.completeAmount, 1500);
           assert.equal(n.billPayment.merOrderId, CAPTURE_ID);
-          assert.equal(verifyNotification(received[0].raw, COMMUNICATION_KEY, { defaultSignType: 'MD5' }), true);
+          assert.equal(notifications.verify(received[0].raw, COMMUNICATION_KEY, { defaultSignType: 'MD5' }), true);
           assert.doesNotMatch(JSON.stringify(records), new RegExp(COMMUNICATION_KEY));
         },
         { gateway: { credentials: [{ ...APP, msgSrcId: MSG_SRC_ID, notifyUrl: url, communicationKey: COMMUNICATION_KEY, notifySignType: 'SHA256' }] } },
@@ -279,8 +264,8 @@ describe('a skewed gateway clock and clockOffsetFromResponse', () => {
     withGateway(
       async ({ gateway, clock, nextNonce }) => {
         const input = { mid: BILL_1.mid, tid: BILL_1.tid, billNo: BILL_1.billNo, billDate: BILL_1.billDate };
-        const query = (clockOffsetMs) =>
-          signRequest(buildBillsQuery(input, { baseUrl: gateway.url, now: clock.ms, clockOffsetMs }), { ...APP, now: clock.ms, clockOffsetMs, nonce: nextNonce() });
+        // One clock for the body's requestTimestamp and the header's Timestamp.
+        const query = (clockOffsetMs) => bills.query.sign(input, { baseUrl: gateway.url, ...APP, now: clock.ms, clockOffsetMs, nonce: nextNonce() });
 
         const unadjusted = await send(query(undefined), clock.ms);
         assert.equal(unadjusted.response.status, 401);
@@ -294,7 +279,7 @@ describe('a skewed gateway clock and clockOffsetFromResponse', () => {
         clock.advance(30);
         const adjusted = await send(query(learned), clock.ms);
         assert.equal(adjusted.response.status, 200, adjusted.text);
-        const parsed = parseBillsQueryResponse(adjusted.text);
+        const parsed = bills.query.parseResponse(adjusted.text);
         assert.equal(parsed.ok, true);
         assert.equal(parsed.responseTimestamp, beijingTime(clock.ms + 600_000).dateTime);
         // The same offset, read from the business answer's responseTimestamp.
@@ -352,14 +337,11 @@ describe('signed responses (signResponses)', () => {
     withGateway(
       async ({ gateway, clock, nextNonce }) => {
         const skewed = { now: clock.ms, clockOffsetMs: -400_000 };
-        const request = signRequest(
-          buildBillsQuery({ mid: BILL_1.mid, tid: BILL_1.tid, billNo: BILL_1.billNo, billDate: BILL_1.billDate }, { baseUrl: gateway.url, ...skewed }),
-          { ...APP, ...skewed, nonce: nextNonce() },
-        );
+        const request = bills.query.sign({ mid: BILL_1.mid, tid: BILL_1.tid, billNo: BILL_1.billNo, billDate: BILL_1.billDate }, { baseUrl: gateway.url, ...APP, ...skewed, nonce: nextNonce() });
         const { response, bytes, text } = await send(request);
         assert.equal(response.status, 200, text);
         assert.throws(() => verifyResponseSignature({ headers: response.headers, body: bytes, appKey: APP.appKey, now: clock.ms }), { code: 'ERR_TIMESTAMP_SKEW' });
-        const clockOffsetMs = clockOffsetFromResponse(parseBillsQueryResponse(text), clock.ms);
+        const clockOffsetMs = clockOffsetFromResponse(bills.query.parseResponse(text), clock.ms);
         assert.equal(clockOffsetMs, -400_000);
         assert.equal(verifyResponseSignature({ headers: response.headers, body: bytes, appKey: APP.appKey, now: clock.ms, clockOffsetMs }).signed, true);
       },
@@ -439,13 +421,10 @@ test('the chinaums-open-gateway command takes clockSkewMs, signResponses and fau
 
     // The real clock here (a command cannot be given one): the host applies the gateway's skew.
     const clockOffsetMs = 120_000;
-    const request = signRequest(
-      buildBillsQuery({ mid: BILL_1.mid, tid: BILL_1.tid, billNo: BILL_1.billNo, billDate: BILL_1.billDate }, { baseUrl: url, clockOffsetMs }),
-      { ...APP, clockOffsetMs },
-    );
+    const request = bills.query.sign({ mid: BILL_1.mid, tid: BILL_1.tid, billNo: BILL_1.billNo, billDate: BILL_1.billDate }, { baseUrl: url, ...APP, clockOffsetMs });
     const { response, bytes, text } = await send(request, Date.now());
     assert.equal(response.status, 200, text);
-    assert.equal(parseBillsQueryResponse(text).billStatus, 'PAID');
+    assert.equal(bills.query.parseResponse(text).billStatus, 'PAID');
     assert.equal(verifyResponseSignature({ headers: response.headers, body: bytes, appKey: APP.appKey, clockOffsetMs }).signed, true);
     child.kill('SIGTERM');
     assert.deepEqual(await once(child, 'exit'), [0, null]);

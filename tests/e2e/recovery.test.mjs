@@ -7,7 +7,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ChinaumsClient, ChinaumsError, buildPreauthed, signRequest } from 'chinaums-open';
+import { ChinaumsClient, ChinaumsError, bills } from 'chinaums-open';
 import { startGateway } from 'chinaums-open-gateway';
 import { startFlowWorker } from '../../examples/worker/flow-worker.mjs';
 import { APP, BILL_1, CANCEL_PATH, MSG_SRC_ID, PLAIN_BILL, QUERY_PATH } from './helpers.mjs';
@@ -64,12 +64,9 @@ const endpoints = (result) => result.attempts.map((a) => (a.endpoint === CANCEL_
 
 /** Captures the hold through the emulator's own API, as a second merchant process would. */
 async function capture(gateway, bill) {
-  const request = signRequest(
-    buildPreauthed(
-      { mid: bill.mid, tid: bill.tid, billNo: bill.billNo, billDate: bill.billDate, authedOrderId: `${MSG_SRC_ID}CAPTURE${Date.now()}`, authIdRespCd: bill.authIdRespCd, totalAmount: 1000 },
-      { baseUrl: gateway.url, msgSrcId: MSG_SRC_ID },
-    ),
-    APP,
+  const request = bills.preauthed.sign(
+    { mid: bill.mid, tid: bill.tid, billNo: bill.billNo, billDate: bill.billDate, authedOrderId: `${MSG_SRC_ID}CAPTURE${Date.now()}`, authIdRespCd: bill.authIdRespCd, totalAmount: 1000 },
+    { baseUrl: gateway.url, msgSrcId: MSG_SRC_ID, ...APP },
   );
   const response = await fetch(request.url, request);
   const answer = JSON.parse(await response.text());

@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CROSS_HOST_BODY, CROSS_HOST_REQUEST, PREAUTH_CANCEL_VECTORS, canonical } from './suite.mjs';
+import { CROSS_HOST_BODY, CROSS_HOST_REQUEST, EXPORTS, PREAUTH_CANCEL_VECTORS, canonical } from './suite.mjs';
 import {
   Failure,
   beijingTime,
@@ -45,7 +45,7 @@ const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const HERE = join(REPO, 'tests/packaging');
 const FIXTURES = join(HERE, 'fixtures');
 const TMP = join(REPO, 'tests/.tmp/packaging');
-const VECTORS_FILE = join(REPO, 'tests/vectors/open-body-sig.json');
+const VECTORS_DIR = join(REPO, 'tests/vectors');
 const bin = (name) => join(REPO, 'node_modules/.bin', name);
 /** Bun's binary as npm installs it (its postinstall, which would link it elsewhere, is not needed). */
 const BUN = join(REPO, 'node_modules/@oven/bun-linux-x64/bin/bun');
@@ -59,9 +59,16 @@ const ESBUILD_WORKER_RECIPE = ['worker.js', '--bundle', '--format=esm', '--condi
 const BROWSER_TIME_ZONE = 'America/Los_Angeles';
 const NODE_TIME_ZONE = 'America/New_York';
 
-const vectors = JSON.parse(readFileSync(VECTORS_FILE, 'utf8'));
-/** What suite.mjs runs: init, the vector count, three checks per vector, the builds, two more. */
-const EXPECTED_CHECKS = 2 + 3 * vectors.cases.length + PREAUTH_CANCEL_VECTORS.length + 2;
+/** The shared vectors every host gets, as one file (vectors.json in each project). */
+const readVectors = (name) => JSON.parse(readFileSync(join(VECTORS_DIR, name), 'utf8'));
+const allVectors = { openBodySig: readVectors('open-body-sig.json'), notify: readVectors('notify.json'), accessToken: readVectors('access-token.json') };
+const vectors = allVectors.openBodySig;
+/**
+ * What suite.mjs runs: init, the exports, the vector count, three checks per OPEN-BODY-SIG
+ * vector, one per preauth-cancel vector, then the cross-host request, the validation error,
+ * notifications and access tokens.
+ */
+const EXPECTED_CHECKS = 3 + 3 * vectors.cases.length + PREAUTH_CANCEL_VECTORS.length + 4;
 
 /** The cross-host request as an independent implementation (node:crypto) signs it. */
 const EXPECTED_CROSS_HOST = (() => {
@@ -133,7 +140,7 @@ async function pack() {
   const required = [
     'dist/chinaums_open.js',
     'dist/chinaums_open_bg.wasm',
-    'dist/constants.js',
+    'generated.d.ts',
     'index.d.ts',
     'package.json',
     'src/api.js',
@@ -142,7 +149,9 @@ async function pack() {
     'src/client.js',
     'src/core.js',
     'src/errors.js',
+    'src/generated.js',
     'src/node.js',
+    'src/signer.js',
     'src/state.js',
     'src/workerd.js',
     'src/recovery.js',
@@ -156,9 +165,9 @@ async function pack() {
   // The gateway emulator is a package of its own (chinaums-open-gateway): none of it ships here.
   const gateway = files.filter((f) => /gateway/i.test(f));
   if (gateway.length > 0) fail(`the library's tarball carries gateway files: ${gateway.join(', ')}`);
-  // One .wasm, one .d.ts for every runtime entry and one per subpath (recovery, durable-object);
-  // no sources, tests or maps leak in.
-  const stray = files.filter((f) => !/^(src\/[a-z_-]+\.js|dist\/(chinaums_open(_bg\.wasm|\.js)|constants\.js)|(index|recovery|durable-object)\.d\.ts|package\.json|README\.md|LICENSE.*)$/.test(f));
+  // One .wasm, the hand-written and generated .d.ts for every runtime entry and one per subpath
+  // (recovery, durable-object); no sources, tests, maps or the raw glue's .d.ts leak in.
+  const stray = files.filter((f) => !/^(src\/[a-z_-]+\.js|dist\/chinaums_open(_bg\.wasm|\.js)|(index|generated|recovery|durable-object)\.d\.ts|package\.json|README\.md|LICENSE.*)$/.test(f));
   if (stray.length > 0) fail(`unexpected files in the tarball: ${stray.join(', ')}`);
   return { tarball: join(TMP, info.filename), size: info.size, unpackedSize: info.unpackedSize, files };
 }
@@ -182,7 +191,7 @@ async function createProject(name, tarball) {
   cpSync(join(FIXTURES, name), dir, { recursive: true });
   for (const [file, from] of Object.entries(PROJECTS[name].borrow ?? {})) cpSync(join(FIXTURES, from), join(dir, file));
   cpSync(join(HERE, 'suite.mjs'), join(dir, 'suite.mjs'));
-  cpSync(VECTORS_FILE, join(dir, 'open-body-sig.json'));
+  writeFileSync(join(dir, 'vectors.json'), JSON.stringify(allVectors));
   const manifest = { name: `packaging-${name}`, private: true, type: PROJECTS[name].type, dependencies: { 'chinaums-open': `file:${tarball}` } };
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   // --offline: a local tarball without dependencies needs no registry; prove it.
@@ -544,7 +553,7 @@ async function libraryPackaging() {
   await step('1. Node import', async () => {
     const report = await nodeHost(projects['node-esm'], 'main.mjs', 'node-esm', { TZ: NODE_TIME_ZONE });
     referenceExports = report.exportNames;
-    if (!referenceExports.includes('init') || !referenceExports.includes('ChinaumsError')) fail(`odd exports ${referenceExports}`);
+    expectEqual(referenceExports, EXPORTS, 'node-esm: the exported names');
     const detail = checkReport(report, 'node-esm');
     expectEqual(report.resolved['.'], pathToFileURL(join(installedPackage(projects['node-esm']), 'src/node.js')).href, 'node-esm: resolved entry');
     expectEqual(report.timeZone, NODE_TIME_ZONE, "node-esm: the process's time zone");
@@ -590,6 +599,10 @@ async function libraryPackaging() {
       timings.push(`${config.split('.')[1]} ${Math.round(performance.now() - t0)} ms`);
     }
     return timings.join(', ');
+  });
+
+  await step('TypeScript: errCode and billStatus narrow to the literal they are compared with (tsc --strict)', async () => {
+    await run(bin('tsc'), ['-p', 'tsconfig.narrowing.json'], { cwd: projects.types });
   });
 
   await step('TypeScript CommonJS consumer: tsc --strict, module nodenext and node20, its require() run; node16 refuses (TS1479)', () =>
