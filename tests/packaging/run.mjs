@@ -136,6 +136,8 @@ async function pack() {
     'dist/constants.js',
     'index.d.ts',
     'package.json',
+    // What npm shows on the package's page.
+    'README.md',
     'src/api.js',
     'src/boundary.js',
     'src/browser.js',
@@ -525,8 +527,8 @@ async function libraryPackaging() {
       directory: 'pkg',
       files: packed.files,
       installed: installedPackage(projects['node-esm']),
-      // What npm shows on the package's page: required in the tarball whenever the folder has it.
-      readme: existsSync(join(REPO, 'pkg/README.md')),
+      // What npm shows on the package's page.
+      readme: true,
     }),
   );
 
