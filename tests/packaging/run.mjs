@@ -143,6 +143,8 @@ async function pack() {
     'generated.d.ts',
     'index.d.ts',
     'package.json',
+    // What npm shows on the package's page.
+    'README.md',
     'src/api.js',
     'src/boundary.js',
     'src/browser.js',
@@ -540,8 +542,8 @@ async function libraryPackaging() {
       directory: 'pkg',
       files: packed.files,
       installed: installedPackage(projects['node-esm']),
-      // What npm shows on the package's page: required in the tarball whenever the folder has it.
-      readme: existsSync(join(REPO, 'pkg/README.md')),
+      // What npm shows on the package's page.
+      readme: true,
     }),
   );
 
