@@ -1,5 +1,5 @@
-// Request body rules as the gateway checks them, from the platform's field table
-// (seed/preauth-cancel-api.txt) as PROTOCOL.md part 0 rule 5 reads it. Written independently of
+// Request body rules as the gateway checks them, from the platform's field table as the
+// repository's docs/PROTOCOL.md (part 0, rule 5) reads it. Written independently of
 // the library's Rust field tables on purpose: the emulator is the oracle the library is tested
 // against, so a rule misread in one place must show up as a disagreement, not be copied.
 

@@ -1,4 +1,4 @@
-//! Clock-offset correction (ANCHORS.md practice 4): the signer never reads a clock itself, so a
+//! Clock-offset correction: the signer never reads a clock itself, so a
 //! host whose clock is wrong applies an offset learned from the gateway to the instant it
 //! passes in. The gateway's `responseTimestamp` (Beijing time, to the second) gives it:
 //!

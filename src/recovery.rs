@@ -1,4 +1,4 @@
-//! Resolving a preauthorization whose outcome is unknown (the seed: when a payment call returns
+//! Resolving a preauthorization whose outcome is unknown (the platform's page: when a payment call returns
 //! no clear result, the merchant cancels the transaction with preauth-cancel). The rules, as a
 //! pure function of the state so far and the last answer:
 //!

@@ -1,6 +1,6 @@
 //! `POST /v1/netpay/bills/preauth-cancel`: void a preauthorization hold (PROTOCOL.md rule 5).
 //! The fields, their order and their limits are the platform's page
-//! (`seed/preauth-cancel-api.txt`), and so is the response.
+//! (its field table and sample, summarized in docs/PROTOCOL.md §7.2), and so is the response.
 
 use super::response::answers;
 use super::schema::common::*;

@@ -278,7 +278,7 @@ pub(crate) const fn answer(name: &'static str, kind: ResponseType, doc: &'static
 }
 
 /// The rows several tables share, with the limits of the platform's preauth-cancel page
-/// (`seed/preauth-cancel-api.txt`); each table lists them in its own order.
+/// (docs/PROTOCOL.md §7.2); each table lists them in its own order.
 pub(crate) mod common {
     use super::{FieldDefault, FieldFormat, Row, Source};
 
