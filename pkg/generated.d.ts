@@ -97,7 +97,7 @@ export interface PreauthCancelInput {
   readonly tid: string;
   /** Business type (业务类型). QRPAYDEFAULT when absent. Example: `"QRPAYDEFAULT"`. */
   readonly instMid?: string;
-  /** Bill number (账单号). Starts with your msgSrcId. At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
+  /** Bill number (账单号). At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
   readonly billNo: string;
   /** Bill date (账单日期). The day the bill was created. Example: `"2025-01-02"`. */
   readonly billDate: string;
@@ -133,7 +133,7 @@ export interface PreauthedInput {
   readonly tid: string;
   /** Business type (业务类型). QRPAYDEFAULT when absent. Example: `"QRPAYDEFAULT"`. */
   readonly instMid?: string;
-  /** Bill number (账单号). Starts with your msgSrcId. At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
+  /** Bill number (账单号). At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
   readonly billNo: string;
   /** Bill date (账单日期). The day the bill was created. Example: `"2025-01-02"`. */
   readonly billDate: string;
@@ -173,7 +173,7 @@ export interface PreauthedCancelInput {
   readonly tid: string;
   /** Business type (业务类型). QRPAYDEFAULT when absent. Example: `"QRPAYDEFAULT"`. */
   readonly instMid?: string;
-  /** Bill number (账单号). Starts with your msgSrcId. At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
+  /** Bill number (账单号). At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
   readonly billNo?: string;
   /** Bill date (账单日期). The day the bill was created. Example: `"2025-01-02"`. */
   readonly billDate?: string;
@@ -205,7 +205,7 @@ export interface QueryInput {
   readonly tid: string;
   /** Business type (业务类型). QRPAYDEFAULT when absent. Example: `"QRPAYDEFAULT"`. */
   readonly instMid?: string;
-  /** Bill number (账单号). Starts with your msgSrcId. At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
+  /** Bill number (账单号). At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
   readonly billNo: string;
   /** Bill date (账单日期). The day the bill was created. Example: `"2025-01-02"`. */
   readonly billDate: string;
@@ -253,7 +253,7 @@ export interface GetQrcodeInput {
   readonly msgId?: string;
   /** Reserved (请求系统预留字段). For the caller, echoed back. At most 255 characters. Example: `""`. */
   readonly srcReserve?: string;
-  /** Bill number (账单号). Starts with your msgSrcId. At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
+  /** Bill number (账单号). At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
   readonly billNo: string;
   /** Bill date (账单日期). The day the bill was created. Example: `"2025-01-02"`. */
   readonly billDate: string;
@@ -369,7 +369,7 @@ export interface RefundInput {
   readonly tid: string;
   /** Business type (业务类型). QRPAYDEFAULT when absent. Example: `"QRPAYDEFAULT"`. */
   readonly instMid?: string;
-  /** Bill number (账单号). Starts with your msgSrcId. At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
+  /** Bill number (账单号). At most 31 characters. Starts with your msgSrcId. Example: `"3194202501020304050001"`. */
   readonly billNo: string;
   /** Bill date (账单日期). The day the bill was created. Example: `"2025-01-02"`. */
   readonly billDate: string;

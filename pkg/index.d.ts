@@ -131,6 +131,7 @@ export interface FieldInfo {
   /** What to put there, when the label does not say it all. */
   readonly note?: string;
   readonly format: FieldFormat;
+  /** The platform requires it; when it has a `default`, the builder fills it, so a form need not ask. */
   readonly required: boolean;
   readonly maxLength: number | null;
   readonly example: JsonValue;
@@ -146,15 +147,15 @@ export interface FieldInfo {
   readonly items?: { readonly [member: string]: 'text' | 'amount' | 'amount-or-zero' | 'count' };
 }
 
-export interface PreviewOptions extends ClockOptions, CheckOptions {
-  readonly env?: Environment;
-  readonly baseUrl?: string;
-  /** The appId the server signs with (public; shown in the header). No key is taken. */
-  readonly appId: string;
-  /** The nonce shown; a fresh one when absent. The server signs with its own. */
-  readonly nonce?: string;
-  readonly contentType?: ContentType;
-}
+export type PreviewOptions = Destination &
+  ClockOptions &
+  CheckOptions & {
+    /** The appId the server signs with (public; shown in the header). No key is taken. */
+    readonly appId: string;
+    /** The nonce shown; a fresh one when absent. The server signs with its own. */
+    readonly nonce?: string;
+    readonly contentType?: ContentType;
+  };
 
 interface PreviewHeader {
   /** `OPEN-BODY-SIG AppId="…", Timestamp="…", Nonce="…", Signature="<computed by the server>"`. */

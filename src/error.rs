@@ -180,31 +180,31 @@ pub struct Error {
     issues: Vec<Issue>,
     /// The platform's own error code, for [`ErrorCode::Platform`] errors.
     platform_code: Option<String>,
+    /// The platform's own message, whole, for [`ErrorCode::Platform`] errors.
+    platform_message: Option<String>,
 }
 
 impl Error {
     /// An error about one field or argument.
     pub fn new(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { code, field: Some(field.into()), message: message.into(), issues: Vec::new(), platform_code: None }
+        Error { code, field: Some(field.into()), message: message.into(), issues: Vec::new(), platform_code: None, platform_message: None }
     }
 
     /// An error about the input as a whole.
     pub fn whole(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, field: None, message: message.into(), issues: Vec::new(), platform_code: None }
+        Error { code, field: None, message: message.into(), issues: Vec::new(), platform_code: None, platform_message: None }
     }
 
-    /// The platform refused a call with its own error code (`errCode`), reported about `field`.
-    pub fn platform(
-        platform_code: impl Into<String>,
-        field: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    /// The platform refused a call with its own error code (`errCode`) and, when it gave one, its
+    /// own message (kept whole: `message` says what it means for the caller).
+    pub fn platform(platform_code: impl Into<String>, platform_message: Option<String>, message: impl Into<String>) -> Self {
         Error {
             code: ErrorCode::Platform,
-            field: Some(field.into()),
+            field: None,
             message: message.into(),
             issues: Vec::new(),
             platform_code: Some(platform_code.into()),
+            platform_message,
         }
     }
 
@@ -216,7 +216,7 @@ impl Error {
             None => (ErrorCode::InvalidJson, None),
         };
         let message = summarize(&issues);
-        Error { code, field, message, issues, platform_code: None }
+        Error { code, field, message, issues, platform_code: None, platform_message: None }
     }
 
     /// The same error with `hint` added to its message (what to do about it).
@@ -250,6 +250,11 @@ impl Error {
         self.platform_code.as_deref()
     }
 
+    /// The platform's own message (`errMsg` or `errInfo`), whole, for [`ErrorCode::Platform`] errors.
+    pub fn platform_message(&self) -> Option<&str> {
+        self.platform_message.as_deref()
+    }
+
     /// Consumes the error, returning its issues (a single-element list for non-validation
     /// errors, so callers can treat every failure as a list of problems).
     pub fn into_issues(self) -> Vec<Issue> {
@@ -269,6 +274,7 @@ impl From<Issue> for Error {
             message: issue.message,
             issues: Vec::new(),
             platform_code: None,
+            platform_message: None,
         }
     }
 }
@@ -303,6 +309,12 @@ pub(crate) fn quoted(value: &str) -> String {
     let end = value.char_indices().nth(40).map_or(value.len(), |(at, _)| at);
     // Serializing a string cannot fail; the fallback only keeps this total.
     serde_json::to_string(value.get(..end).unwrap_or(value)).unwrap_or_default()
+}
+
+/// A value JSON-quoted whole, for messages that carry what the platform said: escaped like
+/// [`quoted`], never cut.
+pub(crate) fn quoted_whole(value: &str) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 /// Result alias used throughout the crate.
@@ -340,8 +352,9 @@ mod tests {
 
     #[test]
     fn platform_errors_carry_the_platform_code() {
-        let err = Error::platform("1000", "errCode", "refused");
-        assert_eq!((err.code(), err.platform_code()), (ErrorCode::Platform, Some("1000")));
+        let err = Error::platform("1000", Some("认证失败".into()), "refused");
+        assert_eq!((err.code(), err.platform_code(), err.platform_message()), (ErrorCode::Platform, Some("1000"), Some("认证失败")));
+        assert_eq!(err.field(), None);
         assert_eq!(Error::whole(ErrorCode::InvalidJson, "x").platform_code(), None);
     }
 

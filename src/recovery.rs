@@ -304,10 +304,11 @@ fn refused(step: Step, status: Option<u16>, response: Option<&BillsResponse>) ->
         Step::Cancel => "bills/preauth-cancel",
     };
     let code = response.map_or_else(|| format!("HTTP {}", status.unwrap_or(0)), |r| r.err_code.clone());
-    let reason = response.and_then(|r| r.err_msg.clone()).filter(|m| !m.is_empty()).map(|m| format!(" ({})", crate::error::quoted(&m))).unwrap_or_default();
+    let said = response.and_then(|r| r.err_msg.clone()).filter(|m| !m.is_empty());
+    let reason = said.as_deref().map(|m| format!(" ({})", crate::error::quoted_whole(m))).unwrap_or_default();
     Error::platform(
         code.clone(),
-        "errCode",
+        said,
         format!("{endpoint} was refused with {code}{reason}: the request itself is wrong (credentials, signature, msgSrcId or a field), so it is not retried; the hold's state is unchanged by it"),
     )
 }

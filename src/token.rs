@@ -166,13 +166,14 @@ pub fn parse_access_token_response(text: &str, now_ms: i64) -> Result<AccessToke
         }
     };
     if err_code != SUCCESS_CODE {
-        let info = match member(&members, "errInfo").or_else(|| member(&members, "errMsg")) {
-            Some(Json::String(info)) if !info.is_empty() => format!(" ({})", shown(info)),
-            _ => String::new(),
+        let said = match member(&members, "errInfo").or_else(|| member(&members, "errMsg")) {
+            Some(Json::String(info)) if !info.is_empty() => Some(info.clone()),
+            _ => None,
         };
+        let info = said.as_deref().map(|info| format!(" ({})", crate::error::quoted_whole(info))).unwrap_or_default();
         return Err(Error::platform(
-            shown(&err_code),
-            "errCode",
+            err_code.clone(),
+            said,
             format!(
                 "the platform refused the access-token request: errCode {}{info}; check that the \
                  appKey is the one issued for this appId and that the host clock is right \
@@ -364,8 +365,12 @@ mod tests {
     #[test]
     fn refusals_carry_the_platform_code() {
         let err = parse_access_token_response(r#"{"errCode":"1000","errInfo":"认证失败"}"#, 0).unwrap_err();
-        assert_eq!((err.code(), err.platform_code(), err.field()), (ErrorCode::Platform, Some("1000"), Some("errCode")));
+        assert_eq!((err.code(), err.platform_code(), err.field()), (ErrorCode::Platform, Some("1000"), None));
+        assert_eq!(err.platform_message(), Some("认证失败"));
         assert!(err.message().contains("认证失败"), "{}", err.message());
+        let long = "x".repeat(300);
+        let err = parse_access_token_response(&format!(r#"{{"errCode":"1000","errMsg":"{long}"}}"#), 0).unwrap_err();
+        assert_eq!(err.platform_message(), Some(long.as_str()), "the platform's message is kept whole");
         // Bills' success word is not the token endpoint's.
         let err = parse_access_token_response(r#"{"errCode":"SUCCESS","accessToken":"t","expiresIn":1}"#, 0).unwrap_err();
         assert_eq!(err.platform_code(), Some("SUCCESS"));

@@ -49,6 +49,7 @@ export class ChinaumsClient {
   #random;
   #build;
   #hooks;
+  #freed = false;
 
   static {
     checkInput = (client, path, input) => {
@@ -130,8 +131,9 @@ export class ChinaumsClient {
     }
   }
 
-  /** Wipes the key now rather than at garbage collection. */
+  /** Wipes the key now rather than at garbage collection; the client cannot send after. */
   free() {
+    this.#freed = true;
     this.#signer.free();
   }
 
@@ -157,7 +159,10 @@ export class ChinaumsClient {
     const envelope = await this.#exchange(PATHS[name], jsonInput(input), 1, requestOptions);
     const { status, response, request } = envelope;
     if (response?.ok && status >= 200 && status < 300) return response;
-    if (response === null && status >= 200 && status < 300) throw envelope.error;
+    if (response === null && status >= 200 && status < 300) {
+      // Answered, but not a bills response: what it was, and what was sent, go with the error.
+      throw new ChinaumsError(envelope.error.code, `${request.url} answered HTTP ${status} with ${envelope.error.message}`, { field: envelope.error.field, status, response: null, request, cause: envelope.error });
+    }
     const code = response?.errCode ?? null;
     const message = response?.errMsg ?? envelope.text.slice(0, 500);
     throw new ChinaumsError('ERR_PLATFORM', `${request.url} answered HTTP ${status}${code === null ? '' : ` ${code}`}: ${message}`, { platformCode: code, platformMessage: message, status, response, request });
@@ -167,6 +172,7 @@ export class ChinaumsClient {
   async #exchange(path, prepared, attempt, requestOptions) {
     const o = snapshot(requestOptions ?? undefined, 'request options');
     const operation = OPERATION_AT[path] ?? null;
+    if (this.#freed) throw fail('ERR_SIGNER_FREED', null, 'this ChinaumsClient was freed (its key wiped); make a new one');
     const signer = wasmSigner(this.#signer);
     const request = fromWire(call(() => signer.sign_request(path, prepared.json, prepared.unencodable, this.#buildOptions(this.#now()))));
     const shown = redacted(request);

@@ -72,7 +72,6 @@ export const OPERATIONS = frozen([
         "maxLength": 31,
         "msgSrcIdPrefix": true,
         "name": "billNo",
-        "note": "Starts with your msgSrcId",
         "required": true,
         "source": "the platform's API page"
       },
@@ -216,7 +215,6 @@ export const OPERATIONS = frozen([
         "maxLength": 31,
         "msgSrcIdPrefix": true,
         "name": "billNo",
-        "note": "Starts with your msgSrcId",
         "required": true,
         "source": "the platform's API page"
       },
@@ -385,7 +383,6 @@ export const OPERATIONS = frozen([
         "maxLength": 31,
         "msgSrcIdPrefix": true,
         "name": "billNo",
-        "note": "Starts with your msgSrcId",
         "required": false,
         "source": "the platform's sample request"
       },
@@ -529,7 +526,6 @@ export const OPERATIONS = frozen([
         "maxLength": 31,
         "msgSrcIdPrefix": true,
         "name": "billNo",
-        "note": "Starts with your msgSrcId",
         "required": true,
         "source": "the platform's API page"
       },
@@ -712,7 +708,6 @@ export const OPERATIONS = frozen([
         "maxLength": 31,
         "msgSrcIdPrefix": true,
         "name": "billNo",
-        "note": "Starts with your msgSrcId",
         "required": true,
         "source": "the platform's API page"
       },
@@ -1332,7 +1327,6 @@ export const OPERATIONS = frozen([
         "maxLength": 31,
         "msgSrcIdPrefix": true,
         "name": "billNo",
-        "note": "Starts with your msgSrcId",
         "required": true,
         "source": "the platform's API page"
       },

@@ -297,7 +297,7 @@ pub(crate) mod common {
     /// `billNo`, starting with the msgSrcId.
     pub const BILL_NO: Row = Row::text("billNo", true, Some(31))
         .prefixed()
-        .doc("账单号", "Bill number", "\"3194202501020304050001\"").note("Starts with your msgSrcId");
+        .doc("账单号", "Bill number", "\"3194202501020304050001\"");
     /// `billDate`, `yyyy-MM-dd`.
     pub const BILL_DATE: Row =
         Row::formatted("billDate", FieldFormat::Date).doc("账单日期", "Bill date", "\"2025-01-02\"").note("The day the bill was created");

@@ -33,12 +33,13 @@ struct Details<'a> {
     field: Option<&'a str>,
     issues: &'a [crate::Issue],
     platform_code: Option<&'a str>,
+    platform_message: Option<&'a str>,
 }
 
 /// The error as a `ChinaumsError` (an `Error` with the same fields when no class is
 /// registered, as in the wasm test runner).
 pub(crate) fn thrown(err: Error) -> JsValue {
-    let details = to_js(&Details { field: err.field(), issues: err.issues(), platform_code: err.platform_code() }).unwrap_or(JsValue::UNDEFINED);
+    let details = to_js(&Details { field: err.field(), issues: err.issues(), platform_code: err.platform_code(), platform_message: err.platform_message() }).unwrap_or(JsValue::UNDEFINED);
     let class = ERROR_CLASS.with(|slot| slot.try_borrow().ok().and_then(|class| class.clone()));
     let args = Array::of3(&err.code().as_str().into(), &err.message().into(), &details);
     if let Some(instance) = class.and_then(|class| Reflect::construct(&class, &args).ok()) {
