@@ -221,14 +221,44 @@ pub const MAX_DEPTH: usize = 128;
 /// over the bytes, stopping at the first level too many, so its time never grows with the depth
 /// beyond the limit. The error names the top-level member the nesting is in, when there is one.
 pub fn check_depth(text: &str) -> Result<(), JsonError> {
+    match scan_depth(text, true) {
+        Deep::None => Ok(()),
+        Deep::Root => Err(JsonError::TooDeep(None)),
+        Deep::Members(names) => Err(JsonError::TooDeep(names.into_iter().next())),
+    }
+}
+
+/// The top-level members of `text` (an object) that nest deeper than [`MAX_DEPTH`], so that a
+/// reader can skip them (without recursing) and report them with every other problem; an error
+/// when the nesting is not inside a member.
+pub(crate) fn deep_members(text: &str) -> Result<Vec<String>, JsonError> {
+    match scan_depth(text, false) {
+        Deep::None => Ok(Vec::new()),
+        Deep::Root => Err(JsonError::TooDeep(None)),
+        Deep::Members(names) => Ok(names),
+    }
+}
+
+enum Deep {
+    None,
+    /// Nested too deep outside any top-level member (in an array at the root).
+    Root,
+    /// In these top-level members.
+    Members(Vec<String>),
+}
+
+/// One pass over the bytes, brackets inside strings ignored; with `first`, it stops at the first
+/// level too many.
+fn scan_depth(text: &str, first: bool) -> Deep {
     // Fewer brackets than the limit cannot nest beyond it: one vectorizable count settles the
     // documents of this protocol; only texts with many brackets are read string by string.
     if text.bytes().filter(|b| matches!(b, b'[' | b'{')).count() <= MAX_DEPTH {
-        return Ok(());
+        return Deep::None;
     }
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     // The last string that ended at depth 1 and, once a `:` follows it, the member it names.
     let (mut string_start, mut last_string, mut member) = (0, (0, 0), None);
+    let mut deep: Vec<String> = Vec::new();
     for (at, &byte) in text.as_bytes().iter().enumerate() {
         if in_string {
             match byte {
@@ -245,18 +275,27 @@ pub fn check_depth(text: &str) -> Result<(), JsonError> {
         match byte {
             b'"' => (in_string, string_start) = (true, at + 1),
             b':' if depth == 1 => member = Some(last_string),
+            b',' if depth == 1 => member = None,
             b'[' | b'{' => {
                 depth += 1;
-                if depth > MAX_DEPTH {
-                    let name = member.and_then(|(start, end)| text.get(start..end)).map(str::to_owned);
-                    return Err(JsonError::TooDeep(name));
+                if depth == MAX_DEPTH + 1 {
+                    let Some(raw) = member.and_then(|(start, end)| text.get(start..end)) else { return Deep::Root };
+                    // The name as a reader decodes it (`\u0067oods` is `goods`); an undecodable one
+                    // fails the reader before it reaches the value.
+                    let name = if raw.contains('\\') { serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or_else(|_| raw.to_owned()) } else { raw.to_owned() };
+                    if !deep.contains(&name) {
+                        deep.push(name);
+                    }
+                    if first {
+                        break;
+                    }
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
-    Ok(())
+    if deep.is_empty() { Deep::None } else { Deep::Members(deep) }
 }
 
 /// A `serde_json` reader of `text`, its nesting checked first ([`check_depth`] owns the limit,
@@ -266,8 +305,8 @@ pub(crate) fn reader(text: &str) -> Result<serde_json::Deserializer<serde_json::
     Ok(unchecked_reader(text))
 }
 
-/// A reader of a part of a document whose nesting was checked as a whole.
-fn unchecked_reader(text: &str) -> serde_json::Deserializer<serde_json::de::StrRead<'_>> {
+/// A reader of a document whose nesting was checked (or whose deep members are skipped).
+pub(crate) fn unchecked_reader(text: &str) -> serde_json::Deserializer<serde_json::de::StrRead<'_>> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     deserializer.disable_recursion_limit();
     deserializer

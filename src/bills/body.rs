@@ -175,8 +175,10 @@ impl BillsBody {
     /// is one error on its own.
     pub fn from_json(endpoint: &'static Endpoint, input: &str, allow_unknown_fields: bool) -> Result<(Self, Vec<Issue>)> {
         let failed_at = RefCell::new(None);
-        let reader = BodyReader { endpoint, allow_unknown_fields, failed_at: &failed_at };
-        let mut deserializer = json::reader(input).map_err(|e| e.into_error("the request"))?;
+        // Members nested too deep are skipped, never recursed into, and reported with the rest.
+        let deep = json::deep_members(input).map_err(|e| e.into_error("the request"))?;
+        let reader = BodyReader { endpoint, allow_unknown_fields, failed_at: &failed_at, deep: &deep };
+        let mut deserializer = json::unchecked_reader(input);
         let read = deserializer.deserialize_any(reader).and_then(|read| deserializer.end().map(|()| read));
         match read {
             Ok(Some(read)) => Ok(read),
@@ -275,6 +277,8 @@ struct BodyReader<'a> {
     allow_unknown_fields: bool,
     /// The member being read when `serde_json` failed (it knows only the line and column).
     failed_at: &'a RefCell<Option<String>>,
+    /// Top-level members nested deeper than the limit: skipped and reported.
+    deep: &'a [String],
 }
 
 impl<'de> Visitor<'de> for BodyReader<'_> {
@@ -343,6 +347,12 @@ impl BodyReader<'_> {
         let endpoint = self.endpoint;
         if !first {
             issues.push(json::duplicate_issue(name));
+            map.next_value::<IgnoredAny>()?;
+            return Ok(());
+        }
+        if self.deep.iter().any(|deep| deep == name) {
+            // serde_json skips a value without recursing.
+            issues.push(json::too_deep(Some(name), "the request").into_issues().swap_remove(0));
             map.next_value::<IgnoredAny>()?;
             return Ok(());
         }

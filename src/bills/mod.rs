@@ -118,6 +118,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_member_nested_too_deep_is_reported_with_every_other_problem() {
+        let deep = format!("{}{}", "[".repeat(crate::json::MAX_DEPTH), "]".repeat(crate::json::MAX_DEPTH));
+        let input = format!(r#"{{"mid":"m","goods":{deep},"x\u0067":{deep},"tid":"t"}}"#);
+        let issues = validate_json(&GET_QRCODE, &input, &CheckOptions { allow_unknown_fields: true, ..CheckOptions::default() });
+        let found: Vec<(ErrorCode, Option<&str>)> = issues.iter().map(|i| (i.code, i.field.as_deref())).collect();
+        assert!(found.contains(&(ErrorCode::TooDeep, Some("goods"))), "{found:?}");
+        assert!(found.contains(&(ErrorCode::TooDeep, Some("xg"))), "the decoded name: {found:?}");
+        assert!(found.contains(&(ErrorCode::FieldRequired, Some("totalAmount"))), "{found:?}");
+        // At the limit itself, nothing is too deep.
+        let fine = format!(r#"{{"goods":[{}]}}"#, &deep[2..deep.len() - 2]);
+        assert!(validate_json(&GET_QRCODE, &fine, &CheckOptions::default()).iter().all(|i| i.code != ErrorCode::TooDeep));
+        assert_eq!(validate_json(&GET_QRCODE, &format!("[{deep}]"), &CheckOptions::default())[0].code, ErrorCode::TooDeep);
+    }
+
+    #[test]
     fn every_operation_documents_each_field_of_its_table_in_order() {
         for (endpoint, operation) in ENDPOINTS.iter().zip(OPERATIONS) {
             assert_eq!(operation.endpoint, *endpoint);
