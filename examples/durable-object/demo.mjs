@@ -59,7 +59,7 @@ try {
   console.log(heading('Part 4: a Durable Object recovers a hold across a Worker restart'));
   const today = lib.beijingTime(Date.now());
   const bill = { ...MERCHANT, billNo: newBillNo(DEMO_MSG_SRC_ID, today, 4), billDate: today.date };
-  const created = await client.request(lib.GET_QRCODE_PATH, { ...bill, totalAmount: 2100, billDesc: '押金 deposit for a rented bike', preauthTransaction: 'true' });
+  const created = await client.request(lib.bills.getQrcode.path, { ...bill, totalAmount: 2100, billDesc: '押金 deposit for a rented bike', preauthTransaction: 'true' });
   if (created.response?.ok !== true) throw new Error(`get-qrcode answered ${created.status} ${created.text}`);
   const frozen = await gateway.pay(bill);
   const input = { ...bill, merOrderId: frozen.merOrderId, authIdRespCd: frozen.authIdRespCd };
@@ -80,13 +80,13 @@ try {
       '   with the PreauthRecovery Durable Object (SQLite storage on a local disk) and the appKey as a secret binding.\n' +
       '   The gateway will apply the next cancel and hold its answer back.',
   );
-  gateway.inject('answer-late', { path: lib.PREAUTH_CANCEL_PATH, delayMs: 60_000 });
+  gateway.inject('answer-late', { path: lib.bills.preauthCancel.path, delayMs: 60_000 });
   const asked = fetch(`${worker.url}/recover`, { method: 'POST', body: JSON.stringify(input) }).catch((error) => error);
-  await until(() => gateway.state.requests().some((r) => r.path === lib.PREAUTH_CANCEL_PATH && r.applied), 'the cancel applied');
+  await until(() => gateway.state.requests().some((r) => r.path === lib.bills.preauthCancel.path && r.applied), 'the cancel applied');
   console.log(`   POST /recover → the order's object (idFromName("${input.merOrderId}")):`);
   console.log(newLogLines());
   // The gateway logs a request once it is answered; this one's answer is held back.
-  console.log(`   gateway: POST ${lib.PREAUTH_CANCEL_PATH} → applied (billStatus ${gateway.state.bill(bill.billNo, bill.billDate).billStatus}), answer held back`);
+  console.log(`   gateway: POST ${lib.bills.preauthCancel.path} → applied (billStatus ${gateway.state.bill(bill.billNo, bill.billDate).billStatus}), answer held back`);
 
   await worker.kill();
   const failed = await asked;
@@ -102,8 +102,8 @@ try {
   console.log(`     outcome ${message.outcome}, ${message.attempts} requests, billStatus ${message.bill?.billStatus}`);
 
   const status = await (await fetch(`${worker.url}/status?merOrderId=${input.merOrderId}`)).json();
-  const confirmed = await client.request(lib.BILLS_QUERY_PATH, bill);
-  const cancels = gateway.state.requests().filter((r) => r.path === lib.PREAUTH_CANCEL_PATH);
+  const confirmed = await client.request(lib.bills.query.path, bill);
+  const cancels = gateway.state.requests().filter((r) => r.path === lib.bills.preauthCancel.path);
   console.log(`\n5. GET /status → state ${status.state}, outcome ${status.outcome}, delivered ${status.delivered}; bills/query → billStatus ${confirmed.response?.billStatus}.`);
   ok = message.outcome === 'already-cancelled' && status.delivered === true && confirmed.response?.billStatus === 'CLOSED' && cancels.length === 1 && cancels[0].applied;
   console.log(

@@ -4,12 +4,12 @@
 
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { buildPreauthed, signRequest } from 'chinaums-open';
+import { bills } from 'chinaums-open';
 
 export const APP = Object.freeze({ appId: 'a1b2c3d4e5f60718293a4b5c6d7e8f90', appKey: 'fictional0app0key0for0tests00001' });
 export const MSG_SRC_ID = '3194';
-export const CANCEL_PATH = '/v1/netpay/bills/preauth-cancel';
-export const QUERY_PATH = '/v1/netpay/bills/query';
+export const CANCEL_PATH = bills.preauthCancel.path;
+export const QUERY_PATH = bills.query.path;
 const BILL_DATE = '2025-01-02';
 
 /**
@@ -33,12 +33,9 @@ export function makeHolds(count, kindOf, tag = 'H') {
 
 /** Captures a hold through the emulator's API, as another process of the merchant's would: resolves the errCode. */
 export async function capture(gatewayUrl, input, suffix = 'C') {
-  const request = signRequest(
-    buildPreauthed(
-      { mid: input.mid, tid: input.tid, billNo: input.billNo, billDate: input.billDate, authedOrderId: `${input.merOrderId}${suffix}`, authIdRespCd: input.authIdRespCd, totalAmount: 1000 },
-      { baseUrl: gatewayUrl, msgSrcId: MSG_SRC_ID },
-    ),
-    APP,
+  const request = bills.preauthed.sign(
+    { mid: input.mid, tid: input.tid, billNo: input.billNo, billDate: input.billDate, authedOrderId: `${input.merOrderId}${suffix}`, authIdRespCd: input.authIdRespCd, totalAmount: 1000 },
+    { baseUrl: gatewayUrl, msgSrcId: MSG_SRC_ID, ...APP },
   );
   const response = await fetch(request.url, request);
   return JSON.parse(await response.text()).errCode;
