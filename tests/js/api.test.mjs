@@ -7,7 +7,7 @@ import {
   beijingTime,
   createNonce,
   init,
-  parseAuthorization,
+  openBodySig,
   signOpenBody,
   verifyOpenBody,
 } from 'chinaums-open';
@@ -77,9 +77,9 @@ test('verification rejects each kind of bad header with its own code', () => {
 
 test('parseAuthorization rejects duplicates and unquoted values', () => {
   const good = 'OPEN-BODY-SIG AppId="a", Timestamp="20250102030405", Nonce="n", Signature="c2ln"';
-  assert.equal(parseAuthorization(good).signature, 'c2ln');
-  assert.match(thrown(() => parseAuthorization(good + ', Nonce="m"')).message, /more than once/);
-  assert.match(thrown(() => parseAuthorization(good.replace('"a"', 'a'))).message, /double quotes/);
+  assert.equal(openBodySig.parseAuthorization(good).signature, 'c2ln');
+  assert.match(thrown(() => openBodySig.parseAuthorization(good + ', Nonce="m"')).message, /more than once/);
+  assert.match(thrown(() => openBodySig.parseAuthorization(good.replace('"a"', 'a'))).message, /double quotes/);
 });
 
 test('arguments are checked with the field named', () => {
@@ -103,7 +103,10 @@ test('arguments are checked with the field named', () => {
     const error = thrown(() => signOpenBody(options));
     assert.deepEqual([error.code, error.field], [code, field], JSON.stringify(options));
   }
-  assert.equal(thrown(() => signOpenBody()).code, 'ERR_FIELD_TYPE');
+  // No options at all are missing (required); options of another type are the wrong type.
+  assert.equal(thrown(() => signOpenBody()).code, 'ERR_FIELD_REQUIRED');
+  assert.equal(thrown(() => signOpenBody(null)).code, 'ERR_FIELD_TYPE');
+  assert.equal(thrown(() => signOpenBody('appId')).code, 'ERR_FIELD_TYPE');
   assert.equal(thrown(() => new OpenBodySigner({ appId })).field, 'appKey');
 });
 
