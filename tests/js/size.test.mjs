@@ -12,7 +12,9 @@ import { gzipSync } from 'node:zlib';
 // get-qrcode, close-qrcode and refund tables, the recovery rules, the client's builders):
 // 134 → 146 KB.
 const WASM_GZIP_BUDGET = 150 * 1024;
-const GLUE_GZIP_BUDGET = 8 * 1024;
+// Raised from 8 KiB by the rewrite of the binding (issue 17): wasm-bindgen's reset-state function
+// (a fresh instance after a trap) and the new exports made the glue 8.2 KiB gzipped.
+const GLUE_GZIP_BUDGET = 9 * 1024;
 
 const pkgDir = new URL('../../pkg/', import.meta.url);
 const gzipped = (file) => gzipSync(readFileSync(new URL(file, pkgDir)), { level: 9 }).length;
