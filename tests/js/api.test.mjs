@@ -11,6 +11,7 @@ import {
   signOpenBody,
   verifyOpenBody,
 } from 'chinaums-open';
+import * as api from 'chinaums-open';
 
 const appId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const appKey = 'fictional0app0key0for0tests00001';
@@ -162,4 +163,32 @@ test('bodies around the size where Node lends its hardware SHA-256 sign like nod
   } finally {
     signer.free();
   }
+});
+
+test('error messages name the functions as they are called now, not the old flat API', () => {
+  const old = /\b(accessTokenRequest|parseAccessTokenResponse|tokenAuthorization|verifyNotification|parseNotification|signNotification|notificationStringToSign|(validate|build|preview)(PreauthCancel|Preauthed|PreauthedCancel|BillsQuery|GetQrcode|CloseQrcode|Refund)|parse\w+Response)\b/;
+  const messages = [];
+  for (const call of [
+    () => api.accessToken.request(),
+    () => api.accessToken.request(null),
+    () => api.accessToken.parseResponse(),
+    () => api.accessToken.authorization(),
+    () => api.notifications.parse(42),
+    () => api.notifications.sign('a=1'),
+    () => api.bills.preauthCancel.build({}),
+    () => api.bills.preauthCancel.sign({}),
+    () => api.bills.preauthCancel.preview({}),
+    () => api.bills.query.parseResponse(),
+    () => api.formParamUrl(),
+    () => api.explainSignature(),
+    () => api.verifyResponseSignature(),
+  ]) {
+    try {
+      call();
+    } catch (error) {
+      messages.push(error.message);
+    }
+  }
+  assert.ok(messages.length >= 12, `only ${messages.length} errors`);
+  assert.deepEqual(messages.filter((m) => old.test(m)), []);
 });

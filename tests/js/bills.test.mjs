@@ -218,3 +218,12 @@ test('every operation builds at its own path with the defaults filled, in table 
     assert.deepEqual(Object.keys(body), order, `${op}: the table's order`);
   }
 });
+
+test('sign with a signer that only looks like one (its prototype, none of its state) is a typed error', () => {
+  const input = example('refund');
+  for (const fake of [Object.create(OpenBodySigner.prototype), Object.setPrototypeOf({ appId: 'a' }, OpenBodySigner.prototype)]) {
+    assert.ok(fake instanceof OpenBodySigner, 'instanceof says it is one');
+    const error = thrown(() => bills.refund.sign(input, { env: 'test', signer: fake }));
+    assert.deepEqual([error.code, error.field], ['ERR_FIELD_TYPE', 'signer'], error.message);
+  }
+});

@@ -371,6 +371,53 @@ test('notifications given as objects: 128 levels read (and never signed as text)
   );
 });
 
+test('billPayment JSON inside a notification or a response: parsed up to 128 levels, ERR_TOO_DEEP beyond; signed as the text it is', async () => {
+  const failures = [];
+  for (const depth of DEPTHS) {
+    for (const shape of SHAPES) {
+      const payment = `{"totalAmount":"100","extra":${nestedText(depth - 1, shape)}}`;
+      const form = `billNo=3194A&billPayment=${encodeURIComponent(payment)}`;
+      // Percent-encoded, the deepest objects are larger than any notification: refused for that.
+      const tooLarge = form.length > constants.DEFAULT_MAX_BODY_BYTES;
+      const label = `${shape} ${depth}`;
+      const rows = [
+        ['notifications.parse(form)', () => notifications.parse(form), tooLarge],
+        ['notifications.parse(object)', () => notifications.parse({ billNo: '3194A', billPayment: payment })],
+        ['notifications.parse(bytes)', () => notifications.parse(encoder.encode(form)), tooLarge],
+        ['bills.query.parseResponse (billPayment a JSON string)', () => bills.query.parseResponse(JSON.stringify({ errCode: 'SUCCESS', billPayment: payment }))],
+      ];
+      for (const [name, call, refused] of rows) {
+        const o = await outcome(call);
+        if (refused) {
+          const problem = typedError('ERR_BODY_TOO_LARGE', 'params')(o);
+          if (problem) failures.push(`${name} ${label}: ${problem}`);
+          continue;
+        }
+        const problem = judge(o, { depth, place: 'member' }, {
+          fields: ['billPayment'],
+          within: (r) => succeeded(r) ?? (r.value.billPayment.totalAmount === 100 && JSON.stringify(r.value.billPayment.extra) === nestedText(depth - 1, shape) ? null : 'billPayment not parsed as given'),
+        });
+        if (problem) failures.push(`${name} ${label}: ${problem}`);
+      }
+      // The value is a string to the signature: any depth signs, verifies and is listed as it came.
+      const signed = await outcome(() => `${form}&sign=${notifications.sign(form, NOTIFY_KEY)}`);
+      if (tooLarge) {
+        if (typedError('ERR_BODY_TOO_LARGE', 'params')(signed)) failures.push(`notifications.sign ${label}: ${brief(signed)}`);
+        if (notifications.verify(form, NOTIFY_KEY) !== false) failures.push(`notifications.verify ${label}: not false`);
+      } else if ('error' in signed) failures.push(`notifications.sign ${label}: threw ${errorText(signed.error)}`);
+      else {
+        const verified = await outcome(() => notifications.verify(signed.value, NOTIFY_KEY));
+        if (verified.value !== true) failures.push(`notifications.verify ${label}: ${'error' in verified ? errorText(verified.error) : verified.value}`);
+        const listed = await outcome(() => notifications.stringToSign(form));
+        if (listed.value !== `billNo=3194A&billPayment=${payment}`) failures.push(`notifications.stringToSign ${label}: ${'error' in listed ? errorText(listed.error) : 'another text'}`);
+      }
+      const after = healthy();
+      if (after) failures.push(`${label}: ${after}`);
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
 test('accessToken.parseResponse: 128 levels read (unknown members left out), 129 and more ERR_TOO_DEEP', () =>
   matrix('accessToken.parseResponse', {
     base: { errCode: '0000', accessToken: 'tok', expiresIn: 60 },

@@ -155,3 +155,45 @@ test('a failing call that is not a trap (a typed error) restarts nothing', () =>
     signer.free();
   }
 });
+
+test('a hostile argument is no trap: a typed error naming it, and nothing made before is retired', () => {
+  const revoked = () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  };
+  const trapping = () => new Proxy({}, { getPrototypeOf: () => { throw new Error('trap boom'); }, get: () => { throw new Error('trap boom'); }, ownKeys: () => { throw new Error('trap boom'); } });
+  const failures = [];
+  for (const [kind, make] of [['a revoked Proxy', revoked], ['a Proxy whose traps throw', trapping]]) {
+    const rows = [
+      ['beijingTime', () => api.beijingTime(make()), 'epochMs'],
+      ['openBodySig.bodyDigest', () => api.openBodySig.bodyDigest(make()), 'body'],
+      ['signOpenBody body', () => api.signOpenBody({ ...CREDENTIALS, ...FIXED, body: make() }), 'body'],
+      ['verifyOpenBody body', () => api.verifyOpenBody({ authorization: V1.authorization, appKey: V1.appKey, now: V1_MS, body: make() }), 'body'],
+      ['bills.query.parseResponse', () => api.bills.query.parseResponse(make()), 'text'],
+      ['signRequest headers', () => api.signRequest({ body: V1.body, headers: make() }, { ...CREDENTIALS, ...FIXED }), 'headers'],
+      ['verifyResponseSignature headers', () => api.verifyResponseSignature({ body: V1.body, appKey: V1.appKey, headers: make() }), 'headers'],
+    ];
+    for (const [name, call, field] of rows) {
+      const signer = new api.OpenBodySigner(CREDENTIALS);
+      let error;
+      try {
+        call();
+      } catch (e) {
+        error = e;
+      }
+      const where = `${name}(${kind})`;
+      if (!(error instanceof api.ChinaumsError)) failures.push(`${where}: threw ${error?.constructor?.name}: ${error?.message}`);
+      else if (error.code === 'ERR_INTERNAL') failures.push(`${where}: ERR_INTERNAL (the core was restarted): ${error.message.slice(0, 120)}`);
+      else if (error.field !== field) failures.push(`${where}: ${error.code} naming ${error.field}, expected ${field}`);
+      try {
+        if (signer.sign(V1.body, FIXED).authorization !== V1.authorization) failures.push(`${where}: a signer made before signs wrongly`);
+      } catch (e) {
+        failures.push(`${where}: a signer made before then threw ${e.code}`);
+      } finally {
+        signer.free();
+      }
+    }
+  }
+  assert.deepEqual(failures, []);
+});
