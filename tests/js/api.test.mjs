@@ -7,10 +7,11 @@ import {
   beijingTime,
   createNonce,
   init,
-  parseAuthorization,
+  openBodySig,
   signOpenBody,
   verifyOpenBody,
 } from 'chinaums-open';
+import * as api from 'chinaums-open';
 
 const appId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const appKey = 'fictional0app0key0for0tests00001';
@@ -77,9 +78,9 @@ test('verification rejects each kind of bad header with its own code', () => {
 
 test('parseAuthorization rejects duplicates and unquoted values', () => {
   const good = 'OPEN-BODY-SIG AppId="a", Timestamp="20250102030405", Nonce="n", Signature="c2ln"';
-  assert.equal(parseAuthorization(good).signature, 'c2ln');
-  assert.match(thrown(() => parseAuthorization(good + ', Nonce="m"')).message, /more than once/);
-  assert.match(thrown(() => parseAuthorization(good.replace('"a"', 'a'))).message, /double quotes/);
+  assert.equal(openBodySig.parseAuthorization(good).signature, 'c2ln');
+  assert.match(thrown(() => openBodySig.parseAuthorization(good + ', Nonce="m"')).message, /more than once/);
+  assert.match(thrown(() => openBodySig.parseAuthorization(good.replace('"a"', 'a'))).message, /double quotes/);
 });
 
 test('arguments are checked with the field named', () => {
@@ -103,7 +104,10 @@ test('arguments are checked with the field named', () => {
     const error = thrown(() => signOpenBody(options));
     assert.deepEqual([error.code, error.field], [code, field], JSON.stringify(options));
   }
-  assert.equal(thrown(() => signOpenBody()).code, 'ERR_FIELD_TYPE');
+  // No options at all are missing (required); options of another type are the wrong type.
+  assert.equal(thrown(() => signOpenBody()).code, 'ERR_FIELD_REQUIRED');
+  assert.equal(thrown(() => signOpenBody(null)).code, 'ERR_FIELD_TYPE');
+  assert.equal(thrown(() => signOpenBody('appId')).code, 'ERR_FIELD_TYPE');
   assert.equal(thrown(() => new OpenBodySigner({ appId })).field, 'appKey');
 });
 
@@ -159,4 +163,32 @@ test('bodies around the size where Node lends its hardware SHA-256 sign like nod
   } finally {
     signer.free();
   }
+});
+
+test('error messages name the functions as they are called now, not the old flat API', () => {
+  const old = /\b(accessTokenRequest|parseAccessTokenResponse|tokenAuthorization|verifyNotification|parseNotification|signNotification|notificationStringToSign|(validate|build|preview)(PreauthCancel|Preauthed|PreauthedCancel|BillsQuery|GetQrcode|CloseQrcode|Refund)|parse\w+Response)\b/;
+  const messages = [];
+  for (const call of [
+    () => api.accessToken.request(),
+    () => api.accessToken.request(null),
+    () => api.accessToken.parseResponse(),
+    () => api.accessToken.authorization(),
+    () => api.notifications.parse(42),
+    () => api.notifications.sign('a=1'),
+    () => api.bills.preauthCancel.build({}),
+    () => api.bills.preauthCancel.sign({}),
+    () => api.bills.preauthCancel.preview({}),
+    () => api.bills.query.parseResponse(),
+    () => api.formParamUrl(),
+    () => api.explainSignature(),
+    () => api.verifyResponseSignature(),
+  ]) {
+    try {
+      call();
+    } catch (error) {
+      messages.push(error.message);
+    }
+  }
+  assert.ok(messages.length >= 12, `only ${messages.length} errors`);
+  assert.deepEqual(messages.filter((m) => old.test(m)), []);
 });

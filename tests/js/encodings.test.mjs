@@ -5,21 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import {
-  ChinaumsError,
-  OpenBodySigner,
-  authorizationHeader,
-  bodyDigest,
-  buildPreauthCancel,
-  computeSignature,
-  parseAuthorization,
-  parsePreauthCancelResponse,
-  signOpenBody,
-  signRequest,
-  stringToSign,
-  validatePreauthCancel,
-  verifyOpenBody,
-} from 'chinaums-open';
+import { ChinaumsError, OpenBodySigner, bills, openBodySig, signOpenBody, signRequest, verifyOpenBody } from 'chinaums-open';
 
 const KEY = 'fictional0app0key0for0tests00001';
 const APP_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -78,7 +64,7 @@ test('a body string with a lone surrogate is refused, never signed as U+FFFD', (
     const signer = new OpenBodySigner({ appId: APP_ID, appKey: KEY });
     assertEncodingError(() => signer.sign(body, { timestamp: TS, nonce: NONCE }), 'body', what);
     signer.free();
-    assertEncodingError(() => bodyDigest(body), 'body', what);
+    assertEncodingError(() => openBodySig.bodyDigest(body), 'body', what);
     assertEncodingError(() => signRequest({ body }, { appId: APP_ID, appKey: KEY }), 'body', what);
     // The substituted text would have verified: refusing it is the point.
     const substituted = body.toWellFormed ? body.toWellFormed() : body.replace(/[\uD800-\uDFFF]/g, '\uFFFD');
@@ -99,23 +85,26 @@ test('every string argument is checked for lone surrogates, with its own field',
     ['appKey', () => new OpenBodySigner({ appId: APP_ID, appKey: bad })],
     ['authorization', () => verifyOpenBody({ authorization: signed.authorization + bad, body: '{}', appKey: KEY, now: TS_MS })],
     ['appKey', () => verifyOpenBody({ authorization: signed.authorization, body: '{}', appKey: bad, now: TS_MS })],
-    ['authorization', () => parseAuthorization(bad)],
-    ['appId', () => stringToSign({ appId: bad, timestamp: TS, nonce: NONCE, bodyDigest: signed.bodyDigest })],
-    ['bodyDigest', () => stringToSign({ appId: APP_ID, timestamp: TS, nonce: NONCE, bodyDigest: bad })],
-    ['appKey', () => computeSignature({ appKey: bad, stringToSign: 'x' })],
-    ['stringToSign', () => computeSignature({ appKey: KEY, stringToSign: bad })],
-    ['signature', () => authorizationHeader({ appId: APP_ID, timestamp: TS, nonce: NONCE, signature: bad })],
-    ['env', () => buildPreauthCancel(V1_INPUT, { env: bad })],
-    ['baseUrl', () => buildPreauthCancel(V1_INPUT, { baseUrl: `http://127.0.0.1/${bad}` })],
-    ['msgSrcId', () => buildPreauthCancel(V1_INPUT, { env: 'test', msgSrcId: bad })],
-    ['srcReserve', () => buildPreauthCancel({ ...V1_INPUT, srcReserve: bad }, { env: 'test' })],
-    ['input', () => buildPreauthCancel(JSON.stringify(V1_INPUT) + bad, { env: 'test' })],
-    ['text', () => parsePreauthCancelResponse(`{"errCode":"${bad}"}`)],
+    ['authorization', () => openBodySig.parseAuthorization(bad)],
+    ['appId', () => openBodySig.stringToSign({ appId: bad, timestamp: TS, nonce: NONCE, bodyDigest: signed.bodyDigest })],
+    ['bodyDigest', () => openBodySig.stringToSign({ appId: APP_ID, timestamp: TS, nonce: NONCE, bodyDigest: bad })],
+    ['appKey', () => openBodySig.computeSignature({ appKey: bad, stringToSign: 'x' })],
+    ['stringToSign', () => openBodySig.computeSignature({ appKey: KEY, stringToSign: bad })],
+    ['signature', () => openBodySig.authorizationHeader({ appId: APP_ID, timestamp: TS, nonce: NONCE, signature: bad })],
+    ['env', () => bills.preauthCancel.build(V1_INPUT, { env: bad })],
+    ['baseUrl', () => bills.preauthCancel.build(V1_INPUT, { baseUrl: `http://127.0.0.1/${bad}` })],
+    ['msgSrcId', () => bills.preauthCancel.build(V1_INPUT, { env: 'test', msgSrcId: bad })],
+    ['srcReserve', () => bills.preauthCancel.build({ ...V1_INPUT, srcReserve: bad }, { env: 'test' })],
+    ['input', () => bills.preauthCancel.build(JSON.stringify(V1_INPUT) + bad, { env: 'test' })],
+    ['text', () => bills.preauthCancel.parseResponse(`{"errCode":"${bad}"}`)],
+    ['srcReserve', () => bills.preauthCancel.sign({ ...V1_INPUT, srcReserve: bad }, { env: 'test', appId: APP_ID, appKey: KEY })],
+    ['appKey', () => bills.preauthCancel.sign(V1_INPUT, { env: 'test', appId: APP_ID, appKey: bad })],
+    ['appId', () => bills.preauthCancel.preview(V1_INPUT, { env: 'test', appId: bad })],
   ];
   for (const [field, thunk] of cases) assertEncodingError(thunk, field, `${field} via ${thunk}`);
 
-  // validatePreauthCancel reports instead of throwing, and still checks the other fields.
-  const result = validatePreauthCancel({ ...V1_INPUT, srcReserve: bad, mid: 'm'.repeat(40) });
+  // bills.preauthCancel.validate reports instead of throwing, and still checks the other fields.
+  const result = bills.preauthCancel.validate({ ...V1_INPUT, srcReserve: bad, mid: 'm'.repeat(40) });
   assert.equal(result.ok, false);
   assert.deepEqual(
     result.issues.map((i) => [i.field, i.code]),
@@ -125,7 +114,7 @@ test('every string argument is checked for lone surrogates, with its own field',
     ],
   );
   assert.deepEqual(
-    validatePreauthCancel(V1_INPUT, { msgSrcId: bad }).issues.map((i) => [i.field, i.code]),
+    bills.preauthCancel.validate(V1_INPUT, { msgSrcId: bad }).issues.map((i) => [i.field, i.code]),
     [['msgSrcId', 'ERR_BODY_ENCODING']],
   );
 });
@@ -133,43 +122,43 @@ test('every string argument is checked for lone surrogates, with its own field',
 test('escaped lone surrogates inside JSON text are encoding errors too', () => {
   const json = JSON.stringify({ ...V1_INPUT, srcReserve: 'x\uDC00' }); // JSON.stringify escapes it
   assert.ok(json.includes('\\udc00'));
-  assert.equal(validatePreauthCancel(json).issues[0].code, 'ERR_BODY_ENCODING');
-  assert.throws(() => buildPreauthCancel(json, { env: 'test' }), { code: 'ERR_BODY_ENCODING' });
-  assert.throws(() => parsePreauthCancelResponse('{"errCode":"SUCCESS","errMsg":"\\ud800"}'), { code: 'ERR_BODY_ENCODING' });
+  assert.equal(bills.preauthCancel.validate(json).issues[0].code, 'ERR_BODY_ENCODING');
+  assert.throws(() => bills.preauthCancel.build(json, { env: 'test' }), { code: 'ERR_BODY_ENCODING' });
+  assert.throws(() => bills.preauthCancel.parseResponse('{"errCode":"SUCCESS","errMsg":"\\ud800"}'), { code: 'ERR_BODY_ENCODING' });
   // A proper escaped pair is fine and comes out as the character.
-  const built = buildPreauthCancel(JSON.stringify({ ...V1_INPUT, srcReserve: '😀' }).replace('😀', '\\ud83d\\ude00'), { env: 'test' });
+  const built = bills.preauthCancel.build(JSON.stringify({ ...V1_INPUT, srcReserve: '😀' }).replace('😀', '\\ud83d\\ude00'), { env: 'test' });
   assert.ok(built.body.endsWith('"srcReserve":"😀"}'));
 });
 
 test('bytes that are not UTF-8 are refused where JSON is required', () => {
   for (const [what, bytes] of Object.entries(NOT_UTF8)) {
     const body = new Uint8Array(bytes);
-    const issues = validatePreauthCancel(body).issues;
+    const issues = bills.preauthCancel.validate(body).issues;
     assert.deepEqual([issues[0].field, issues[0].code], ['input', 'ERR_BODY_ENCODING'], what);
-    assertEncodingError(() => buildPreauthCancel(body, { env: 'test' }), 'input', what);
-    assertEncodingError(() => parsePreauthCancelResponse(body), 'text', what);
-    assertEncodingError(() => parsePreauthCancelResponse(body.buffer), 'text', `${what} (ArrayBuffer)`);
+    assertEncodingError(() => bills.preauthCancel.build(body, { env: 'test' }), 'input', what);
+    assertEncodingError(() => bills.preauthCancel.parseResponse(body), 'text', what);
+    assertEncodingError(() => bills.preauthCancel.parseResponse(body.buffer), 'text', `${what} (ArrayBuffer)`);
   }
 });
 
 test('a UTF-8 byte-order mark is kept and reported, not silently stripped', () => {
   const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from(JSON.stringify(V1_INPUT))]);
-  assert.equal(validatePreauthCancel(withBom).issues[0].code, 'ERR_INVALID_JSON');
-  assert.throws(() => parsePreauthCancelResponse(new Uint8Array([0xef, 0xbb, 0xbf, 0x7b, 0x7d])), { code: 'ERR_INVALID_JSON' });
+  assert.equal(bills.preauthCancel.validate(withBom).issues[0].code, 'ERR_INVALID_JSON');
+  assert.throws(() => bills.preauthCancel.parseResponse(new Uint8Array([0xef, 0xbb, 0xbf, 0x7b, 0x7d])), { code: 'ERR_INVALID_JSON' });
   // Signing raw bytes keeps it: the digest covers the three BOM bytes.
-  assert.equal(bodyDigest(withBom), expected(withBom).digest);
+  assert.equal(openBodySig.bodyDigest(withBom), expected(withBom).digest);
 });
 
 test('UTF-8 JSON given as bytes is read like the same text', () => {
   const text = JSON.stringify({ ...V1_INPUT, srcReserve: '预授权撤销😀' });
   const bytes = new TextEncoder().encode(text);
-  assert.deepEqual(validatePreauthCancel(bytes), { ok: true, issues: [] });
-  assert.equal(buildPreauthCancel(bytes, { env: 'test' }).body, buildPreauthCancel(text, { env: 'test' }).body);
+  assert.deepEqual(bills.preauthCancel.validate(bytes), { ok: true, issues: [] });
+  assert.equal(bills.preauthCancel.build(bytes, { env: 'test' }).body, bills.preauthCancel.build(text, { env: 'test' }).body);
   // Any view over the bytes, at any offset.
   const padded = new Uint8Array(bytes.length + 8);
   padded.set(bytes, 5);
   const view = new DataView(padded.buffer, 5, bytes.length);
-  assert.equal(buildPreauthCancel(view, { env: 'test' }).body, buildPreauthCancel(text, { env: 'test' }).body);
+  assert.equal(bills.preauthCancel.build(view, { env: 'test' }).body, bills.preauthCancel.build(text, { env: 'test' }).body);
 });
 
 test('raw bytes that are not UTF-8 are signed and verified byte-exact (node:crypto agrees)', () => {
@@ -179,7 +168,7 @@ test('raw bytes that are not UTF-8 are signed and verified byte-exact (node:cryp
     const signed = signOpenBody({ appId: APP_ID, appKey: KEY, body, timestamp: TS, nonce: NONCE });
     assert.equal(signed.bodyDigest, want.digest, what);
     assert.equal(signed.signature, want.signature, what);
-    assert.equal(bodyDigest(body), want.digest, what);
+    assert.equal(openBodySig.bodyDigest(body), want.digest, what);
     const signer = new OpenBodySigner({ appId: APP_ID, appKey: KEY });
     assert.equal(signer.sign(body, { timestamp: TS, nonce: NONCE }).signature, want.signature, what);
     signer.free();

@@ -39,8 +39,8 @@ const TS_MS = Date.UTC(2025, 0, 1, 19, 4, 5); // 20250102030405 in Beijing time 
 const V1_BYTES = Buffer.from(V1.body, 'utf8');
 const NOTIFY_KEY = NOTIFY_VECTORS.key;
 const SECRETS = [KEY, NOTIFY_KEY];
-const TEST_URL = `${api.TEST_BASE_URL}${api.PREAUTH_CANCEL_PATH}`;
-const FORM_URL = `${api.TEST_BASE_URL}/v1/netpay/trade/h5-pay`;
+const TEST_URL = `${api.constants.TEST_BASE_URL}${api.bills.preauthCancel.path}`;
+const FORM_URL = `${api.constants.TEST_BASE_URL}/v1/netpay/trade/h5-pay`;
 const MiB = 1 << 20;
 
 /** The V1 body's fields, in the body's order (requestTimestamp and instMid given). */
@@ -67,7 +67,7 @@ const TOKEN = Object.freeze({ accessToken: 'tok123', expiresIn: 3600, expiresAt:
 /** A notification without signType, signed with MD5 (the default), as a form body and an object. */
 const MD5_PARAMS = (() => {
   const params = omit(NOTIFY_VECTORS.cases[0].params, 'signType', 'sign');
-  return Object.freeze({ ...params, sign: api.signNotification(params, NOTIFY_KEY) });
+  return Object.freeze({ ...params, sign: api.notifications.sign(params, NOTIFY_KEY) });
 })();
 const MD5_FORM = new URLSearchParams(MD5_PARAMS).toString();
 const UNSIGNED_PARAMS = Object.freeze(omit(MD5_PARAMS, 'sign'));
@@ -85,12 +85,14 @@ const request = (extra = {}) => ({
 /** How crypto.getRandomValues is reached when this file starts (test 6 replaces it for a while). */
 const GET_RANDOM_VALUES = Object.getOwnPropertyDescriptor(globalThis.crypto, 'getRandomValues');
 
-/** The documented codes: the ChinaumsErrorCode union of pkg/index.d.ts. */
+/** The documented codes: the ChinaumsErrorCode union of pkg/generated.d.ts (generated from the core's list). */
 const DOCUMENTED_CODES = (() => {
-  const dts = readFileSync(new URL('../../pkg/index.d.ts', import.meta.url), 'utf8');
+  const dts = readFileSync(new URL('../../pkg/generated.d.ts', import.meta.url), 'utf8');
   const union = dts.match(/export type ChinaumsErrorCode =([^;]*);/);
-  assert.ok(union, 'index.d.ts declares ChinaumsErrorCode');
-  return new Set([...union[1].matchAll(/'([A-Z_]+)'/g)].map((m) => m[1]));
+  assert.ok(union, 'generated.d.ts declares ChinaumsErrorCode');
+  const codes = new Set([...union[1].matchAll(/"([A-Z_]+)"/g)].map((m) => m[1]));
+  assert.ok(codes.size > 20, `only ${codes.size} codes read`);
+  return codes;
 })();
 
 // ---------------------------------------------------------------------------------------------
@@ -189,7 +191,7 @@ function invalidProblem(o) {
 }
 
 function falseProblem(o) {
-  if ('error' in o) return `threw ${errorText(o.error)}; verifyNotification returns false for anything that does not verify`;
+  if ('error' in o) return `threw ${errorText(o.error)}; notifications.verify returns false for anything that does not verify`;
   return o.value === false ? null : `returned ${brief(o.value)} instead of false`;
 }
 
@@ -419,22 +421,22 @@ function pollutionTable() {
   const requestTimestamp = (r) => JSON.parse(r.body).requestTimestamp;
   return {
     baseUrl: ['http://evil.example', [
-      ['buildPreauthCancel env test', () => api.buildPreauthCancel(V1_INPUT, { env: 'test' }), 'value'],
-      ['buildPreauthCancel env production', () => api.buildPreauthCancel(V1_INPUT, { env: 'production' }), 'value'],
-      ['buildBillsQuery', () => api.buildBillsQuery(QUERY_INPUT, { env: 'test' }), 'value'],
-      ['buildPreauthed', () => api.buildPreauthed(CAPTURE_INPUT, { env: 'test' }), 'value'],
-      ['buildPreauthedCancel', () => api.buildPreauthedCancel(REVERSAL_INPUT, { env: 'test' }), 'value'],
+      ['bills.preauthCancel.build env test', () => api.bills.preauthCancel.build(V1_INPUT, { env: 'test' }), 'value'],
+      ['bills.preauthCancel.build env production', () => api.bills.preauthCancel.build(V1_INPUT, { env: 'production' }), 'value'],
+      ['bills.query.build', () => api.bills.query.build(QUERY_INPUT, { env: 'test' }), 'value'],
+      ['bills.preauthed.build', () => api.bills.preauthed.build(CAPTURE_INPUT, { env: 'test' }), 'value'],
+      ['bills.preauthedCancel.build', () => api.bills.preauthedCancel.build(REVERSAL_INPUT, { env: 'test' }), 'value'],
       ['buildRequest', () => api.buildRequest('refund', REFUND_BODY, { env: 'test' }), 'value'],
-      ['accessTokenRequest', () => api.accessTokenRequest({ ...fixedSign(), env: 'test' }), 'value'],
-      ['previewPreauthCancel', () => api.previewPreauthCancel(V1_INPUT, preview), 'value'],
+      ['accessToken.request', () => api.accessToken.request({ ...fixedSign(), env: 'test' }), 'value'],
+      ['bills.preauthCancel.preview', () => api.bills.preauthCancel.preview(V1_INPUT, preview), 'value'],
     ]],
     env: ['production', [
-      ['buildPreauthCancel without env', () => api.buildPreauthCancel(V1_INPUT, {}), 'ERR_FIELD_REQUIRED'],
-      ['buildPreauthCancel without options', () => api.buildPreauthCancel(V1_INPUT), 'ERR_FIELD_REQUIRED'],
-      ['buildBillsQuery without env', () => api.buildBillsQuery(QUERY_INPUT, {}), 'ERR_FIELD_REQUIRED'],
+      ['bills.preauthCancel.build without env', () => api.bills.preauthCancel.build(V1_INPUT, {}), 'ERR_FIELD_REQUIRED'],
+      ['bills.preauthCancel.build without options', () => api.bills.preauthCancel.build(V1_INPUT), 'ERR_FIELD_REQUIRED'],
+      ['bills.query.build without env', () => api.bills.query.build(QUERY_INPUT, {}), 'ERR_FIELD_REQUIRED'],
       ['buildRequest without env', () => api.buildRequest('refund', REFUND_BODY, {}), 'ERR_FIELD_REQUIRED'],
-      ['accessTokenRequest without env', () => api.accessTokenRequest(fixedSign()), 'ERR_FIELD_REQUIRED'],
-      ['previewPreauthCancel without env', () => api.previewPreauthCancel(V1_INPUT, omit(preview, 'env')), 'ERR_FIELD_REQUIRED'],
+      ['accessToken.request without env', () => api.accessToken.request(fixedSign()), 'ERR_FIELD_REQUIRED'],
+      ['bills.preauthCancel.preview without env', () => api.bills.preauthCancel.preview(V1_INPUT, omit(preview, 'env')), 'ERR_FIELD_REQUIRED'],
     ]],
     toleranceSeconds: [1e9, [
       ['verifyOpenBody 400 s late', () => api.verifyOpenBody({ authorization: V1.authorization, body: V1.body, appKey: KEY, now: TS_MS + 400_000 }), 'ERR_TIMESTAMP_SKEW'],
@@ -446,17 +448,18 @@ function pollutionTable() {
       ['verifyResponseSignature 100 s late', () => api.verifyResponseSignature({ authorization: V1.authorization, body: V1.body, appKey: KEY, now: TS_MS + 100_000 }), 'value'],
     ]],
     allowUnknownFields: [true, [
-      ['validatePreauthCancel without options', () => api.validatePreauthCancel(unknown), 'value'],
-      ['validatePreauthCancel with {}', () => api.validatePreauthCancel(unknown, {}), 'value'],
-      ['buildPreauthCancel', () => api.buildPreauthCancel(unknown, { env: 'test' }), 'ERR_UNKNOWN_FIELD'],
-      ['validateBillsQuery', () => api.validateBillsQuery({ ...QUERY_INPUT, unknownExtra: 'x' }), 'value'],
-      ['buildBillsQuery', () => api.buildBillsQuery({ ...QUERY_INPUT, unknownExtra: 'x' }, { env: 'test' }), 'ERR_UNKNOWN_FIELD'],
-      ['previewPreauthCancel', () => api.previewPreauthCancel(unknown, preview), 'value'],
+      ['bills.preauthCancel.validate without options', () => api.bills.preauthCancel.validate(unknown), 'value'],
+      ['bills.preauthCancel.validate with {}', () => api.bills.preauthCancel.validate(unknown, {}), 'value'],
+      ['bills.preauthCancel.build', () => api.bills.preauthCancel.build(unknown, { env: 'test' }), 'ERR_UNKNOWN_FIELD'],
+      ['bills.query.validate', () => api.bills.query.validate({ ...QUERY_INPUT, unknownExtra: 'x' }), 'value'],
+      ['bills.query.build', () => api.bills.query.build({ ...QUERY_INPUT, unknownExtra: 'x' }, { env: 'test' }), 'ERR_UNKNOWN_FIELD'],
+      ['bills.preauthCancel.preview', () => api.bills.preauthCancel.preview(unknown, preview), 'value'],
     ]],
-    applyDefaults: [true, [
-      ['validatePreauthCancel without options', () => api.validatePreauthCancel(V1_BARE), 'value'],
-      ['validatePreauthCancel with {}', () => api.validatePreauthCancel(V1_BARE, {}), 'value'],
-      ['validateBillsQuery', () => api.validateBillsQuery(omit(QUERY_INPUT, 'requestTimestamp')), 'value'],
+    // Validation fills the defaults unless the caller's own options say applyDefaults: false.
+    applyDefaults: [false, [
+      ['bills.preauthCancel.validate without options', () => api.bills.preauthCancel.validate(V1_BARE), 'value'],
+      ['bills.preauthCancel.validate with {}', () => api.bills.preauthCancel.validate(V1_BARE, {}), 'value'],
+      ['bills.query.validate', () => api.bills.query.validate(omit(QUERY_INPUT, 'requestTimestamp')), 'value'],
     ]],
     nonce: [POLLUTED_NONCE, [
       ['signOpenBody', () => api.signOpenBody({ ...creds(), body: V1.body, timestamp: TS }), 'value', nonceCheck],
@@ -465,40 +468,40 @@ function pollutionTable() {
       ['OpenBodySigner#sign without options', () => signWith(undefined), 'value', nonceCheck],
       ['signRequest', () => api.signRequest(request(), { ...creds(), timestamp: TS }), 'value', nonceCheck],
       ['OpenBodySigner#signRequest', () => { const s = signer(); try { return s.signRequest(request()); } finally { s.free(); } }, 'value', nonceCheck],
-      ['accessTokenRequest', () => api.accessTokenRequest({ ...creds(), env: 'test', timestamp: TS }), 'value', nonceCheck],
+      ['accessToken.request', () => api.accessToken.request({ ...creds(), env: 'test', timestamp: TS }), 'value', nonceCheck],
       ['formParamUrl', () => api.formParamUrl({ ...formOptions, timestamp: TS }), 'value', nonceCheck],
-      ['previewPreauthCancel', () => api.previewPreauthCancel(V1_INPUT, omit(preview, 'nonce')), 'value', nonceCheck],
+      ['bills.preauthCancel.preview', () => api.bills.preauthCancel.preview(V1_INPUT, omit(preview, 'nonce')), 'value', nonceCheck],
     ]],
     timestamp: [POLLUTED_TIMESTAMP, [
       ['signOpenBody', () => api.signOpenBody({ ...creds(), body: V1.body, nonce: NONCE }), 'value', timestampCheck],
       ['OpenBodySigner#sign with options', () => signWith({ nonce: NONCE }), 'value', timestampCheck],
       ['OpenBodySigner#sign without options', () => signWith(undefined), 'value', timestampCheck],
       ['signRequest', () => api.signRequest(request(), { ...creds(), nonce: NONCE }), 'value', timestampCheck],
-      ['accessTokenRequest', () => api.accessTokenRequest({ ...creds(), env: 'test', nonce: NONCE }), 'value', timestampCheck],
+      ['accessToken.request', () => api.accessToken.request({ ...creds(), env: 'test', nonce: NONCE }), 'value', timestampCheck],
       ['formParamUrl', () => api.formParamUrl({ ...formOptions, nonce: NONCE }), 'value', timestampCheck],
     ]],
     clockOffsetMs: [86_400_000, [
       ['signOpenBody', () => api.signOpenBody({ ...creds(), body: V1.body, now: TS_MS, nonce: NONCE }), 'value'],
       ['OpenBodySigner#sign', () => signWith({ now: TS_MS, nonce: NONCE }), 'value'],
       ['signRequest', () => api.signRequest(request(), { ...creds(), now: TS_MS, nonce: NONCE }), 'value'],
-      ['buildPreauthCancel', () => api.buildPreauthCancel(V1_BARE, { env: 'test', now: TS_MS }), 'value'],
+      ['bills.preauthCancel.build', () => api.bills.preauthCancel.build(V1_BARE, { env: 'test', now: TS_MS }), 'value'],
       ['buildRequest', () => api.buildRequest('refund', omit(REFUND_BODY, 'requestTimestamp'), { env: 'test', now: TS_MS }), 'value'],
-      ['accessTokenRequest', () => api.accessTokenRequest({ ...creds(), env: 'test', now: TS_MS, nonce: NONCE }), 'value'],
+      ['accessToken.request', () => api.accessToken.request({ ...creds(), env: 'test', now: TS_MS, nonce: NONCE }), 'value'],
       ['formParamUrl', () => api.formParamUrl({ ...formOptions, now: TS_MS, nonce: NONCE }), 'value'],
       ['verifyOpenBody', () => api.verifyOpenBody({ authorization: V1.authorization, body: V1.body, appKey: KEY, now: TS_MS }), 'value'],
       ['verifyResponseSignature', () => api.verifyResponseSignature({ authorization: V1.authorization, body: V1.body, appKey: KEY, now: TS_MS }), 'value'],
-      ['previewPreauthCancel', () => api.previewPreauthCancel(V1_BARE, preview), 'value'],
+      ['bills.preauthCancel.preview', () => api.bills.preauthCancel.preview(V1_BARE, preview), 'value'],
     ]],
     now: [0, [
       ['signOpenBody', () => api.signOpenBody({ ...creds(), body: V1.body, nonce: NONCE }), 'value', fromClock((r) => r.timestamp)],
       ['OpenBodySigner#sign', () => signWith({ nonce: NONCE }), 'value', fromClock((r) => r.timestamp)],
-      ['signRequest', () => api.signRequest(request(), { ...creds(), nonce: NONCE }), 'value', fromClock((r) => api.parseAuthorization(r.headers.Authorization).timestamp)],
-      ['buildPreauthCancel', () => api.buildPreauthCancel(V1_BARE, { env: 'test' }), 'value', fromClock(requestTimestamp, 'dateTime')],
+      ['signRequest', () => api.signRequest(request(), { ...creds(), nonce: NONCE }), 'value', fromClock((r) => api.openBodySig.parseAuthorization(r.headers.Authorization).timestamp)],
+      ['bills.preauthCancel.build', () => api.bills.preauthCancel.build(V1_BARE, { env: 'test' }), 'value', fromClock(requestTimestamp, 'dateTime')],
       ['buildRequest', () => api.buildRequest('refund', omit(REFUND_BODY, 'requestTimestamp'), { env: 'test' }), 'value', fromClock(requestTimestamp, 'dateTime')],
-      ['accessTokenRequest', () => api.accessTokenRequest({ ...creds(), env: 'test', nonce: NONCE }), 'value', fromClock((r) => JSON.parse(r.body).timestamp)],
-      ['previewPreauthCancel', () => api.previewPreauthCancel(V1_INPUT, omit(preview, 'now')), 'value', fromClock((r) => r.timestamp)],
+      ['accessToken.request', () => api.accessToken.request({ ...creds(), env: 'test', nonce: NONCE }), 'value', fromClock((r) => JSON.parse(r.body).timestamp)],
+      ['bills.preauthCancel.preview', () => api.bills.preauthCancel.preview(V1_INPUT, omit(preview, 'now')), 'value', fromClock((r) => r.timestamp)],
       ['verifyOpenBody of a header signed now', ((header) => () => api.verifyOpenBody({ authorization: header, body: V1.body, appKey: KEY }))(freshHeader()), 'value'],
-      ['parseAccessTokenResponse', () => api.parseAccessTokenResponse(TOKEN_OK), 'value', expiresFromClock],
+      ['accessToken.parseResponse', () => api.accessToken.parseResponse(TOKEN_OK), 'value', expiresFromClock],
     ]],
     // Tightening: a polluted cap must not refuse what the default accepts.
     maxBodyBytes: [10, [
@@ -506,33 +509,33 @@ function pollutionTable() {
       ['OpenBodySigner#sign', () => signWith({ timestamp: TS, nonce: NONCE }), 'value'],
       ['signRequest', () => api.signRequest(request(), fixedSign()), 'value'],
       ['verifyOpenBody', () => api.verifyOpenBody({ authorization: V1.authorization, body: V1.body, appKey: KEY, now: TS_MS }), 'value'],
-      ['validatePreauthCancel', () => api.validatePreauthCancel(V1_INPUT), 'value'],
-      ['buildPreauthCancel', () => api.buildPreauthCancel(V1_INPUT, { env: 'test' }), 'value'],
-      ['parsePreauthCancelResponse', () => api.parsePreauthCancelResponse(RESPONSE_OK), 'value'],
-      ['parseBillsResponse', () => api.parseBillsResponse(RESPONSE_OK), 'value'],
+      ['bills.preauthCancel.validate', () => api.bills.preauthCancel.validate(V1_INPUT), 'value'],
+      ['bills.preauthCancel.build', () => api.bills.preauthCancel.build(V1_INPUT, { env: 'test' }), 'value'],
+      ['bills.preauthCancel.parseResponse', () => api.bills.preauthCancel.parseResponse(RESPONSE_OK), 'value'],
+      ['bills.query.parseResponse', () => api.bills.query.parseResponse(RESPONSE_OK), 'value'],
     ]],
     // Loosening: a polluted cap must not let a 2 MiB input past the 1 MiB default.
     maxBodyBytes_1GiB: [2 ** 30, [
       ['signOpenBody', () => api.signOpenBody({ ...fixedSign(), body: BIG_TEXT }), 'ERR_BODY_TOO_LARGE'],
       ['verifyOpenBody', () => api.verifyOpenBody({ authorization: V1.authorization, body: BIG_TEXT, appKey: KEY, now: TS_MS }), 'ERR_BODY_TOO_LARGE'],
-      ['parsePreauthCancelResponse', () => api.parsePreauthCancelResponse(BIG_RESPONSE), 'ERR_BODY_TOO_LARGE'],
-      ['validatePreauthCancel', () => api.validatePreauthCancel({ ...V1_INPUT, srcReserve: BIG_TEXT }), 'value'],
-      ['buildPreauthCancel', () => api.buildPreauthCancel({ ...V1_INPUT, srcReserve: BIG_TEXT }, { env: 'test' }), 'ERR_BODY_TOO_LARGE'],
+      ['bills.preauthCancel.parseResponse', () => api.bills.preauthCancel.parseResponse(BIG_RESPONSE), 'ERR_BODY_TOO_LARGE'],
+      ['bills.preauthCancel.validate', () => api.bills.preauthCancel.validate({ ...V1_INPUT, srcReserve: BIG_TEXT }), 'value'],
+      ['bills.preauthCancel.build', () => api.bills.preauthCancel.build({ ...V1_INPUT, srcReserve: BIG_TEXT }, { env: 'test' }), 'ERR_BODY_TOO_LARGE'],
     ]],
     msgSrcId: ['ZZZZ', [
-      ['validatePreauthCancel', () => api.validatePreauthCancel(V1_INPUT), 'value'],
-      ['buildPreauthCancel', () => api.buildPreauthCancel(V1_INPUT, { env: 'test' }), 'value'],
-      ['previewPreauthCancel', () => api.previewPreauthCancel(V1_INPUT, preview), 'value'],
-      ['validateBillsQuery', () => api.validateBillsQuery(QUERY_INPUT), 'value'],
-      ['buildBillsQuery', () => api.buildBillsQuery(QUERY_INPUT, { env: 'test' }), 'value'],
+      ['bills.preauthCancel.validate', () => api.bills.preauthCancel.validate(V1_INPUT), 'value'],
+      ['bills.preauthCancel.build', () => api.bills.preauthCancel.build(V1_INPUT, { env: 'test' }), 'value'],
+      ['bills.preauthCancel.preview', () => api.bills.preauthCancel.preview(V1_INPUT, preview), 'value'],
+      ['bills.query.validate', () => api.bills.query.validate(QUERY_INPUT), 'value'],
+      ['bills.query.build', () => api.bills.query.build(QUERY_INPUT, { env: 'test' }), 'value'],
     ]],
     defaultSignType: ['SHA256', [
-      ['verifyNotification(form) without options', () => api.verifyNotification(MD5_FORM, NOTIFY_KEY), 'value'],
-      ['verifyNotification(object) with {}', () => api.verifyNotification(MD5_PARAMS, NOTIFY_KEY, {}), 'value'],
+      ['notifications.verify(form) without options', () => api.notifications.verify(MD5_FORM, NOTIFY_KEY), 'value'],
+      ['notifications.verify(object) with {}', () => api.notifications.verify(MD5_PARAMS, NOTIFY_KEY, {}), 'value'],
     ]],
     signType: ['SHA256', [
-      ['signNotification without options', () => api.signNotification(UNSIGNED_PARAMS, NOTIFY_KEY), 'value'],
-      ['signNotification with {}', () => api.signNotification(UNSIGNED_PARAMS, NOTIFY_KEY, {}), 'value'],
+      ['notifications.sign without options', () => api.notifications.sign(UNSIGNED_PARAMS, NOTIFY_KEY), 'value'],
+      ['notifications.sign with {}', () => api.notifications.sign(UNSIGNED_PARAMS, NOTIFY_KEY, {}), 'value'],
     ]],
     marginSeconds: [0, [
       ['new AccessTokenHolder()', () => new api.AccessTokenHolder().update(TOKEN).toJSON(), 'value'],
@@ -540,29 +543,29 @@ function pollutionTable() {
     ]],
     // Polluted input fields: only the caller's own fields are part of a body.
     msgId: ['polluted-msg-id', [
-      ['buildPreauthCancel', () => api.buildPreauthCancel(V1_INPUT, { env: 'test' }), 'value'],
+      ['bills.preauthCancel.build', () => api.bills.preauthCancel.build(V1_INPUT, { env: 'test' }), 'value'],
       ['buildRequest', () => api.buildRequest('refund', REFUND_BODY, { env: 'test' }), 'value'],
-      ['previewPreauthCancel', () => api.previewPreauthCancel(V1_INPUT, preview), 'value'],
+      ['bills.preauthCancel.preview', () => api.bills.preauthCancel.preview(V1_INPUT, preview), 'value'],
     ]],
     srcReserve: ['polluted', [
-      ['buildPreauthCancel', () => api.buildPreauthCancel(V1_INPUT, { env: 'test' }), 'value'],
-      ['buildBillsQuery', () => api.buildBillsQuery(QUERY_INPUT, { env: 'test' }), 'value'],
+      ['bills.preauthCancel.build', () => api.bills.preauthCancel.build(V1_INPUT, { env: 'test' }), 'value'],
+      ['bills.query.build', () => api.bills.query.build(QUERY_INPUT, { env: 'test' }), 'value'],
     ]],
     requestTimestamp: ['2020-01-01 00:00:00', [
-      ['buildPreauthCancel', () => api.buildPreauthCancel(V1_BARE, { env: 'test', now: TS_MS }), 'value'],
+      ['bills.preauthCancel.build', () => api.bills.preauthCancel.build(V1_BARE, { env: 'test', now: TS_MS }), 'value'],
     ]],
     instMid: ['EVILINSTMID', [
-      ['buildPreauthCancel', () => api.buildPreauthCancel(V1_BARE, { env: 'test', now: TS_MS }), 'value'],
+      ['bills.preauthCancel.build', () => api.bills.preauthCancel.build(V1_BARE, { env: 'test', now: TS_MS }), 'value'],
     ]],
     // JSON.stringify calls an inherited toJSON: a boundary that serializes input objects with it
     // lets a polluted prototype replace every body.
     toJSON: [function toJSON() { return { mid: 'evil', billNo: 'evil' }; }, [
-      ['buildPreauthCancel', () => api.buildPreauthCancel(V1_INPUT, { env: 'test' }), 'value'],
-      ['validatePreauthCancel', () => api.validatePreauthCancel(V1_INPUT), 'value'],
+      ['bills.preauthCancel.build', () => api.bills.preauthCancel.build(V1_INPUT, { env: 'test' }), 'value'],
+      ['bills.preauthCancel.validate', () => api.bills.preauthCancel.validate(V1_INPUT), 'value'],
       ['buildRequest', () => api.buildRequest('refund', REFUND_BODY, { env: 'test' }), 'value'],
       ['formParamUrl content object', () => api.formParamUrl({ ...formOptions, timestamp: TS, nonce: NONCE }), 'value'],
-      ['signNotification(object)', () => api.signNotification(UNSIGNED_PARAMS, NOTIFY_KEY), 'value'],
-      ['verifyNotification(object)', () => api.verifyNotification(MD5_PARAMS, NOTIFY_KEY), 'value'],
+      ['notifications.sign(object)', () => api.notifications.sign(UNSIGNED_PARAMS, NOTIFY_KEY), 'value'],
+      ['notifications.verify(object)', () => api.notifications.verify(MD5_PARAMS, NOTIFY_KEY), 'value'],
     ]],
     headers: [{ 'X-Evil': '1' }, [
       ['signRequest of a request without headers', () => api.signRequest(omit(request(), 'headers'), fixedSign()), 'value'],
@@ -579,7 +582,7 @@ function pollutionTable() {
     appKey: ['attacker-chosen-key', [
       ['signOpenBody without appKey', () => api.signOpenBody({ appId: APP_ID, body: V1.body, timestamp: TS, nonce: NONCE }), 'ERR_FIELD_REQUIRED'],
       ['new OpenBodySigner without appKey', () => new api.OpenBodySigner({ appId: APP_ID }), 'ERR_FIELD_REQUIRED'],
-      ['accessTokenRequest without appKey', () => api.accessTokenRequest({ appId: APP_ID, env: 'test', timestamp: TS, nonce: NONCE }), 'ERR_FIELD_REQUIRED'],
+      ['accessToken.request without appKey', () => api.accessToken.request({ appId: APP_ID, env: 'test', timestamp: TS, nonce: NONCE }), 'ERR_FIELD_REQUIRED'],
       ['verifyOpenBody without appKey', () => api.verifyOpenBody({ authorization: V1.authorization, body: V1.body, now: TS_MS }), 'ERR_FIELD_REQUIRED'],
     ]],
     appId: ['attackerappid', [
@@ -589,11 +592,11 @@ function pollutionTable() {
       ['formParamUrl without content', () => api.formParamUrl({ ...omit(formOptions, 'content'), timestamp: TS, nonce: NONCE }), 'ERR_FIELD_REQUIRED'],
     ]],
     accessToken: ['eviltoken', [
-      ['tokenAuthorization({})', () => api.tokenAuthorization({}), 'ERR_FIELD_REQUIRED'],
+      ['accessToken.authorization({})', () => api.accessToken.authorization({}), 'ERR_FIELD_REQUIRED'],
       ['AccessTokenHolder#update without accessToken', () => new api.AccessTokenHolder().update(omit(TOKEN, 'accessToken')), 'ERR_FIELD_REQUIRED'],
     ]],
     expiresAt: [TOKEN.expiresAt, [
-      ['AccessTokenHolder#update without expiresAt', () => new api.AccessTokenHolder().update(omit(TOKEN, 'expiresAt')), 'ERR_FIELD_TYPE'],
+      ['AccessTokenHolder#update without expiresAt', () => new api.AccessTokenHolder().update(omit(TOKEN, 'expiresAt')), 'ERR_FIELD_REQUIRED'],
     ]],
     responseTimestamp: ['2025-01-02 03:04:05', [
       ['clockOffsetFromResponse({})', () => api.clockOffsetFromResponse({}, TS_MS), 'ERR_FIELD_REQUIRED'],
@@ -640,7 +643,9 @@ const AMOUNT_PLACES = [
   ['refundBillPayment.refundAmount', (raw) => `{"errCode":"SUCCESS","refundBillPayment":{"refundAmount":${raw}}}`, (r) => r.refundBillPayment.refundAmount],
   ['refundBillPayment.totalAmount', (raw) => `{"errCode":"SUCCESS","refundBillPayment":${JSON.stringify(`{"totalAmount":${raw}}`)}}`, (r) => r.refundBillPayment.totalAmount],
 ];
-const RESPONSE_PARSERS = ['parsePreauthCancelResponse', 'parseBillsResponse', 'parseBillsQueryResponse', 'parsePreauthedResponse', 'parsePreauthedCancelResponse'];
+/** Every operation's response parser, and the client's (which parses with the same rules). */
+const RESPONSE_PARSERS = Object.keys(api.bills).map((op) => `bills.${op}.parseResponse`);
+const parserAt = (path) => path.split('.').reduce((value, name) => value[name], api);
 
 // Negative, fractional and non-numeric amounts (raw JSON text). "1.5" and "21.00" were already
 // refused; the rest were passed through as -1, -5, true, {}, [1] and so on.
@@ -657,7 +662,7 @@ test('2. response amounts: negative, fractional and non-numeric amounts are ERR_
       for (const raw of BAD_AMOUNTS) {
         // An array may be reported at the member or at its element (`totalAmount[0]`).
         const text = response(raw);
-        rows.push([`${parser}(${text})`, () => api[parser](text), (o) => {
+        rows.push([`${parser}(${text})`, () => parserAt(parser)(text), (o) => {
           const problem = typedProblem(o, { code: 'ERR_INVALID_RESPONSE' });
           if (problem) return problem;
           return o.error.field === path || o.error.field?.startsWith(`${path}[`) ? null : `field ${inspect(o.error.field)}, expected ${inspect(path)}`;
@@ -665,7 +670,7 @@ test('2. response amounts: negative, fractional and non-numeric amounts are ERR_
       }
       for (const [raw, expected] of GOOD_AMOUNTS) {
         const text = response(raw);
-        rows.push([`${parser}(${text})`, () => readAmount(api[parser](text)), (o) => ('error' in o ? `threw ${errorText(o.error)}` : isDeepStrictEqual(o.value, expected) ? null : `parsed as ${brief(o.value)}, expected ${brief(expected)}`)]);
+        rows.push([`${parser}(${text})`, () => readAmount(parserAt(parser)(text)), (o) => ('error' in o ? `threw ${errorText(o.error)}` : isDeepStrictEqual(o.value, expected) ? null : `parsed as ${brief(o.value)}, expected ${brief(expected)}`)]);
       }
     }
   }
@@ -697,43 +702,43 @@ test('3. hostile values end in a typed ChinaumsError (or the documented false / 
         [`signRequest(request, ${kind})`, () => api.signRequest(request(), P()), any],
         [`OpenBodySigner#signRequest(request, ${kind})`, () => signer.signRequest(request(), P()), any],
         [`verifyOpenBody(${kind})`, () => api.verifyOpenBody(P()), any],
-        [`stringToSign(${kind})`, () => api.stringToSign(P()), any],
-        [`computeSignature(${kind})`, () => api.computeSignature(P()), any],
-        [`authorizationHeader(${kind})`, () => api.authorizationHeader(P()), any],
-        [`buildPreauthCancel(input, ${kind})`, () => api.buildPreauthCancel(V1_INPUT, P()), any],
-        [`buildBillsQuery(input, ${kind})`, () => api.buildBillsQuery(QUERY_INPUT, P()), any],
-        [`buildPreauthed(input, ${kind})`, () => api.buildPreauthed(CAPTURE_INPUT, P()), any],
+        [`openBodySig.stringToSign(${kind})`, () => api.openBodySig.stringToSign(P()), any],
+        [`openBodySig.computeSignature(${kind})`, () => api.openBodySig.computeSignature(P()), any],
+        [`openBodySig.authorizationHeader(${kind})`, () => api.openBodySig.authorizationHeader(P()), any],
+        [`bills.preauthCancel.build(input, ${kind})`, () => api.bills.preauthCancel.build(V1_INPUT, P()), any],
+        [`bills.query.build(input, ${kind})`, () => api.bills.query.build(QUERY_INPUT, P()), any],
+        [`bills.preauthed.build(input, ${kind})`, () => api.bills.preauthed.build(CAPTURE_INPUT, P()), any],
         [`buildRequest(service, body, ${kind})`, () => api.buildRequest('refund', REFUND_BODY, P()), any],
-        [`accessTokenRequest(${kind})`, () => api.accessTokenRequest(P()), any],
+        [`accessToken.request(${kind})`, () => api.accessToken.request(P()), any],
         [`formParamUrl(${kind})`, () => api.formParamUrl(P()), any],
         [`verifyResponseSignature(${kind})`, () => api.verifyResponseSignature(P()), any],
-        [`verifyNotification(form, key, ${kind})`, () => api.verifyNotification(MD5_FORM, NOTIFY_KEY, P()), any],
-        [`signNotification(params, key, ${kind})`, () => api.signNotification(UNSIGNED_PARAMS, NOTIFY_KEY, P()), any],
+        [`notifications.verify(form, key, ${kind})`, () => api.notifications.verify(MD5_FORM, NOTIFY_KEY, P()), any],
+        [`notifications.sign(params, key, ${kind})`, () => api.notifications.sign(UNSIGNED_PARAMS, NOTIFY_KEY, P()), any],
         [`new AccessTokenHolder(${kind})`, () => new api.AccessTokenHolder(P()), any],
         [`AccessTokenHolder#update(${kind})`, () => holder.update(P()), throws({ field: 'token' })],
-        [`parseAccessTokenResponse(text, ${kind})`, () => api.parseAccessTokenResponse(TOKEN_OK, P()), any],
-        [`parsePreauthCancelResponse(text, ${kind})`, () => api.parsePreauthCancelResponse(RESPONSE_OK, P()), any],
-        [`parseBillsResponse(text, ${kind})`, () => api.parseBillsResponse(RESPONSE_OK, P()), any],
-        [`validatePreauthCancel(input, ${kind})`, () => api.validatePreauthCancel(V1_INPUT, P()), invalid],
-        [`previewPreauthCancel(input, ${kind})`, () => api.previewPreauthCancel(V1_INPUT, P()), any],
-        [`tokenAuthorization(${kind})`, () => api.tokenAuthorization(P()), any],
+        [`accessToken.parseResponse(text, ${kind})`, () => api.accessToken.parseResponse(TOKEN_OK, P()), any],
+        [`bills.preauthCancel.parseResponse(text, ${kind})`, () => api.bills.preauthCancel.parseResponse(RESPONSE_OK, P()), any],
+        [`bills.query.parseResponse(text, ${kind})`, () => api.bills.query.parseResponse(RESPONSE_OK, P()), any],
+        [`bills.preauthCancel.validate(input, ${kind})`, () => api.bills.preauthCancel.validate(V1_INPUT, P()), invalid],
+        [`bills.preauthCancel.preview(input, ${kind})`, () => api.bills.preauthCancel.preview(V1_INPUT, P()), any],
+        [`accessToken.authorization(${kind})`, () => api.accessToken.authorization(P()), any],
         [`clockOffsetFromResponse(${kind})`, () => api.clockOffsetFromResponse(P(), TS_MS), any],
         [`beijingTime(${kind})`, () => api.beijingTime(P()), throws({ field: 'epochMs' })],
         // As an input object.
-        [`validatePreauthCancel(${kind})`, () => api.validatePreauthCancel(P()), invalid],
-        [`validateBillsQuery(${kind})`, () => api.validateBillsQuery(P()), invalid],
-        [`buildPreauthCancel(${kind}, options)`, () => api.buildPreauthCancel(P(), { env: 'test' }), any],
+        [`bills.preauthCancel.validate(${kind})`, () => api.bills.preauthCancel.validate(P()), invalid],
+        [`bills.query.validate(${kind})`, () => api.bills.query.validate(P()), invalid],
+        [`bills.preauthCancel.build(${kind}, options)`, () => api.bills.preauthCancel.build(P(), { env: 'test' }), any],
         [`buildRequest(service, ${kind})`, () => api.buildRequest('refund', P(), { env: 'test' }), any],
         [`formParamUrl content ${kind}`, () => api.formParamUrl({ ...formOptions, content: P() }), throws({ field: 'content' })],
-        [`previewPreauthCancel(${kind}, options)`, () => api.previewPreauthCancel(P(), previewOptions), invalid],
-        [`parseNotification(${kind})`, () => api.parseNotification(P()), throws({ field: 'params' })],
-        [`verifyNotification(${kind}, key)`, () => api.verifyNotification(P(), NOTIFY_KEY), falseProblem],
-        [`signNotification(${kind}, key)`, () => api.signNotification(P(), NOTIFY_KEY), throws({ field: 'params' })],
-        [`notificationStringToSign(${kind})`, () => api.notificationStringToSign(P()), throws({ field: 'params' })],
-        [`parsePreauthCancelResponse(${kind})`, () => api.parsePreauthCancelResponse(P()), throws({ field: 'text' })],
+        [`bills.preauthCancel.preview(${kind}, options)`, () => api.bills.preauthCancel.preview(P(), previewOptions), invalid],
+        [`notifications.parse(${kind})`, () => api.notifications.parse(P()), throws({ field: 'params' })],
+        [`notifications.verify(${kind}, key)`, () => api.notifications.verify(P(), NOTIFY_KEY), falseProblem],
+        [`notifications.sign(${kind}, key)`, () => api.notifications.sign(P(), NOTIFY_KEY), throws({ field: 'params' })],
+        [`notifications.stringToSign(${kind})`, () => api.notifications.stringToSign(P()), throws({ field: 'params' })],
+        [`bills.preauthCancel.parseResponse(${kind})`, () => api.bills.preauthCancel.parseResponse(P()), throws({ field: 'text' })],
         // As a body.
         [`signOpenBody body ${kind}`, () => api.signOpenBody({ ...fixedSign(), body: P() }), throws({ field: 'body' })],
-        [`bodyDigest(${kind})`, () => api.bodyDigest(P()), throws({ field: 'body' })],
+        [`openBodySig.bodyDigest(${kind})`, () => api.openBodySig.bodyDigest(P()), throws({ field: 'body' })],
         [`verifyOpenBody body ${kind}`, () => api.verifyOpenBody({ ...verifyOptions, body: P() }), throws({ field: 'body' })],
         // As headers, and as the request itself.
         [`signRequest headers ${kind}`, () => api.signRequest(request({ headers: P() }), fixedSign()), throws({ field: 'headers' })],
@@ -753,17 +758,17 @@ test('3. hostile values end in a typed ChinaumsError (or the documented false / 
         [`signOpenBody body ${kind}`, () => api.signOpenBody({ ...fixedSign(), body: D() }), throws({ field: 'body' })],
         [`OpenBodySigner#sign(${kind})`, () => signer.sign(D(), { timestamp: TS, nonce: NONCE }), throws({ field: 'body' })],
         [`signRequest body ${kind}`, () => api.signRequest(request({ body: D() }), fixedSign()), throws({ field: 'body' })],
-        [`bodyDigest(${kind})`, () => api.bodyDigest(D()), throws({ field: 'body' })],
+        [`openBodySig.bodyDigest(${kind})`, () => api.openBodySig.bodyDigest(D()), throws({ field: 'body' })],
         [`verifyOpenBody body ${kind}`, () => api.verifyOpenBody({ ...verifyOptions, body: D() }), throws({ field: 'body' })],
         [`verifyResponseSignature body ${kind}`, () => api.verifyResponseSignature({ ...verifyOptions, body: D() }), throws({ field: 'body' })],
-        [`parsePreauthCancelResponse(${kind})`, () => api.parsePreauthCancelResponse(D()), throws({ field: 'text' })],
-        [`parseBillsResponse(${kind})`, () => api.parseBillsResponse(D()), throws({ field: 'text' })],
-        [`parseBillsQueryResponse(${kind})`, () => api.parseBillsQueryResponse(D()), throws({ field: 'text' })],
-        [`parseAccessTokenResponse(${kind})`, () => api.parseAccessTokenResponse(D()), throws({ field: 'text' })],
-        [`validatePreauthCancel(${kind})`, () => api.validatePreauthCancel(D()), invalid],
-        [`buildPreauthCancel(${kind})`, () => api.buildPreauthCancel(D(), { env: 'test' }), throws({ field: 'input' })],
-        [`verifyNotification(${kind}, key)`, () => api.verifyNotification(D(), NOTIFY_KEY), falseProblem],
-        [`parseNotification(${kind})`, () => api.parseNotification(D()), throws({ field: ['params', 'body'] })],
+        [`bills.preauthCancel.parseResponse(${kind})`, () => api.bills.preauthCancel.parseResponse(D()), throws({ field: 'text' })],
+        [`bills.query.parseResponse(${kind})`, () => api.bills.query.parseResponse(D()), throws({ field: 'text' })],
+        [`bills.query.parseResponse(${kind})`, () => api.bills.query.parseResponse(D()), throws({ field: 'text' })],
+        [`accessToken.parseResponse(${kind})`, () => api.accessToken.parseResponse(D()), throws({ field: 'text' })],
+        [`bills.preauthCancel.validate(${kind})`, () => api.bills.preauthCancel.validate(D()), invalid],
+        [`bills.preauthCancel.build(${kind})`, () => api.bills.preauthCancel.build(D(), { env: 'test' }), throws({ field: 'input' })],
+        [`notifications.verify(${kind}, key)`, () => api.notifications.verify(D(), NOTIFY_KEY), falseProblem],
+        [`notifications.parse(${kind})`, () => api.notifications.parse(D()), throws({ field: ['params', 'body'] })],
       );
     }
     assertRows(rows, 'detached-buffer cases');
@@ -786,14 +791,14 @@ test('3. hostile values end in a typed ChinaumsError (or the documented false / 
       numeric('verifyOpenBody toleranceSeconds', () => api.verifyOpenBody({ ...verifyOptions, toleranceSeconds: big }), 'toleranceSeconds'),
       numeric('verifyResponseSignature toleranceSeconds', () => api.verifyResponseSignature({ ...verifyOptions, toleranceSeconds: big }), 'toleranceSeconds'),
       numeric('verifyResponseSignature now', () => api.verifyResponseSignature({ ...verifyOptions, now: big }), 'now'),
-      numeric('buildPreauthCancel now', () => api.buildPreauthCancel(V1_BARE, { env: 'test', now: big }), 'now'),
-      numeric('buildPreauthCancel clockOffsetMs', () => api.buildPreauthCancel(V1_BARE, { env: 'test', clockOffsetMs: big }), 'clockOffsetMs'),
-      numeric('buildPreauthCancel maxBodyBytes', () => api.buildPreauthCancel(V1_INPUT, { env: 'test', maxBodyBytes: big }), 'maxBodyBytes'),
+      numeric('bills.preauthCancel.build now', () => api.bills.preauthCancel.build(V1_BARE, { env: 'test', now: big }), 'now'),
+      numeric('bills.preauthCancel.build clockOffsetMs', () => api.bills.preauthCancel.build(V1_BARE, { env: 'test', clockOffsetMs: big }), 'clockOffsetMs'),
+      numeric('bills.preauthCancel.build maxBodyBytes', () => api.bills.preauthCancel.build(V1_INPUT, { env: 'test', maxBodyBytes: big }), 'maxBodyBytes'),
       numeric('buildRequest now', () => api.buildRequest('refund', REFUND_BODY, { env: 'test', now: big }), 'now'),
-      numeric('accessTokenRequest now', () => api.accessTokenRequest({ ...creds(), env: 'test', now: big }), 'now'),
+      numeric('accessToken.request now', () => api.accessToken.request({ ...creds(), env: 'test', now: big }), 'now'),
       numeric('formParamUrl now', () => api.formParamUrl({ ...formOptions, timestamp: undefined, now: big }), 'now'),
-      numeric('parsePreauthCancelResponse maxBodyBytes', () => api.parsePreauthCancelResponse(RESPONSE_OK, { maxBodyBytes: big }), 'maxBodyBytes'),
-      numeric('parseAccessTokenResponse now', () => api.parseAccessTokenResponse(TOKEN_OK, { now: big }), 'now'),
+      numeric('bills.preauthCancel.parseResponse maxBodyBytes', () => api.bills.preauthCancel.parseResponse(RESPONSE_OK, { maxBodyBytes: big }), 'maxBodyBytes'),
+      numeric('accessToken.parseResponse now', () => api.accessToken.parseResponse(TOKEN_OK, { now: big }), 'now'),
       numeric('new AccessTokenHolder marginSeconds', () => new api.AccessTokenHolder({ marginSeconds: big }), 'marginSeconds'),
       numeric('AccessTokenHolder#update expiresIn', () => holder.update({ ...TOKEN, expiresIn: big }), 'expiresIn'),
       numeric('AccessTokenHolder#update expiresAt', () => holder.update({ ...TOKEN, expiresAt: big }), 'expiresAt'),
@@ -801,22 +806,22 @@ test('3. hostile values end in a typed ChinaumsError (or the documented false / 
       numeric('AccessTokenHolder#authorization(10n)', () => holder.authorization(big), 'now'),
       numeric('beijingTime(10n)', () => api.beijingTime(big), 'epochMs'),
       numeric('clockOffsetFromResponse receivedAt', () => api.clockOffsetFromResponse('2025-01-02 03:04:05', big), 'receivedAt'),
-      numeric('previewPreauthCancel now', () => api.previewPreauthCancel(V1_INPUT, { ...previewOptions, now: big }), 'now'),
-      ['validatePreauthCancel maxBodyBytes', () => api.validatePreauthCancel(V1_INPUT, { maxBodyBytes: big }), invalid],
+      numeric('bills.preauthCancel.preview now', () => api.bills.preauthCancel.preview(V1_INPUT, { ...previewOptions, now: big }), 'now'),
+      ['bills.preauthCancel.validate maxBodyBytes', () => api.bills.preauthCancel.validate(V1_INPUT, { maxBodyBytes: big }), invalid],
       // As bodies, texts and inside inputs.
       numeric('signOpenBody body 10n', () => api.signOpenBody({ ...fixedSign(), body: big }), 'body'),
-      numeric('bodyDigest(10n)', () => api.bodyDigest(big), 'body'),
+      numeric('openBodySig.bodyDigest(10n)', () => api.openBodySig.bodyDigest(big), 'body'),
       numeric('verifyOpenBody body 10n', () => api.verifyOpenBody({ ...verifyOptions, body: big }), 'body'),
-      numeric('parsePreauthCancelResponse(10n)', () => api.parsePreauthCancelResponse(big), 'text'),
-      ['buildPreauthCancel(10n)', () => api.buildPreauthCancel(big, { env: 'test' }), any],
-      ['buildPreauthCancel({ mid: 10n })', () => api.buildPreauthCancel({ ...V1_INPUT, mid: big }, { env: 'test' }), any],
-      ['validatePreauthCancel({ mid: 10n })', () => api.validatePreauthCancel({ ...V1_INPUT, mid: big }), invalid],
+      numeric('bills.preauthCancel.parseResponse(10n)', () => api.bills.preauthCancel.parseResponse(big), 'text'),
+      ['bills.preauthCancel.build(10n)', () => api.bills.preauthCancel.build(big, { env: 'test' }), any],
+      ['bills.preauthCancel.build({ mid: 10n })', () => api.bills.preauthCancel.build({ ...V1_INPUT, mid: big }, { env: 'test' }), any],
+      ['bills.preauthCancel.validate({ mid: 10n })', () => api.bills.preauthCancel.validate({ ...V1_INPUT, mid: big }), invalid],
       ['buildRequest body { amount: 10n }', () => api.buildRequest('refund', { ...REFUND_BODY, refundAmount: big }, { env: 'test' }), any],
       ['formParamUrl content { a: 10n }', () => api.formParamUrl({ ...formOptions, content: { a: big } }), any],
-      ['verifyNotification({ a: 10n })', () => api.verifyNotification({ ...MD5_PARAMS, a: big }, NOTIFY_KEY), falseProblem],
-      ['parseNotification({ a: 10n })', () => api.parseNotification({ a: big }), any],
-      ['signNotification({ a: 10n })', () => api.signNotification({ a: big }, NOTIFY_KEY), any],
-      ['notificationStringToSign({ a: 10n })', () => api.notificationStringToSign({ a: big }), any],
+      ['notifications.verify({ a: 10n })', () => api.notifications.verify({ ...MD5_PARAMS, a: big }, NOTIFY_KEY), falseProblem],
+      ['notifications.parse({ a: 10n })', () => api.notifications.parse({ a: big }), any],
+      ['notifications.sign({ a: 10n })', () => api.notifications.sign({ a: big }, NOTIFY_KEY), any],
+      ['notifications.stringToSign({ a: 10n })', () => api.notifications.stringToSign({ a: big }), any],
     ];
     assertRows(rows, 'BigInt cases');
   });
@@ -829,20 +834,20 @@ test('3. hostile values end in a typed ChinaumsError (or the documented false / 
       ['signOpenBody appId', () => api.signOpenBody({ ...fixedSign(), body: V1.body, appId: s }), throws({ field: 'appId' })],
       ['signOpenBody now', () => api.signOpenBody({ ...creds(), body: V1.body, now: s }), throws({ field: 'now' })],
       ['signOpenBody maxBodyBytes', () => api.signOpenBody({ ...fixedSign(), body: V1.body, maxBodyBytes: s }), throws({ field: 'maxBodyBytes' })],
-      ['bodyDigest', () => api.bodyDigest(s), throws({ field: 'body' })],
+      ['bodyDigest', () => api.openBodySig.bodyDigest(s), throws({ field: 'body' })],
       ['verifyOpenBody toleranceSeconds', () => api.verifyOpenBody({ ...verifyOptions, toleranceSeconds: s }), throws({ field: 'toleranceSeconds' })],
       ['new AccessTokenHolder marginSeconds', () => new api.AccessTokenHolder({ marginSeconds: s }), throws({ field: 'marginSeconds' })],
       ['AccessTokenHolder#update accessToken', () => holder.update({ ...TOKEN, accessToken: s }), throws({ field: 'accessToken' })],
-      ['buildRequest service', () => api.buildRequest(s, REFUND_BODY, { env: 'test' }), throws({ field: 'service' })],
-      ['buildPreauthCancel env', () => api.buildPreauthCancel(V1_INPUT, { env: s }), throws({ field: 'env' })],
-      ['parsePreauthCancelResponse', () => api.parsePreauthCancelResponse(s), throws({ field: 'text' })],
+      ['buildRequest path', () => api.buildRequest(s, REFUND_BODY, { env: 'test' }), throws({ field: 'path' })],
+      ['bills.preauthCancel.build env', () => api.bills.preauthCancel.build(V1_INPUT, { env: s }), throws({ field: 'env' })],
+      ['bills.preauthCancel.parseResponse', () => api.bills.preauthCancel.parseResponse(s), throws({ field: 'text' })],
       ['formParamUrl content', () => api.formParamUrl({ ...formOptions, content: s }), throws({ field: 'content' })],
       ['beijingTime', () => api.beijingTime(s), throws({ field: 'epochMs' })],
-      ['validatePreauthCancel({ mid: Symbol })', () => api.validatePreauthCancel({ ...V1_INPUT, mid: s }), invalid],
-      ['buildPreauthCancel({ mid: Symbol })', () => api.buildPreauthCancel({ ...V1_INPUT, mid: s }, { env: 'test' }), any],
+      ['bills.preauthCancel.validate({ mid: Symbol })', () => api.bills.preauthCancel.validate({ ...V1_INPUT, mid: s }), invalid],
+      ['bills.preauthCancel.build({ mid: Symbol })', () => api.bills.preauthCancel.build({ ...V1_INPUT, mid: s }, { env: 'test' }), any],
       // params that are no notification at all: false or ERR_FIELD_TYPE (as for a number today).
-      ['verifyNotification(Symbol)', () => api.verifyNotification(s, NOTIFY_KEY), (o) => (falseProblem(o) === null ? null : typedProblem(o, { field: 'params' }))],
-      ['parseNotification(Symbol)', () => api.parseNotification(s), throws({ field: 'params' })],
+      ['notifications.verify(Symbol)', () => api.notifications.verify(s, NOTIFY_KEY), (o) => (falseProblem(o) === null ? null : typedProblem(o, { field: 'params' }))],
+      ['notifications.parse(Symbol)', () => api.notifications.parse(s), throws({ field: 'params' })],
     ];
     assertRows(rows, 'Symbol cases');
   });
@@ -879,10 +884,10 @@ test('3. hostile values end in a typed ChinaumsError (or the documented false / 
       rows.push([`verifyOpenBody getter ${name}`, () => api.verifyOpenBody(g(verifyOptions, name)), throws({ field: name })]);
     }
     for (const name of ['env', 'baseUrl', 'now', 'msgSrcId', 'allowUnknownFields', 'maxBodyBytes']) {
-      rows.push([`buildPreauthCancel options getter ${name}`, () => api.buildPreauthCancel(V1_INPUT, g({ env: 'test' }, name)), throws({ field: name })]);
+      rows.push([`bills.preauthCancel.build options getter ${name}`, () => api.bills.preauthCancel.build(V1_INPUT, g({ env: 'test' }, name)), throws({ field: name })]);
     }
     for (const name of ['env', 'timestamp']) {
-      rows.push([`accessTokenRequest getter ${name}`, () => api.accessTokenRequest(g({ ...fixedSign(), env: 'test' }, name)), throws({ field: name })]);
+      rows.push([`accessToken.request getter ${name}`, () => api.accessToken.request(g({ ...fixedSign(), env: 'test' }, name)), throws({ field: name })]);
     }
     for (const name of ['content', 'url']) {
       rows.push([`formParamUrl getter ${name}`, () => api.formParamUrl(g(formOptions, name)), throws({ field: name })]);
@@ -896,20 +901,20 @@ test('3. hostile values end in a typed ChinaumsError (or the documented false / 
       // A view's own getters are never asked (its bytes are read through the built-in ones),
       // so a throwing `length` may also simply not matter: then the digest is of its real bytes.
       ['signOpenBody body whose length getter throws', () => api.signOpenBody({ ...fixedSign(), body: new ThrowingLength(4) }).bodyDigest, throwsOrDigest('body', new Uint8Array(4))],
-      ['bodyDigest body whose length getter throws', () => api.bodyDigest(new ThrowingLength(4)), throwsOrDigest('body', new Uint8Array(4))],
-      ['buildPreauthCancel input getter mid', () => api.buildPreauthCancel(g(V1_INPUT, 'mid'), { env: 'test' }), throws({ field: ['mid', 'input', null] })],
-      ['validatePreauthCancel input getter mid', () => api.validatePreauthCancel(g(V1_INPUT, 'mid')), invalid],
-      ['validatePreauthCancel options getter msgSrcId', () => api.validatePreauthCancel(V1_INPUT, g({}, 'msgSrcId')), invalid],
-      ['previewPreauthCancel input getter mid', () => api.previewPreauthCancel(g(V1_INPUT, 'mid'), previewOptions), invalid],
-      ['previewPreauthCancel options getter appId', () => api.previewPreauthCancel(V1_INPUT, g(previewOptions, 'appId')), throws({ field: 'appId' })],
-      ['verifyNotification params getter', () => api.verifyNotification(g(MD5_PARAMS, 'billNo'), NOTIFY_KEY), falseProblem],
-      ['verifyNotification options getter defaultSignType', () => api.verifyNotification(MD5_FORM, NOTIFY_KEY, g({}, 'defaultSignType')), throws({ field: 'defaultSignType' })],
-      ['parseNotification params getter', () => api.parseNotification(g(MD5_PARAMS, 'billNo')), throws({ field: ['billNo', 'params'] })],
+      ['bodyDigest body whose length getter throws', () => api.openBodySig.bodyDigest(new ThrowingLength(4)), throwsOrDigest('body', new Uint8Array(4))],
+      ['bills.preauthCancel.build input getter mid', () => api.bills.preauthCancel.build(g(V1_INPUT, 'mid'), { env: 'test' }), throws({ field: ['mid', 'input', null] })],
+      ['bills.preauthCancel.validate input getter mid', () => api.bills.preauthCancel.validate(g(V1_INPUT, 'mid')), invalid],
+      ['bills.preauthCancel.validate options getter msgSrcId', () => api.bills.preauthCancel.validate(V1_INPUT, g({}, 'msgSrcId')), invalid],
+      ['bills.preauthCancel.preview input getter mid', () => api.bills.preauthCancel.preview(g(V1_INPUT, 'mid'), previewOptions), invalid],
+      ['bills.preauthCancel.preview options getter appId', () => api.bills.preauthCancel.preview(V1_INPUT, g(previewOptions, 'appId')), throws({ field: 'appId' })],
+      ['notifications.verify params getter', () => api.notifications.verify(g(MD5_PARAMS, 'billNo'), NOTIFY_KEY), falseProblem],
+      ['notifications.verify options getter defaultSignType', () => api.notifications.verify(MD5_FORM, NOTIFY_KEY, g({}, 'defaultSignType')), throws({ field: 'defaultSignType' })],
+      ['notifications.parse params getter', () => api.notifications.parse(g(MD5_PARAMS, 'billNo')), throws({ field: ['billNo', 'params'] })],
       ['new AccessTokenHolder getter marginSeconds', () => new api.AccessTokenHolder(g({}, 'marginSeconds')), throws({ field: 'marginSeconds' })],
       ['AccessTokenHolder#update getter accessToken', () => holder.update(g(TOKEN, 'accessToken')), throws({ field: 'accessToken' })],
       ['verifyResponseSignature getter headers', () => api.verifyResponseSignature(g({ headers: {}, body: V1.body, appKey: KEY }, 'headers')), throws({ field: 'headers' })],
       ['clockOffsetFromResponse getter responseTimestamp', () => api.clockOffsetFromResponse(g({}, 'responseTimestamp'), TS_MS), throws({ field: 'responseTimestamp' })],
-      ['tokenAuthorization getter accessToken', () => api.tokenAuthorization(g({}, 'accessToken')), throws({ field: 'accessToken' })],
+      ['accessToken.authorization getter accessToken', () => api.accessToken.authorization(g({}, 'accessToken')), throws({ field: 'accessToken' })],
     );
     assertRows(rows, 'throwing-getter cases');
   });
@@ -948,7 +953,7 @@ test('4. a signer freed by a getter mid-call signs correctly or throws ERR_SIGNE
     const o = outcome(() => run(signer));
     if ('value' in o) {
       // Completed: it must be the right signature over the right bytes.
-      const result = typeof o.value === 'string' ? api.parseAuthorization(o.value) : o.value;
+      const result = typeof o.value === 'string' ? api.openBodySig.parseAuthorization(o.value) : o.value;
       const expected = oracleSign(bytes, result.timestamp, result.nonce);
       const got = typeof o.value === 'string' ? o.value : o.value.authorization;
       if (got !== expected.authorization) failures.push(`${label}: completed with a wrong signature: ${got}`);
@@ -975,7 +980,7 @@ test('4. a signer freed by a getter mid-call signs correctly or throws ERR_SIGNE
     if (fresh.value !== V1.authorization) failures.push(`${label}: afterwards a new signer ${describeOutcome(fresh)}`);
   }
   assertNoFailures(failures, `${failures.length} freed-signer problems`);
-  assert.equal(api.bodyDigest(V1.body), V1.bodyDigest);
+  assert.equal(api.openBodySig.bodyDigest(V1.body), V1.bodyDigest);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -1019,7 +1024,7 @@ test('5. a view is signed as exactly the bytes it holds, whatever its getters sa
     // The exact result, or a typed error; never the digest of other bytes.
     const exactOrTyped = (want) => (o) => ('value' in o ? (isDeepStrictEqual(o.value, want) ? null : `signed other bytes: ${brief(o.value)}, expected ${brief(want)}`) : typedProblem(o));
     rows.push(
-      [`bodyDigest(${label})`, () => api.bodyDigest(view), exactOrTyped(expected.bodyDigest)],
+      [`openBodySig.bodyDigest(${label})`, () => api.openBodySig.bodyDigest(view), exactOrTyped(expected.bodyDigest)],
       [`signOpenBody(${label})`, () => ({ ...api.signOpenBody({ ...fixedSign(), body: view }) }), exactOrTyped(expected)],
       [`OpenBodySigner#sign(${label})`, () => signOnce(view), exactOrTyped(expected)],
       [`signRequest(${label})`, () => api.signRequest(request({ body: view }), fixedSign()).headers.Authorization, exactOrTyped(expected.authorization)],
@@ -1034,7 +1039,7 @@ test('5. a view is signed as exactly the bytes it holds, whatever its getters sa
   // Not a view at all, though `instanceof Uint8Array` says so: no bytes to sign.
   const forged = () => Object.setPrototypeOf({ length: 3, 0: 1, 1: 2, 2: 3 }, Uint8Array.prototype);
   rows.push(
-    ['bodyDigest(an array-like with Uint8Array.prototype)', () => api.bodyDigest(forged()), throws({ field: 'body' })],
+    ['openBodySig.bodyDigest(an array-like with Uint8Array.prototype)', () => api.openBodySig.bodyDigest(forged()), throws({ field: 'body' })],
     ['signOpenBody(an array-like with Uint8Array.prototype)', () => api.signOpenBody({ ...fixedSign(), body: forged() }), throws({ field: 'body' })],
   );
   // Honest views of every kind: exactly their bytes.
@@ -1056,7 +1061,7 @@ test('5. a view is signed as exactly the bytes it holds, whatever its getters sa
     const bytes = view instanceof ArrayBuffer ? Buffer.from(view) : trueBytes(view);
     const expected = oracleSign(bytes, TS, NONCE);
     rows.push(
-      [`bodyDigest(${label})`, () => api.bodyDigest(view), (o) => ('error' in o ? `threw ${errorText(o.error)}` : o.value === expected.bodyDigest ? null : `digest ${o.value}, expected ${expected.bodyDigest}`)],
+      [`openBodySig.bodyDigest(${label})`, () => api.openBodySig.bodyDigest(view), (o) => ('error' in o ? `threw ${errorText(o.error)}` : o.value === expected.bodyDigest ? null : `digest ${o.value}, expected ${expected.bodyDigest}`)],
       [`signOpenBody(${label})`, () => api.signOpenBody({ ...fixedSign(), body: view }).authorization, (o) => ('error' in o ? `threw ${errorText(o.error)}` : o.value === expected.authorization ? null : 'signed other bytes')],
     );
   }
@@ -1144,16 +1149,16 @@ test('7. memory: 50 MiB inputs are refused before they are copied, and large all
   // [label, source, expectation]; `S` is a 50 MiB string, `B` 50 MiB of bytes.
   const prelude = "const S = 'x'.repeat(50 * h.MiB); const B = new Uint8Array(50 * h.MiB).fill(0x78);";
   const cases = [
-    ['bodyDigest(50 MiB string)', 'return api.bodyDigest(S);', tooLarge('body')],
-    ['bodyDigest(50 MiB Uint8Array)', 'return api.bodyDigest(B);', tooLarge('body')],
+    ['openBodySig.bodyDigest(50 MiB string)', 'return api.openBodySig.bodyDigest(S);', tooLarge('body')],
+    ['openBodySig.bodyDigest(50 MiB Uint8Array)', 'return api.openBodySig.bodyDigest(B);', tooLarge('body')],
     ['formParamUrl content 50 MiB string', 'return api.formParamUrl({ appId: h.APP_ID, appKey: h.KEY, url: h.FORM_URL, content: S, timestamp: h.TS, nonce: h.NONCE });', tooLarge('content')],
     ['formParamUrl content object with a 50 MiB member', 'return api.formParamUrl({ appId: h.APP_ID, appKey: h.KEY, url: h.FORM_URL, content: { pad: S }, timestamp: h.TS, nonce: h.NONCE });', tooLarge(['content', 'input'])],
-    ['parseNotification(50 MiB)', "return api.parseNotification('a=' + S);", tooLarge(['body', 'params'])],
-    ['signNotification(50 MiB)', "return api.signNotification('a=' + S, 'k');", tooLarge(['body', 'params'])],
-    ['notificationStringToSign(50 MiB)', "return api.notificationStringToSign('a=' + S);", tooLarge(['body', 'params'])],
-    ['verifyNotification(50 MiB string)', "return api.verifyNotification('a=' + S, 'k');", false],
-    ['verifyNotification(50 MiB bytes)', "return api.verifyNotification(B, 'k');", false],
-    ['verifyNotification(object with a 50 MiB value)', "return api.verifyNotification({ a: S, sign: 'AB' }, 'k');", false],
+    ['notifications.parse(50 MiB)', "return api.notifications.parse('a=' + S);", tooLarge(['body', 'params'])],
+    ['notifications.sign(50 MiB)', "return api.notifications.sign('a=' + S, 'k');", tooLarge(['body', 'params'])],
+    ['notifications.stringToSign(50 MiB)', "return api.notifications.stringToSign('a=' + S);", tooLarge(['body', 'params'])],
+    ['notifications.verify(50 MiB string)', "return api.notifications.verify('a=' + S, 'k');", false],
+    ['notifications.verify(50 MiB bytes)', "return api.notifications.verify(B, 'k');", false],
+    ['notifications.verify(object with a 50 MiB value)', "return api.notifications.verify({ a: S, sign: 'AB' }, 'k');", false],
     ['signOpenBody(50 MiB string)', 'return api.signOpenBody({ appId: h.APP_ID, appKey: h.KEY, body: S });', tooLarge('body')],
     ['signOpenBody(50 MiB bytes)', 'return api.signOpenBody({ appId: h.APP_ID, appKey: h.KEY, body: B });', tooLarge('body')],
     ['OpenBodySigner#sign(50 MiB)', 'return new api.OpenBodySigner({ appId: h.APP_ID, appKey: h.KEY }).sign(B);', tooLarge('body')],
@@ -1163,14 +1168,14 @@ test('7. memory: 50 MiB inputs are refused before they are copied, and large all
     ['signOpenBody timestamp 50 MiB', "return api.signOpenBody({ appId: h.APP_ID, appKey: h.KEY, body: '', timestamp: S });", anyTyped('timestamp')],
     ['verifyOpenBody(50 MiB body)', 'return api.verifyOpenBody({ authorization: h.AUTHORIZATION, body: B, appKey: h.KEY, now: h.TS_MS });', tooLarge('body')],
     ['verifyResponseSignature(50 MiB body)', 'return api.verifyResponseSignature({ authorization: h.AUTHORIZATION, body: B, appKey: h.KEY, now: h.TS_MS });', tooLarge('body')],
-    ['parsePreauthCancelResponse(50 MiB)', 'return api.parsePreauthCancelResponse(S);', tooLarge('text')],
-    ['parseAccessTokenResponse(50 MiB)', 'return api.parseAccessTokenResponse(S);', tooLarge('text')],
-    ['validatePreauthCancel(50 MiB JSON)', 'return api.validatePreauthCancel({ ...h.V1_INPUT, srcReserve: S });', 'invalid'],
-    ['buildPreauthCancel(50 MiB srcReserve)', "return api.buildPreauthCancel({ ...h.V1_INPUT, srcReserve: S }, { env: 'test' });", tooLarge('input')],
+    ['bills.preauthCancel.parseResponse(50 MiB)', 'return api.bills.preauthCancel.parseResponse(S);', tooLarge('text')],
+    ['accessToken.parseResponse(50 MiB)', 'return api.accessToken.parseResponse(S);', tooLarge('text')],
+    ['bills.preauthCancel.validate(50 MiB JSON)', 'return api.bills.preauthCancel.validate({ ...h.V1_INPUT, srcReserve: S });', 'invalid'],
+    ['bills.preauthCancel.build(50 MiB srcReserve)', "return api.bills.preauthCancel.build({ ...h.V1_INPUT, srcReserve: S }, { env: 'test' });", tooLarge('input')],
     ['buildRequest(50 MiB body)', "return api.buildRequest('refund', S, { env: 'test' });", tooLarge('input')],
-    ['buildRequest(service 50 MiB)', "return api.buildRequest(S, {}, { env: 'test' });", anyTyped('service')],
-    ['tokenAuthorization(50 MiB)', 'return api.tokenAuthorization(S);', anyTyped('accessToken')],
-    ['parseAuthorization(50 MiB)', 'return api.parseAuthorization(S);', anyTyped('authorization')],
+    ['buildRequest(path 50 MiB)', "return api.buildRequest(S, {}, { env: 'test' });", anyTyped('path')],
+    ['accessToken.authorization(50 MiB)', 'return api.accessToken.authorization(S);', anyTyped('accessToken')],
+    ['openBodySig.parseAuthorization(50 MiB)', 'return api.openBodySig.parseAuthorization(S);', anyTyped('authorization')],
   ];
   await t.test('50 MiB inputs: refused, and wasm memory grows by at most 2 MiB', async () => {
     const failures = [];
@@ -1202,14 +1207,14 @@ test('7. memory: 50 MiB inputs are refused before they are copied, and large all
       ['signOpenBody 8 MiB bytes', repeated("api.signOpenBody({ appId: h.APP_ID, appKey: h.KEY, body: B, maxBodyBytes: cap })"), true],
       ['OpenBodySigner#sign 8 MiB', repeated("new api.OpenBodySigner({ appId: h.APP_ID, appKey: h.KEY, maxBodyBytes: cap }).sign(B)"), true],
       ['verifyOpenBody 8 MiB', repeated("api.verifyOpenBody({ authorization: auth, body: B, appKey: h.KEY, now: h.TS_MS, maxBodyBytes: cap })"), true],
-      ['parsePreauthCancelResponse 8 MiB', repeated("api.parsePreauthCancelResponse(R, { maxBodyBytes: cap })"), true],
-      ['validatePreauthCancel 8 MiB', repeated("if (!api.validatePreauthCancel(J, { maxBodyBytes: cap }).ok) throw new Error('not ok')"), true],
+      ['bills.preauthCancel.parseResponse 8 MiB', repeated("api.bills.preauthCancel.parseResponse(R, { maxBodyBytes: cap })"), true],
+      ['bills.preauthCancel.validate 8 MiB', repeated("if (!api.bills.preauthCancel.validate(J, { maxBodyBytes: cap }).ok) throw new Error('not ok')"), true],
       // All of them in turn: the heap may fragment once (another call's long-lived bookkeeping
       // lands between two large inputs), so rounds 2–5 may add one more cap, never more.
       ['sign, verify, parse and validate in turn', repeated(`api.signOpenBody({ appId: h.APP_ID, appKey: h.KEY, body: S, maxBodyBytes: cap });
         api.verifyOpenBody({ authorization: auth, body: B, appKey: h.KEY, now: h.TS_MS, maxBodyBytes: cap });
-        api.parsePreauthCancelResponse(R, { maxBodyBytes: cap });
-        api.validatePreauthCancel(J, { maxBodyBytes: cap })`), false, cap + MiB],
+        api.bills.preauthCancel.parseResponse(R, { maxBodyBytes: cap });
+        api.bills.preauthCancel.validate(J, { maxBodyBytes: cap })`), false, cap + MiB],
     ];
     const failures = [];
     for (const [label, source, boundFirst, later = MiB] of large) {
@@ -1229,36 +1234,36 @@ test('7. memory: 50 MiB inputs are refused before they are copied, and large all
 // ---------------------------------------------------------------------------------------------
 // 8. Notifications
 
-test('8. notifications: bad amounts are ERR_INVALID_RESPONSE; verifyNotification never throws for bad params', () => {
+test('8. notifications: bad amounts are ERR_INVALID_RESPONSE; notifications.verify never throws for bad params', () => {
   const cyclic = { ...MD5_PARAMS };
   cyclic.self = cyclic;
   const invalidAmount = (field) => (o) => typedProblem(o, { code: 'ERR_INVALID_RESPONSE', field });
   const parsesTo = (expected) => (o) => ('error' in o ? `threw ${errorText(o.error)}` : o.value.totalAmount === expected ? null : `totalAmount ${brief(o.value.totalAmount)}, expected ${expected}`);
   const negativeBillPayment = `billPayment=${encodeURIComponent('{"merOrderId":"x","totalAmount":-100}')}`;
   const rows = [
-    ["parseNotification('totalAmount=-5')", () => api.parseNotification('totalAmount=-5'), invalidAmount('totalAmount')],
-    ["parseNotification({ totalAmount: '-5' })", () => api.parseNotification({ totalAmount: '-5' }), invalidAmount('totalAmount')],
-    ['parseNotification(URLSearchParams totalAmount=-5)', () => api.parseNotification(new URLSearchParams('totalAmount=-5')), invalidAmount('totalAmount')],
-    ['parseNotification(bytes totalAmount=-5)', () => api.parseNotification(utf8('totalAmount=-5')), invalidAmount('totalAmount')],
-    ["parseNotification('totalAmount=1.5')", () => api.parseNotification('totalAmount=1.5'), invalidAmount('totalAmount')],
-    ["parseNotification('totalAmount=abc')", () => api.parseNotification('totalAmount=abc'), invalidAmount('totalAmount')],
-    ["parseNotification('totalAmount=-0.5')", () => api.parseNotification('totalAmount=-0.5'), invalidAmount('totalAmount')],
-    ['parseNotification(billPayment with totalAmount -100)', () => api.parseNotification(negativeBillPayment), invalidAmount('billPayment.totalAmount')],
-    ['parseNotification(billPayment with totalAmount true)', () => api.parseNotification(`billPayment=${encodeURIComponent('{"totalAmount":true}')}`), invalidAmount('billPayment.totalAmount')],
-    ['parseNotification(billPayment with totalAmount "-5")', () => api.parseNotification({ billPayment: '{"totalAmount":"-5"}' }), invalidAmount('billPayment.totalAmount')],
-    ["parseNotification('totalAmount=100')", () => api.parseNotification('totalAmount=100'), parsesTo(100)],
-    ["parseNotification('totalAmount=0')", () => api.parseNotification('totalAmount=0'), parsesTo(0)],
-    // verifyNotification: documented to return false for anything that does not verify.
-    ['verifyNotification({ a: 10n })', () => api.verifyNotification({ a: 10n }, NOTIFY_KEY), falseProblem],
-    ['verifyNotification(signed params plus a BigInt)', () => api.verifyNotification({ ...MD5_PARAMS, extra: 10n }, NOTIFY_KEY), falseProblem],
-    ['verifyNotification(a cyclic object)', () => api.verifyNotification(cyclic, NOTIFY_KEY), falseProblem],
-    ['verifyNotification({ a: { b: cyclic } })', () => api.verifyNotification({ a: { b: cyclic } }, NOTIFY_KEY), falseProblem],
-    ['verifyNotification still verifies the real one', () => api.verifyNotification(MD5_FORM, NOTIFY_KEY), (o) => (o.value === true ? null : describeOutcome(o))],
+    ["notifications.parse('totalAmount=-5')", () => api.notifications.parse('totalAmount=-5'), invalidAmount('totalAmount')],
+    ["notifications.parse({ totalAmount: '-5' })", () => api.notifications.parse({ totalAmount: '-5' }), invalidAmount('totalAmount')],
+    ['notifications.parse(URLSearchParams totalAmount=-5)', () => api.notifications.parse(new URLSearchParams('totalAmount=-5')), invalidAmount('totalAmount')],
+    ['notifications.parse(bytes totalAmount=-5)', () => api.notifications.parse(utf8('totalAmount=-5')), invalidAmount('totalAmount')],
+    ["notifications.parse('totalAmount=1.5')", () => api.notifications.parse('totalAmount=1.5'), invalidAmount('totalAmount')],
+    ["notifications.parse('totalAmount=abc')", () => api.notifications.parse('totalAmount=abc'), invalidAmount('totalAmount')],
+    ["notifications.parse('totalAmount=-0.5')", () => api.notifications.parse('totalAmount=-0.5'), invalidAmount('totalAmount')],
+    ['notifications.parse(billPayment with totalAmount -100)', () => api.notifications.parse(negativeBillPayment), invalidAmount('billPayment.totalAmount')],
+    ['notifications.parse(billPayment with totalAmount true)', () => api.notifications.parse(`billPayment=${encodeURIComponent('{"totalAmount":true}')}`), invalidAmount('billPayment.totalAmount')],
+    ['notifications.parse(billPayment with totalAmount "-5")', () => api.notifications.parse({ billPayment: '{"totalAmount":"-5"}' }), invalidAmount('billPayment.totalAmount')],
+    ["notifications.parse('totalAmount=100')", () => api.notifications.parse('totalAmount=100'), parsesTo(100)],
+    ["notifications.parse('totalAmount=0')", () => api.notifications.parse('totalAmount=0'), parsesTo(0)],
+    // notifications.verify: documented to return false for anything that does not verify.
+    ['notifications.verify({ a: 10n })', () => api.notifications.verify({ a: 10n }, NOTIFY_KEY), falseProblem],
+    ['notifications.verify(signed params plus a BigInt)', () => api.notifications.verify({ ...MD5_PARAMS, extra: 10n }, NOTIFY_KEY), falseProblem],
+    ['notifications.verify(a cyclic object)', () => api.notifications.verify(cyclic, NOTIFY_KEY), falseProblem],
+    ['notifications.verify({ a: { b: cyclic } })', () => api.notifications.verify({ a: { b: cyclic } }, NOTIFY_KEY), falseProblem],
+    ['notifications.verify still verifies the real one', () => api.notifications.verify(MD5_FORM, NOTIFY_KEY), (o) => (o.value === true ? null : describeOutcome(o))],
     // The other notification functions: a typed error for the same values.
-    ['parseNotification({ a: 10n })', () => api.parseNotification({ a: 10n }), throws({})],
-    ['parseNotification(a cyclic object)', () => api.parseNotification(cyclic), throws({})],
-    ['signNotification(a cyclic object)', () => api.signNotification(cyclic, NOTIFY_KEY), throws({})],
-    ['notificationStringToSign({ a: 10n })', () => api.notificationStringToSign({ a: 10n }), throws({})],
+    ['notifications.parse({ a: 10n })', () => api.notifications.parse({ a: 10n }), throws({})],
+    ['notifications.parse(a cyclic object)', () => api.notifications.parse(cyclic), throws({})],
+    ['notifications.sign(a cyclic object)', () => api.notifications.sign(cyclic, NOTIFY_KEY), throws({})],
+    ['notifications.stringToSign({ a: 10n })', () => api.notifications.stringToSign({ a: 10n }), throws({})],
   ];
   assertRows(rows, 'notification cases');
 });
@@ -1364,22 +1369,22 @@ test('10. the results of build, sign and parse functions are plain, JSON round-t
     ['signRequest', () => api.signRequest(request(), fixedSign())],
     ['OpenBodySigner#signRequest', () => signer.signRequest(request(), { timestamp: TS, nonce: NONCE })],
     ['verifyOpenBody', () => api.verifyOpenBody({ authorization: V1.authorization, body: V1.body, appKey: KEY, now: TS_MS })],
-    ['parseAuthorization', () => api.parseAuthorization(V1.authorization)],
-    ['bodyDigest', () => api.bodyDigest(V1.body)],
+    ['parseAuthorization', () => api.openBodySig.parseAuthorization(V1.authorization)],
+    ['bodyDigest', () => api.openBodySig.bodyDigest(V1.body)],
     ['createNonce', () => api.createNonce()],
     ['beijingTime', () => api.beijingTime(TS_MS)],
-    ['validatePreauthCancel', () => api.validatePreauthCancel({ mid: 'x' })],
-    ['buildPreauthCancel', () => api.buildPreauthCancel(V1_INPUT, { env: 'test' })],
-    ['buildPreauthed', () => api.buildPreauthed(CAPTURE_INPUT, { env: 'test' })],
-    ['buildPreauthedCancel', () => api.buildPreauthedCancel(REVERSAL_INPUT, { env: 'test' })],
-    ['buildBillsQuery', () => api.buildBillsQuery(QUERY_INPUT, { env: 'test' })],
+    ['bills.preauthCancel.validate', () => api.bills.preauthCancel.validate({ mid: 'x' })],
+    ['bills.preauthCancel.build', () => api.bills.preauthCancel.build(V1_INPUT, { env: 'test' })],
+    ['bills.preauthed.build', () => api.bills.preauthed.build(CAPTURE_INPUT, { env: 'test' })],
+    ['bills.preauthedCancel.build', () => api.bills.preauthedCancel.build(REVERSAL_INPUT, { env: 'test' })],
+    ['bills.query.build', () => api.bills.query.build(QUERY_INPUT, { env: 'test' })],
     ['buildRequest', () => api.buildRequest('refund', REFUND_BODY, { env: 'test' })],
-    ['accessTokenRequest', () => api.accessTokenRequest({ ...fixedSign(), env: 'test' })],
+    ['accessToken.request', () => api.accessToken.request({ ...fixedSign(), env: 'test' })],
     ['formParamUrl', () => api.formParamUrl({ ...fixedSign(), url: FORM_URL, content: { a: 1 } })],
-    ['parsePreauthCancelResponse', () => api.parsePreauthCancelResponse(RESPONSE_OK)],
-    ['parseBillsQueryResponse', () => api.parseBillsQueryResponse('{"errCode":"SUCCESS","refundBillPayment":"{\\"refundAmount\\":\\"50\\"}"}')],
-    ['parseAccessTokenResponse', () => api.parseAccessTokenResponse(TOKEN_OK)],
-    ['parseNotification', () => api.parseNotification(MD5_FORM)],
+    ['bills.preauthCancel.parseResponse', () => api.bills.preauthCancel.parseResponse(RESPONSE_OK)],
+    ['bills.query.parseResponse', () => api.bills.query.parseResponse('{"errCode":"SUCCESS","refundBillPayment":"{\\"refundAmount\\":\\"50\\"}"}')],
+    ['accessToken.parseResponse', () => api.accessToken.parseResponse(TOKEN_OK)],
+    ['notifications.parse', () => api.notifications.parse(MD5_FORM)],
     ['verifyResponseSignature', () => api.verifyResponseSignature({ authorization: V1.authorization, body: V1.body, appKey: KEY, now: TS_MS })],
   ];
   try {
@@ -1420,7 +1425,7 @@ function reentrant(next) {
     () => ({ kind: 'signOpenBody fixed', result: outcome(() => api.signOpenBody({ ...fixedSign(), body: V1.body })) }),
     () => {
       const bytes = randomBytes(next, 6000);
-      return { kind: 'bodyDigest', bytes, result: outcome(() => api.bodyDigest(bytes)) };
+      return { kind: 'bodyDigest', bytes, result: outcome(() => api.openBodySig.bodyDigest(bytes)) };
     },
     () => ({ kind: 'createNonce', result: outcome(() => api.createNonce()) }),
     () => ({ kind: 'verifyOpenBody', result: outcome(() => api.verifyOpenBody({ authorization: V1.authorization, body: V1.body, appKey: KEY, now: TS_MS })) }),
@@ -1499,7 +1504,7 @@ test('6. re-entrancy: a host callback that calls the library mid-signature chang
           ['OpenBodySigner#sign(view)', () => signer.sign(view), (v) => signProblem(v, bytes)],
           ['OpenBodySigner#sign(bytes, reentrant options)', () => signer.sign(bytes, reentrantOptions), (v) => signProblem(v, bytes)],
           ['signOpenBody(reentrant options)', () => api.signOpenBody(Object.defineProperties({ ...creds(), body: bytes }, Object.getOwnPropertyDescriptors(reentrantOptions))), (v) => signProblem(v, bytes)],
-          ['bodyDigest(view)', () => api.bodyDigest(view), (v) => (v === sha256Hex(bytes) ? null : `digest ${v}`)],
+          ['openBodySig.bodyDigest(view)', () => api.openBodySig.bodyDigest(view), (v) => (v === sha256Hex(bytes) ? null : `digest ${v}`)],
           ['signRequest(body view)', () => api.signRequest(request({ body: view }), fixedSign()).headers.Authorization, (v) => (v === oracleSign(bytes, TS, NONCE).authorization ? null : `header ${v}`)],
           ['verifyOpenBody(view)', () => api.verifyOpenBody({ authorization: oracleSign(bytes, TS, NONCE).authorization, body: view, appKey: KEY, now: TS_MS }), (v) => (v.nonce === NONCE ? null : brief(v))],
         ][i % 7];
@@ -1546,7 +1551,7 @@ test('6. re-entrancy: a host callback that calls the library mid-signature chang
           () => signer.sign(body),
           () => {
             const signed = api.signRequest(request({ body }), creds());
-            const parsed = api.parseAuthorization(signed.headers.Authorization);
+            const parsed = api.openBodySig.parseAuthorization(signed.headers.Authorization);
             return { authorization: signed.headers.Authorization, signature: parsed.signature, bodyDigest: sha256Hex(bytes), timestamp: parsed.timestamp, nonce: parsed.nonce };
           },
         ][i % 3];

@@ -4,27 +4,7 @@
 // otherwise grow to fit them and never shrink.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  DEFAULT_MAX_BODY_BYTES,
-  buildBillsQuery,
-  buildPreauthed,
-  buildRequest,
-  parseBillsResponse,
-  parseNotification,
-  validateBillsQuery,
-  verifyNotification,
-  verifyResponseSignature,
-  MAX_HEADER_BYTES,
-  OpenBodySigner,
-  buildPreauthCancel,
-  parseAuthorization,
-  parsePreauthCancelResponse,
-  signOpenBody,
-  signRequest,
-  validatePreauthCancel,
-  verifyOpenBody,
-  wasmMemoryBytes,
-} from 'chinaums-open';
+import { OpenBodySigner, bills, buildRequest, constants, notifications, openBodySig, signOpenBody, signRequest, verifyOpenBody, verifyResponseSignature, wasmMemoryBytes } from 'chinaums-open';
 
 const KEY = 'fictional0app0key0for0tests00001';
 const APP_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -58,7 +38,7 @@ function tooLarge(field, bytes, limit) {
 }
 
 test('the default body cap is 1 MiB, inclusive, for strings and bytes', () => {
-  assert.equal(DEFAULT_MAX_BODY_BYTES, MIB);
+  assert.equal(constants.DEFAULT_MAX_BODY_BYTES, MIB);
   assert.match(sign(new Uint8Array(MIB)).signature, /^[A-Za-z0-9+/]{43}=$/);
   assert.match(sign('x'.repeat(MIB)).signature, /^[A-Za-z0-9+/]{43}=$/);
   assert.throws(() => sign(new Uint8Array(MIB + 1)), tooLarge('body', MIB + 1, MIB));
@@ -89,15 +69,15 @@ test('maxBodyBytes lowers or raises the cap for every reader of a body', () => {
   assert.equal(verifyOpenBody({ authorization, body, appKey: KEY, now: TS_MS, maxBodyBytes: 18 }).appId, APP_ID);
 
   const input = JSON.stringify(V1_INPUT);
-  const issues = validatePreauthCancel(input, { maxBodyBytes: 100 }).issues;
+  const issues = bills.preauthCancel.validate(input, { maxBodyBytes: 100 }).issues;
   assert.deepEqual([issues[0].code, issues[0].field], ['ERR_BODY_TOO_LARGE', 'input']);
-  assert.ok(validatePreauthCancel(input, { maxBodyBytes: input.length }).ok);
-  assert.throws(() => buildPreauthCancel(input, { env: 'test', maxBodyBytes: 100 }), tooLarge('input', input.length, 100));
-  assert.throws(() => buildPreauthCancel(V1_INPUT, { env: 'test', maxBodyBytes: 100 }), tooLarge('input', input.length, 100));
+  assert.ok(bills.preauthCancel.validate(input, { maxBodyBytes: input.length }).ok);
+  assert.throws(() => bills.preauthCancel.build(input, { env: 'test', maxBodyBytes: 100 }), tooLarge('input', input.length, 100));
+  assert.throws(() => bills.preauthCancel.build(V1_INPUT, { env: 'test', maxBodyBytes: 100 }), tooLarge('input', input.length, 100));
 
   const response = '{"errCode":"SUCCESS","billStatus":"CLOSED"}';
-  assert.throws(() => parsePreauthCancelResponse(response, { maxBodyBytes: 10 }), tooLarge('text', response.length, 10));
-  assert.equal(parsePreauthCancelResponse(response, { maxBodyBytes: response.length }).ok, true);
+  assert.throws(() => bills.preauthCancel.parseResponse(response, { maxBodyBytes: 10 }), tooLarge('text', response.length, 10));
+  assert.equal(bills.preauthCancel.parseResponse(response, { maxBodyBytes: response.length }).ok, true);
 
   // Raised: a 1.5 MiB body signs and verifies when allowed.
   const big = new Uint8Array(1.5 * MIB).fill(0x61);
@@ -109,18 +89,18 @@ test('maxBodyBytes lowers or raises the cap for every reader of a body', () => {
 test('every bills validator, builder and response parser takes maxBodyBytes', () => {
   const query = { mid: '898201612345678', tid: '88880001', billNo: '3194202501020304050001', billDate: '2025-01-02' };
   const json = JSON.stringify(query);
-  const issues = validateBillsQuery(json, { maxBodyBytes: 10 }).issues;
+  const issues = bills.query.validate(json, { maxBodyBytes: 10 }).issues;
   assert.deepEqual([issues[0].code, issues[0].field], ['ERR_BODY_TOO_LARGE', 'input']);
-  assert.ok(validateBillsQuery(json, { maxBodyBytes: json.length, applyDefaults: true }).ok);
-  assert.throws(() => buildBillsQuery(query, { env: 'test', maxBodyBytes: 10 }), tooLarge('input', json.length, 10));
+  assert.ok(bills.query.validate(json, { maxBodyBytes: json.length, applyDefaults: true }).ok);
+  assert.throws(() => bills.query.build(query, { env: 'test', maxBodyBytes: 10 }), tooLarge('input', json.length, 10));
   // The built body (with requestTimestamp and instMid filled in) must fit too.
-  const built = Buffer.byteLength(buildBillsQuery(query, { env: 'test', now: TS_MS }).body);
+  const built = Buffer.byteLength(bills.query.build(query, { env: 'test', now: TS_MS }).body);
   assert.ok(built > json.length);
-  assert.throws(() => buildBillsQuery(query, { env: 'test', now: TS_MS, maxBodyBytes: json.length }), tooLarge('body', built, json.length));
-  assert.ok(buildBillsQuery(query, { env: 'test', now: TS_MS, maxBodyBytes: built }).body);
-  assert.throws(() => buildPreauthed('{}', { env: 'test', maxBodyBytes: 1 }), tooLarge('input', 2, 1));
-  assert.throws(() => parseBillsResponse('{"errCode":"SUCCESS"}', { maxBodyBytes: 20 }), tooLarge('text', 21, 20));
-  assert.equal(parseBillsResponse('{"errCode":"SUCCESS"}', { maxBodyBytes: 21 }).ok, true);
+  assert.throws(() => bills.query.build(query, { env: 'test', now: TS_MS, maxBodyBytes: json.length }), tooLarge('body', built, json.length));
+  assert.ok(bills.query.build(query, { env: 'test', now: TS_MS, maxBodyBytes: built }).body);
+  assert.throws(() => bills.preauthed.build('{}', { env: 'test', maxBodyBytes: 1 }), tooLarge('input', 2, 1));
+  assert.throws(() => bills.query.parseResponse('{"errCode":"SUCCESS"}', { maxBodyBytes: 20 }), tooLarge('text', 21, 20));
+  assert.equal(bills.query.parseResponse('{"errCode":"SUCCESS"}', { maxBodyBytes: 21 }).ok, true);
 });
 
 test('maxBodyBytes itself is checked', () => {
@@ -137,13 +117,13 @@ test('maxBodyBytes itself is checked', () => {
       () => sign('{}', { maxBodyBytes: value }),
       () => new OpenBodySigner({ appId: APP_ID, appKey: KEY, maxBodyBytes: value }),
       () => verifyOpenBody({ authorization: sign('{}').authorization, body: '{}', appKey: KEY, now: TS_MS, maxBodyBytes: value }),
-      () => buildPreauthCancel(V1_INPUT, { env: 'test', maxBodyBytes: value }),
-      () => parsePreauthCancelResponse('{"errCode":"SUCCESS"}', { maxBodyBytes: value }),
+      () => bills.preauthCancel.build(V1_INPUT, { env: 'test', maxBodyBytes: value }),
+      () => bills.preauthCancel.parseResponse('{"errCode":"SUCCESS"}', { maxBodyBytes: value }),
     ]) {
       assert.throws(thunk, { code, field: 'maxBodyBytes' }, `${String(value)} via ${thunk}`);
     }
     assert.deepEqual(
-      validatePreauthCancel(V1_INPUT, { maxBodyBytes: value }).issues.map((i) => [i.code, i.field]),
+      bills.preauthCancel.validate(V1_INPUT, { maxBodyBytes: value }).issues.map((i) => [i.code, i.field]),
       [[code, 'maxBodyBytes']],
     );
   }
@@ -153,14 +133,14 @@ test('maxBodyBytes itself is checked', () => {
 });
 
 test('the Authorization header is capped at 4 KiB, in bytes', () => {
-  assert.equal(MAX_HEADER_BYTES, 4096);
+  assert.equal(constants.MAX_HEADER_BYTES, 4096);
   const { authorization } = sign('{}');
   const padded = (n) => authorization + ' '.repeat(n - authorization.length);
   // At the cap the header is read (trailing whitespace is allowed); one byte more is refused.
-  assert.equal(parseAuthorization(padded(MAX_HEADER_BYTES)).nonce, NONCE);
-  for (const header of [padded(MAX_HEADER_BYTES + 1), 'x'.repeat(50 * MIB), authorization + '预'.repeat(1400)]) {
+  assert.equal(openBodySig.parseAuthorization(padded(constants.MAX_HEADER_BYTES)).nonce, NONCE);
+  for (const header of [padded(constants.MAX_HEADER_BYTES + 1), 'x'.repeat(50 * MIB), authorization + '预'.repeat(1400)]) {
     for (const thunk of [
-      () => parseAuthorization(header),
+      () => openBodySig.parseAuthorization(header),
       () => verifyOpenBody({ authorization: header, body: '{}', appKey: KEY, now: TS_MS }),
     ]) {
       assert.throws(thunk, (error) => {
@@ -177,8 +157,8 @@ test('oversized inputs are refused before they are copied into wasm memory', () 
   // Warm up every path once so that ordinary allocations are already in place.
   const { authorization } = sign('{}');
   verifyOpenBody({ authorization, body: '{}', appKey: KEY, now: TS_MS });
-  buildPreauthCancel(V1_INPUT, { env: 'test' });
-  parsePreauthCancelResponse('{"errCode":"SUCCESS"}');
+  bills.preauthCancel.build(V1_INPUT, { env: 'test' });
+  bills.preauthCancel.parseResponse('{"errCode":"SUCCESS"}');
   const before = wasmMemoryBytes();
   const huge = new Uint8Array(64 * MIB);
   const hugeText = 'x'.repeat(64 * MIB);
@@ -186,17 +166,17 @@ test('oversized inputs are refused before they are copied into wasm memory', () 
   assert.throws(() => sign(hugeText), { code: 'ERR_BODY_TOO_LARGE' });
   assert.throws(() => verifyOpenBody({ authorization, body: huge, appKey: KEY, now: TS_MS }), { code: 'ERR_BODY_TOO_LARGE' });
   assert.throws(() => verifyOpenBody({ authorization: hugeText, body: '{}', appKey: KEY, now: TS_MS }), { code: 'ERR_HEADER_TOO_LARGE' });
-  assert.throws(() => parseAuthorization(hugeText), { code: 'ERR_HEADER_TOO_LARGE' });
-  assert.equal(validatePreauthCancel(hugeText).issues[0].code, 'ERR_BODY_TOO_LARGE');
-  assert.equal(validatePreauthCancel({ ...V1_INPUT, srcReserve: hugeText }).issues[0].code, 'ERR_BODY_TOO_LARGE');
-  assert.throws(() => buildPreauthCancel(huge, { env: 'test' }), { code: 'ERR_BODY_TOO_LARGE' });
-  assert.throws(() => parsePreauthCancelResponse(hugeText), { code: 'ERR_BODY_TOO_LARGE' });
-  assert.throws(() => parsePreauthCancelResponse(huge), { code: 'ERR_BODY_TOO_LARGE' });
-  assert.throws(() => parseBillsResponse(hugeText), { code: 'ERR_BODY_TOO_LARGE' });
+  assert.throws(() => openBodySig.parseAuthorization(hugeText), { code: 'ERR_HEADER_TOO_LARGE' });
+  assert.equal(bills.preauthCancel.validate(hugeText).issues[0].code, 'ERR_BODY_TOO_LARGE');
+  assert.equal(bills.preauthCancel.validate({ ...V1_INPUT, srcReserve: hugeText }).issues[0].code, 'ERR_BODY_TOO_LARGE');
+  assert.throws(() => bills.preauthCancel.build(huge, { env: 'test' }), { code: 'ERR_BODY_TOO_LARGE' });
+  assert.throws(() => bills.preauthCancel.parseResponse(hugeText), { code: 'ERR_BODY_TOO_LARGE' });
+  assert.throws(() => bills.preauthCancel.parseResponse(huge), { code: 'ERR_BODY_TOO_LARGE' });
+  assert.throws(() => bills.query.parseResponse(hugeText), { code: 'ERR_BODY_TOO_LARGE' });
   assert.throws(() => buildRequest('refund', hugeText, { env: 'test' }), { code: 'ERR_BODY_TOO_LARGE' });
   assert.throws(() => verifyResponseSignature({ authorization, body: huge, appKey: KEY, now: TS_MS }), { code: 'ERR_BODY_TOO_LARGE' });
   assert.throws(() => verifyResponseSignature({ authorization: hugeText, body: '{}', appKey: KEY, now: TS_MS }), { code: 'ERR_HEADER_TOO_LARGE' });
-  assert.throws(() => parseNotification(hugeText), { code: 'ERR_BODY_TOO_LARGE' });
-  assert.equal(verifyNotification(hugeText, 'communication-key'), false);
+  assert.throws(() => notifications.parse(hugeText), { code: 'ERR_BODY_TOO_LARGE' });
+  assert.equal(notifications.verify(hugeText, 'communication-key'), false);
   assert.equal(wasmMemoryBytes(), before, 'wasm memory grew for inputs that were refused');
 });

@@ -7,16 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import {
-  ChinaumsError,
-  OpenBodySigner,
-  buildPreauthCancel,
-  parsePreauthCancelResponse,
-  signOpenBody,
-  validatePreauthCancel,
-  verifyOpenBody,
-  wasmMemoryBytes,
-} from 'chinaums-open';
+import { ChinaumsError, OpenBodySigner, bills, signOpenBody, verifyOpenBody, wasmMemoryBytes } from 'chinaums-open';
 
 // A full, synchronous garbage collection on demand, without a command-line flag.
 setFlagsFromString('--expose-gc');
@@ -66,8 +57,8 @@ test('100,000 failing calls do not grow wasm memory after warm-up', (t) => {
   const failures = [
     () => verifyOpenBody({ authorization: forged, body: V1_BODY, appKey: KEY, now: TS_MS }),
     () => verifyOpenBody({ authorization: good.authorization, body: `${V1_BODY} `, appKey: KEY, now: TS_MS }),
-    () => buildPreauthCancel(invalidInput, { env: 'test', now: TS_MS }),
-    () => parsePreauthCancelResponse('{"errCode":"SUCCESS","billPayment":{"totalAmount":"1.5"}}'),
+    () => bills.preauthCancel.build(invalidInput, { env: 'test', now: TS_MS }),
+    () => bills.preauthCancel.parseResponse('{"errCode":"SUCCESS","billPayment":{"totalAmount":"1.5"}}'),
     () => signer.sign(V1_BODY, { timestamp: TS, nonce: 'bad nonce' }),
   ];
   let thrown = 0;
@@ -79,9 +70,9 @@ test('100,000 failing calls do not grow wasm memory after warm-up', (t) => {
       thrown += 1;
     }
   });
-  // validatePreauthCancel reports rather than throws: its failures are counted separately.
+  // bills.preauthCancel.validate reports rather than throws: its failures are counted separately.
   const validation = growthAfterWarmUp(1_000, 20_000, () => {
-    assert.equal(validatePreauthCancel(invalidInput).ok, false);
+    assert.equal(bills.preauthCancel.validate(invalidInput).ok, false);
   });
   signer.free();
   assert.equal(thrown, 105_000, 'every call failed with a ChinaumsError');
@@ -146,4 +137,23 @@ test('signers that are never freed are released by the FinalizationRegistry once
   // Without finalization 100,000 signers (over 200 bytes of key state each) would need
   // hundreds of pages; with it the memory is reused.
   assertBounded({ before, growth }, '100,000 signers left to the garbage collector', t);
+});
+
+test('100,000 one-call bills signatures (credentials or a signer) do not grow wasm memory after warm-up', (t) => {
+  const input = JSON.parse(V1_BODY);
+  const options = { env: 'test', now: TS_MS, timestamp: TS, nonce: NONCE };
+  const signer = new OpenBodySigner({ appId: APP_ID, appKey: KEY });
+  let withSigner;
+  const held = growthAfterWarmUp(5_000, 100_000, () => {
+    withSigner = bills.preauthCancel.sign(input, { ...options, signer });
+  });
+  signer.free();
+  let withKey;
+  const oneShot = growthAfterWarmUp(2_000, 50_000, () => {
+    withKey = bills.preauthCancel.sign(input, { ...options, appId: APP_ID, appKey: KEY });
+  });
+  assert.equal(withSigner.body, V1_BODY);
+  assert.deepEqual(withKey, withSigner, 'the same request either way');
+  assertBounded(held, '100,000 bills.preauthCancel.sign calls with a signer', t);
+  assertBounded(oneShot, '50,000 bills.preauthCancel.sign calls with the credentials', t);
 });

@@ -2,17 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import {
-  ChinaumsError,
-  PREAUTH_CANCEL_PATH,
-  PRODUCTION_BASE_URL,
-  TEST_BASE_URL,
-  buildPreauthCancel,
-  parsePreauthCancelResponse,
-  signRequest,
-  validatePreauthCancel,
-  verifyOpenBody,
-} from 'chinaums-open';
+import { ChinaumsError, bills, constants, signRequest, verifyOpenBody } from 'chinaums-open';
 
 const { cases } = JSON.parse(readFileSync(new URL('../vectors/open-body-sig.json', import.meta.url), 'utf8'));
 const V1 = cases.find((c) => c.name.startsWith('V1-'));
@@ -41,10 +31,10 @@ function thrown(fn) {
 }
 
 test('builds the V1 body byte for byte, then signs it exactly like the vector', () => {
-  const request = buildPreauthCancel(input(), { env: 'test', now: V1_MS });
+  const request = bills.preauthCancel.build(input(), { env: 'test', now: V1_MS });
   assert.deepEqual(request, {
     method: 'POST',
-    url: TEST_BASE_URL + PREAUTH_CANCEL_PATH,
+    url: constants.TEST_BASE_URL + bills.preauthCancel.path,
     headers: { 'Content-Type': 'application/json' },
     body: V1.body,
   });
@@ -55,15 +45,15 @@ test('builds the V1 body byte for byte, then signs it exactly like the vector', 
 });
 
 test('raw UTF-8 Chinese in srcReserve gives the V2 body', () => {
-  const request = buildPreauthCancel({ ...input(), srcReserve: '预授权撤销测试' }, { env: 'production', now: V1_MS });
-  assert.equal(request.url, PRODUCTION_BASE_URL + PREAUTH_CANCEL_PATH);
+  const request = bills.preauthCancel.build({ ...input(), srcReserve: '预授权撤销测试' }, { env: 'production', now: V1_MS });
+  assert.equal(request.url, constants.PRODUCTION_BASE_URL + bills.preauthCancel.path);
   assert.equal(request.body, V2.body);
   assert.equal(Buffer.byteLength(request.body), 266);
 });
 
 test('the body equals JSON.stringify of the fields in table order (an independent writer)', () => {
   const odd = { ...input(), msgId: 'a"b\\c\n\u0001/<>&\u2028😀', srcReserve: '' };
-  const body = buildPreauthCancel(odd, { baseUrl: 'http://127.0.0.1:9/', now: V1_MS }).body;
+  const body = bills.preauthCancel.build(odd, { baseUrl: 'http://127.0.0.1:9/', now: V1_MS }).body;
   const ordered = {
     requestTimestamp: '2025-01-02 03:04:05',
     mid: odd.mid,
@@ -81,23 +71,25 @@ test('the body equals JSON.stringify of the fields in table order (an independen
 
 test('requestTimestamp comes from `now` in Beijing time, defaulting to the clock', () => {
   const justAfterMidnight = Date.UTC(2025, 0, 1, 16, 0, 0); // 2025-01-02 00:00:00 Beijing
-  const body = JSON.parse(buildPreauthCancel(input(), { env: 'test', now: new Date(justAfterMidnight) }).body);
+  const body = JSON.parse(bills.preauthCancel.build(input(), { env: 'test', now: new Date(justAfterMidnight) }).body);
   assert.equal(body.requestTimestamp, '2025-01-02 00:00:00');
   const before = Date.now();
-  const fresh = JSON.parse(buildPreauthCancel(input(), { env: 'test' }).body);
+  const fresh = JSON.parse(bills.preauthCancel.build(input(), { env: 'test' }).body);
   const parsed = Date.parse(fresh.requestTimestamp.replace(' ', 'T') + '+08:00');
   assert.ok(parsed >= Math.floor(before / 1000) * 1000 && parsed <= Date.now(), fresh.requestTimestamp);
 });
 
 test('validation reports every problem with its field and code, and never throws', () => {
-  const result = validatePreauthCancel({
+  const bad = {
     ...input(),
     mid: 898201612345678,
     billDate: '2025-02-29',
     tid: 'T'.repeat(33),
     billno: 'typo',
     authIdRespCd: undefined,
-  });
+  };
+  // As it will be sent (applyDefaults: false): the fields the builder fills are missing too.
+  const result = bills.preauthCancel.validate(bad, { applyDefaults: false });
   assert.equal(result.ok, false);
   assert.deepEqual(
     result.issues.map((i) => [i.field, i.code]),
@@ -112,53 +104,64 @@ test('validation reports every problem with its field and code, and never throws
     ],
   );
   assert.match(result.issues[1].message, /did you mean billNo\?/);
+  // By default, as build uses it (defaults filled): the same problems but those two.
+  assert.deepEqual(
+    bills.preauthCancel.validate(bad).issues.map((i) => [i.field, i.code]),
+    result.issues.filter((i) => !['requestTimestamp', 'instMid'].includes(i.field)).map((i) => [i.field, i.code]),
+  );
   for (const bad of [undefined, null, 42, 'not json', '[]', [], new Uint8Array([0xff]), () => 1]) {
-    const out = validatePreauthCancel(bad);
+    const out = bills.preauthCancel.validate(bad);
     assert.equal(out.ok, false);
     assert.ok(out.issues.length >= 1 && out.issues.every((i) => typeof i.code === 'string'));
   }
-  assert.deepEqual(validatePreauthCancel(JSON.parse(V1.body)), { ok: true, issues: [] });
-  assert.deepEqual(validatePreauthCancel(V1.body), { ok: true, issues: [] }, 'JSON text is accepted');
-  assert.deepEqual(validatePreauthCancel(new TextEncoder().encode(V1.body)), { ok: true, issues: [] });
-  assert.deepEqual(validatePreauthCancel(input(), { applyDefaults: true }), { ok: true, issues: [] });
+  assert.deepEqual(bills.preauthCancel.validate(JSON.parse(V1.body)), { ok: true, issues: [] });
+  assert.deepEqual(bills.preauthCancel.validate(V1.body), { ok: true, issues: [] }, 'JSON text is accepted');
+  assert.deepEqual(bills.preauthCancel.validate(new TextEncoder().encode(V1.body)), { ok: true, issues: [] });
+  assert.deepEqual(bills.preauthCancel.validate(JSON.parse(V1.body), { applyDefaults: false }), { ok: true, issues: [] }, 'a complete body as sent');
+  assert.deepEqual(bills.preauthCancel.validate(input()), { ok: true, issues: [] }, 'the defaults are filled by default');
+  assert.deepEqual(bills.preauthCancel.validate(input(), { applyDefaults: true }), { ok: true, issues: [] });
+  assert.deepEqual(
+    bills.preauthCancel.validate(input(), { applyDefaults: false }).issues.map((i) => [i.field, i.code]),
+    [['requestTimestamp', 'ERR_FIELD_REQUIRED'], ['instMid', 'ERR_FIELD_REQUIRED']],
+  );
 });
 
 test('msgSrcId checks the prefix of billNo and merOrderId', () => {
-  assert.equal(validatePreauthCancel(V1.body, { msgSrcId: '3194' }).ok, true);
-  const { issues } = validatePreauthCancel(V1.body, { msgSrcId: '124F' });
+  assert.equal(bills.preauthCancel.validate(V1.body, { msgSrcId: '3194' }).ok, true);
+  const { issues } = bills.preauthCancel.validate(V1.body, { msgSrcId: '124F' });
   assert.deepEqual(issues.map((i) => [i.field, i.code]), [['billNo', 'ERR_FIELD_PREFIX'], ['merOrderId', 'ERR_FIELD_PREFIX']]);
-  const error = thrown(() => buildPreauthCancel(input(), { env: 'test', msgSrcId: '124F' }));
+  const error = thrown(() => bills.preauthCancel.build(input(), { env: 'test', msgSrcId: '124F' }));
   assert.equal(error.code, 'ERR_FIELD_PREFIX');
   assert.equal(error.issues.length, 2);
 });
 
 test('unknown fields pass through only when allowed', () => {
-  const error = thrown(() => buildPreauthCancel({ ...input(), newField: 'x' }, { env: 'test', now: V1_MS }));
+  const error = thrown(() => bills.preauthCancel.build({ ...input(), newField: 'x' }, { env: 'test', now: V1_MS }));
   assert.equal(error.code, 'ERR_UNKNOWN_FIELD');
   assert.equal(error.field, 'newField');
-  const { body } = buildPreauthCancel({ ...input(), newField: 'x' }, { env: 'test', now: V1_MS, allowUnknownFields: true });
+  const { body } = bills.preauthCancel.build({ ...input(), newField: 'x' }, { env: 'test', now: V1_MS, allowUnknownFields: true });
   assert.equal(body, V1.body.slice(0, -1) + ',"newField":"x"}');
 });
 
 test('build errors carry code, field and issues, and say what to fix', () => {
-  const error = thrown(() => buildPreauthCancel({ ...input(), billDate: '2025/01/02' }, { env: 'test' }));
+  const error = thrown(() => bills.preauthCancel.build({ ...input(), billDate: '2025/01/02' }, { env: 'test' }));
   assert.equal(error.code, 'ERR_FIELD_FORMAT');
   assert.equal(error.field, 'billDate');
   assert.match(error.message, /yyyy-MM-dd/);
   assert.deepEqual(error.issues.map((i) => i.field), ['billDate']);
 
-  assert.equal(thrown(() => buildPreauthCancel(input(), {})).field, 'env');
-  assert.equal(thrown(() => buildPreauthCancel(input(), { env: 'prod' })).code, 'ERR_FIELD_FORMAT');
-  assert.equal(thrown(() => buildPreauthCancel(input(), { baseUrl: 'localhost:8080' })).field, 'baseUrl');
-  assert.equal(thrown(() => buildPreauthCancel(input(), { env: 'test', now: 'yesterday' })).field, 'now');
-  assert.equal(thrown(() => buildPreauthCancel(input(), { env: 'test', now: Number.NaN })).code, 'ERR_FIELD_FORMAT');
-  const encoding = thrown(() => buildPreauthCancel({ ...input(), srcReserve: 'x\ud800' }, { env: 'test' }));
+  assert.equal(thrown(() => bills.preauthCancel.build(input(), {})).field, 'env');
+  assert.equal(thrown(() => bills.preauthCancel.build(input(), { env: 'prod' })).code, 'ERR_FIELD_FORMAT');
+  assert.equal(thrown(() => bills.preauthCancel.build(input(), { baseUrl: 'localhost:8080' })).field, 'baseUrl');
+  assert.equal(thrown(() => bills.preauthCancel.build(input(), { env: 'test', now: 'yesterday' })).field, 'now');
+  assert.equal(thrown(() => bills.preauthCancel.build(input(), { env: 'test', now: Number.NaN })).code, 'ERR_FIELD_FORMAT');
+  const encoding = thrown(() => bills.preauthCancel.build({ ...input(), srcReserve: 'x\ud800' }, { env: 'test' }));
   assert.deepEqual([encoding.code, encoding.field], ['ERR_BODY_ENCODING', 'srcReserve']);
-  assert.equal(thrown(() => buildPreauthCancel('{"mid":', { env: 'test' })).code, 'ERR_INVALID_JSON');
+  assert.equal(thrown(() => bills.preauthCancel.build('{"mid":', { env: 'test' })).code, 'ERR_INVALID_JSON');
 });
 
 test('a signed request verifies, and fails once the body changes', () => {
-  const signed = signRequest(buildPreauthCancel(input(), { env: 'test', now: V1_MS }), { appId: V1.appId, appKey: V1.appKey });
+  const signed = signRequest(bills.preauthCancel.build(input(), { env: 'test', now: V1_MS }), { appId: V1.appId, appKey: V1.appKey });
   const { Authorization: authorization } = signed.headers;
   assert.match(authorization, /^OPEN-BODY-SIG AppId="[^"]+", Timestamp="\d{14}", Nonce="[0-9a-f]{32}", Signature="[A-Za-z0-9+/]{43}="$/);
   assert.equal(verifyOpenBody({ authorization, body: signed.body, appKey: V1.appKey }).appId, V1.appId);
@@ -169,7 +172,7 @@ test('a signed request verifies, and fails once the body changes', () => {
 
 test('the seed sample response parses with amounts as integer fen', () => {
   const seed = readFileSync(new URL('../fixtures/seed-response.json', import.meta.url), 'utf8');
-  const parsed = parsePreauthCancelResponse(seed);
+  const parsed = bills.preauthCancel.parseResponse(seed);
   assert.equal(parsed.ok, true);
   assert.equal(parsed.errCode, 'SUCCESS');
   assert.equal(parsed.errMsg, '');
@@ -184,14 +187,14 @@ test('the seed sample response parses with amounts as integer fen', () => {
 });
 
 test('responses: numbers or strings, billPayment as a JSON string, business errors reported', () => {
-  const asString = parsePreauthCancelResponse(
+  const asString = bills.preauthCancel.parseResponse(
     JSON.stringify({ errCode: 'SUCCESS', billPayment: JSON.stringify({ totalAmount: 2100, status: 'TRADE_CLOSED' }) }),
   );
   assert.equal(asString.billPayment.totalAmount, 2100);
-  const failure = parsePreauthCancelResponse('{"errCode":"OPERATION_NOT_ALLOWED","errMsg":"状态不允许"}');
+  const failure = bills.preauthCancel.parseResponse('{"errCode":"OPERATION_NOT_ALLOWED","errMsg":"状态不允许"}');
   assert.deepEqual([failure.ok, failure.errCode, failure.errMsg, failure.billStatus, failure.billPayment], [false, 'OPERATION_NOT_ALLOWED', '状态不允许', null, null]);
-  assert.equal(thrown(() => parsePreauthCancelResponse('认证失败')).code, 'ERR_INVALID_JSON');
-  const fraction = thrown(() => parsePreauthCancelResponse('{"errCode":"SUCCESS","billPayment":{"totalAmount":"21.00"}}'));
+  assert.equal(thrown(() => bills.preauthCancel.parseResponse('认证失败')).code, 'ERR_INVALID_JSON');
+  const fraction = thrown(() => bills.preauthCancel.parseResponse('{"errCode":"SUCCESS","billPayment":{"totalAmount":"21.00"}}'));
   assert.deepEqual([fraction.code, fraction.field], ['ERR_INVALID_RESPONSE', 'billPayment.totalAmount']);
-  assert.equal(thrown(() => parsePreauthCancelResponse(42)).code, 'ERR_FIELD_TYPE');
+  assert.equal(thrown(() => bills.preauthCancel.parseResponse(42)).code, 'ERR_FIELD_TYPE');
 });

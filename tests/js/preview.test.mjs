@@ -1,20 +1,11 @@
-// previewPreauthCancel: the admin panel's view of a request, computed without a key. It must be
+// bills.preauthCancel.preview: the admin panel's view of a request, computed without a key. It must be
 // exactly what a server builds and signs for the same input, and say what to fix otherwise.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import {
-  ChinaumsError,
-  PREAUTH_CANCEL_PATH,
-  TEST_BASE_URL,
-  beijingTime,
-  buildPreauthCancel,
-  previewPreauthCancel,
-  signRequest,
-  validatePreauthCancel,
-} from 'chinaums-open';
+import { ChinaumsError, beijingTime, bills, constants, signRequest } from 'chinaums-open';
 
 const { cases } = JSON.parse(readFileSync(new URL('../vectors/open-body-sig.json', import.meta.url), 'utf8'));
 const V1 = cases.find((c) => c.name.startsWith('V1-'));
@@ -56,8 +47,8 @@ test('the previewed body is the builder\'s, byte for byte, for the same input an
     [input(), 'test', V1],
     [{ ...input(), srcReserve: '预授权撤销测试' }, 'production', V2],
   ]) {
-    const preview = previewPreauthCancel(given, { env, appId: vector.appId, now: V1_MS });
-    const built = buildPreauthCancel(given, { env, now: V1_MS });
+    const preview = bills.preauthCancel.preview(given, { env, appId: vector.appId, now: V1_MS });
+    const built = bills.preauthCancel.build(given, { env, now: V1_MS });
     assert.equal(preview.ok, true);
     assert.deepEqual(preview.issues, []);
     assert.deepEqual(preview.request, built);
@@ -69,16 +60,16 @@ test('the previewed body is the builder\'s, byte for byte, for the same input an
 test('the digest is node:crypto\'s SHA-256 of the UTF-8 body, and the vectors\'', () => {
   const tricky = { ...input(), msgId: 'it\'s "quoted" \\ $HOME `x`', srcReserve: '撤销 ✓ \u2028 😀 \n end' };
   for (const given of [input(), { ...input(), srcReserve: '预授权撤销测试' }, tricky]) {
-    const preview = previewPreauthCancel(given, { baseUrl: 'http://127.0.0.1:9', appId: V1.appId, now: V1_MS });
+    const preview = bills.preauthCancel.preview(given, { baseUrl: 'http://127.0.0.1:9', appId: V1.appId, now: V1_MS });
     assert.equal(preview.bodyDigest, sha256(preview.request.body));
     assert.equal(preview.bodyBytes.length, Buffer.byteLength(preview.request.body, 'utf8'));
   }
-  const v2 = previewPreauthCancel({ ...input(), srcReserve: '预授权撤销测试' }, { env: 'test', appId: V2.appId, now: V1_MS });
+  const v2 = bills.preauthCancel.preview({ ...input(), srcReserve: '预授权撤销测试' }, { env: 'test', appId: V2.appId, now: V1_MS });
   assert.equal(v2.bodyDigest, V2.bodyDigest);
 });
 
 test('the header is the signed one with the signature left to the server', () => {
-  const preview = previewPreauthCancel(input(), { env: 'test', appId: V1.appId, now: V1_MS, nonce: V1.nonce });
+  const preview = bills.preauthCancel.preview(input(), { env: 'test', appId: V1.appId, now: V1_MS, nonce: V1.nonce });
   assert.equal(preview.timestamp, V1.timestamp);
   assert.equal(preview.nonce, V1.nonce);
   assert.equal(
@@ -93,20 +84,20 @@ test('the header is the signed one with the signature left to the server', () =>
 
 test('one instant gives both the header Timestamp and a missing requestTimestamp', () => {
   const now = Date.UTC(2025, 11, 31, 15, 59, 59); // 23:59:59 in Beijing
-  const preview = previewPreauthCancel(input(), { env: 'test', appId: V1.appId, now: new Date(now) });
+  const preview = bills.preauthCancel.preview(input(), { env: 'test', appId: V1.appId, now: new Date(now) });
   assert.equal(preview.timestamp, '20251231235959');
   assert.equal(JSON.parse(preview.request.body).requestTimestamp, '2025-12-31 23:59:59');
   assert.equal(JSON.parse(preview.request.body).instMid, 'QRPAYDEFAULT');
 
-  const frozen = previewPreauthCancel({ ...input(), requestTimestamp: '2025-01-02 03:04:05' }, { env: 'test', appId: V1.appId, now });
+  const frozen = bills.preauthCancel.preview({ ...input(), requestTimestamp: '2025-01-02 03:04:05' }, { env: 'test', appId: V1.appId, now });
   assert.equal(JSON.parse(frozen.request.body).requestTimestamp, '2025-01-02 03:04:05', 'a given requestTimestamp is kept');
   assert.equal(frozen.timestamp, '20251231235959');
 });
 
 test('without now and nonce: the clock in Beijing time and a fresh CSPRNG nonce per call', () => {
   const before = beijingTime(Date.now() - 1000).compact;
-  const a = previewPreauthCancel(input(), { env: 'test', appId: V1.appId });
-  const b = previewPreauthCancel(input(), { env: 'test', appId: V1.appId });
+  const a = bills.preauthCancel.preview(input(), { env: 'test', appId: V1.appId });
+  const b = bills.preauthCancel.preview(input(), { env: 'test', appId: V1.appId });
   const after = beijingTime(Date.now() + 1000).compact;
   assert.ok(a.timestamp >= before && a.timestamp <= after, `${a.timestamp} is not now (${before}…${after})`);
   assert.match(a.nonce, /^[0-9a-f]{32}$/);
@@ -122,11 +113,11 @@ test('the curl command round-trips through a POSIX shell: exactly the URL, heade
     { ...input(), srcReserve: 'tab\tnewline\nU+2028\u2028 end' },
   ];
   for (const given of bodies) {
-    const preview = previewPreauthCancel(given, { baseUrl: 'http://127.0.0.1:8080/', appId: V1.appId, now: V1_MS });
+    const preview = bills.preauthCancel.preview(given, { baseUrl: 'http://127.0.0.1:8080/', appId: V1.appId, now: V1_MS });
     assert.deepEqual(shellWords(preview.curl), [
       '-X',
       'POST',
-      `http://127.0.0.1:8080${PREAUTH_CANCEL_PATH}`,
+      `http://127.0.0.1:8080${bills.preauthCancel.path}`,
       '-H',
       'Content-Type: application/json',
       '-H',
@@ -138,11 +129,12 @@ test('the curl command round-trips through a POSIX shell: exactly the URL, heade
   }
 });
 
-test('invalid input: the issues validatePreauthCancel gives with defaults, and nothing built', () => {
+test('invalid input: the issues bills.preauthCancel.validate gives with defaults, and nothing built', () => {
   const bad = { ...input(), billDate: '2025-02-30', mid: '' };
-  const preview = previewPreauthCancel(bad, { env: 'test', appId: V1.appId, now: V1_MS, msgSrcId: '3194' });
+  const preview = bills.preauthCancel.preview(bad, { env: 'test', appId: V1.appId, now: V1_MS, msgSrcId: '3194' });
   assert.equal(preview.ok, false);
-  assert.deepEqual(preview.issues, validatePreauthCancel(bad, { applyDefaults: true, msgSrcId: '3194' }).issues);
+  assert.deepEqual(preview.issues, bills.preauthCancel.validate(bad, { applyDefaults: true, msgSrcId: '3194' }).issues);
+  assert.deepEqual(preview.issues, bills.preauthCancel.validate(bad, { msgSrcId: '3194' }).issues, 'validate fills the defaults by default');
   assert.deepEqual(
     preview.issues.map((i) => [i.field, i.code]),
     [
@@ -159,38 +151,39 @@ test('invalid input: the issues validatePreauthCancel gives with defaults, and n
   assert.equal(preview.timestamp, '20250102030405');
   assert.ok(preview.authorization.endsWith(PLACEHOLDER));
 
-  const prefix = previewPreauthCancel({ ...input(), billNo: '9999202501020304050001' }, { env: 'test', appId: V1.appId, msgSrcId: '3194' });
+  const prefix = bills.preauthCancel.preview({ ...input(), billNo: '9999202501020304050001' }, { env: 'test', appId: V1.appId, msgSrcId: '3194' });
   assert.deepEqual(prefix.issues.map((i) => [i.field, i.code]), [['billNo', 'ERR_FIELD_PREFIX']]);
-  const unknown = previewPreauthCancel({ ...input(), billdate: '2025-01-02' }, { env: 'test', appId: V1.appId });
+  const unknown = bills.preauthCancel.preview({ ...input(), billdate: '2025-01-02' }, { env: 'test', appId: V1.appId });
   assert.equal(unknown.ok, false);
   assert.ok(unknown.issues.some((i) => i.code === 'ERR_UNKNOWN_FIELD'));
-  const lone = previewPreauthCancel({ ...input(), srcReserve: 'x\uD800' }, { env: 'test', appId: V1.appId });
+  const lone = bills.preauthCancel.preview({ ...input(), srcReserve: 'x\uD800' }, { env: 'test', appId: V1.appId });
   assert.deepEqual(lone.issues.map((i) => [i.field, i.code]), [['srcReserve', 'ERR_BODY_ENCODING']]);
-  const notJson = previewPreauthCancel('{"mid":', { env: 'test', appId: V1.appId });
+  const notJson = bills.preauthCancel.preview('{"mid":', { env: 'test', appId: V1.appId });
   assert.equal(notJson.ok, false);
   assert.equal(notJson.issues[0].code, 'ERR_INVALID_JSON');
 });
 
 test('wrong options throw on every call, whether the input is valid or not', () => {
   for (const given of [input(), { billDate: '2025-02-30' }]) {
-    const noTarget = thrown(() => previewPreauthCancel(given, { appId: V1.appId }));
+    const noTarget = thrown(() => bills.preauthCancel.preview(given, { appId: V1.appId }));
     assert.equal(noTarget.code, 'ERR_FIELD_REQUIRED');
     assert.equal(noTarget.field, 'env');
-    assert.equal(thrown(() => previewPreauthCancel(given, { env: 'staging', appId: V1.appId })).field, 'env');
-    assert.equal(thrown(() => previewPreauthCancel(given, { env: 'test' })).field, 'appId');
-    assert.equal(thrown(() => previewPreauthCancel(given, { env: 'test', appId: 'a"b' })).field, 'appId');
-    assert.equal(thrown(() => previewPreauthCancel(given, { env: 'test', appId: V1.appId, nonce: 'n", x="y' })).field, 'nonce');
-    assert.equal(thrown(() => previewPreauthCancel(given, { env: 'test', appId: V1.appId, now: '2025-01-02' })).field, 'now');
+    assert.equal(thrown(() => bills.preauthCancel.preview(given, { env: 'staging', appId: V1.appId })).field, 'env');
+    assert.equal(thrown(() => bills.preauthCancel.preview(given, { env: 'test' })).field, 'appId');
+    assert.equal(thrown(() => bills.preauthCancel.preview(given, { env: 'test', appId: 'a"b' })).field, 'appId');
+    assert.equal(thrown(() => bills.preauthCancel.preview(given, { env: 'test', appId: V1.appId, nonce: 'n", x="y' })).field, 'nonce');
+    assert.equal(thrown(() => bills.preauthCancel.preview(given, { env: 'test', appId: V1.appId, now: '2025-01-02' })).field, 'now');
   }
-  assert.equal(thrown(() => previewPreauthCancel(input())).code, 'ERR_FIELD_TYPE');
-  assert.equal(thrown(() => previewPreauthCancel(input(), 'test')).code, 'ERR_FIELD_TYPE');
+  assert.equal(thrown(() => bills.preauthCancel.preview(input())).code, 'ERR_FIELD_REQUIRED');
+  assert.equal(thrown(() => bills.preauthCancel.preview(input(), null)).code, 'ERR_FIELD_TYPE');
+  assert.equal(thrown(() => bills.preauthCancel.preview(input(), 'test')).code, 'ERR_FIELD_TYPE');
 });
 
 test('the preview holds nothing secret: no key is taken, no signature computed', () => {
-  const preview = previewPreauthCancel(input(), { env: 'test', appId: V1.appId, now: V1_MS, nonce: V1.nonce });
+  const preview = bills.preauthCancel.preview(input(), { env: 'test', appId: V1.appId, now: V1_MS, nonce: V1.nonce });
   const everything = JSON.stringify({ ...preview, bodyBytes: Array.from(preview.bodyBytes) });
   assert.ok(!everything.includes(V1.signature));
   assert.doesNotMatch(everything, /Signature="[A-Za-z0-9+/]{43}="/);
-  assert.equal(preview.request.url, TEST_BASE_URL + PREAUTH_CANCEL_PATH);
+  assert.equal(preview.request.url, constants.TEST_BASE_URL + bills.preauthCancel.path);
   assert.deepEqual(preview.request.headers, { 'Content-Type': 'application/json' });
 });

@@ -2,17 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import {
-  OpenBodySigner,
-  authorizationHeader,
-  bodyDigest,
-  computeSignature,
-  parseAuthorization,
-  signOpenBody,
-  signRequest,
-  stringToSign,
-  verifyOpenBody,
-} from 'chinaums-open';
+import { createHash } from 'node:crypto';
+import { OpenBodySigner, explainSignature, openBodySig, signOpenBody, signRequest, verifyOpenBody } from 'chinaums-open';
 
 const { cases } = JSON.parse(readFileSync(new URL('../vectors/open-body-sig.json', import.meta.url), 'utf8'));
 const encoder = new TextEncoder();
@@ -48,18 +39,18 @@ for (const c of cases) {
     } finally {
       signer.free();
     }
-    assert.equal(bodyDigest(c.body), c.bodyDigest);
-    const sts = stringToSign({ appId: c.appId, timestamp: c.timestamp, nonce: c.nonce, bodyDigest: c.bodyDigest });
+    assert.equal(openBodySig.bodyDigest(c.body), c.bodyDigest);
+    const sts = openBodySig.stringToSign({ appId: c.appId, timestamp: c.timestamp, nonce: c.nonce, bodyDigest: c.bodyDigest });
     assert.equal(sts, c.stringToSign);
-    assert.equal(computeSignature({ appKey: c.appKey, stringToSign: sts }), c.signature);
+    assert.equal(openBodySig.computeSignature({ appKey: c.appKey, stringToSign: sts }), c.signature);
     assert.equal(
-      authorizationHeader({ appId: c.appId, timestamp: c.timestamp, nonce: c.nonce, signature: c.signature }),
+      openBodySig.authorizationHeader({ appId: c.appId, timestamp: c.timestamp, nonce: c.nonce, signature: c.signature }),
       c.authorization,
     );
   });
 
   test(`${c.name}: the header parses and verifies; signRequest adds it without touching the body`, () => {
-    assert.deepEqual(parseAuthorization(c.authorization), {
+    assert.deepEqual(openBodySig.parseAuthorization(c.authorization), {
       appId: c.appId,
       timestamp: c.timestamp,
       nonce: c.nonce,
@@ -77,5 +68,41 @@ for (const c of cases) {
     assert.equal(signed.headers.Authorization, c.authorization);
     assert.equal(signed.headers['Content-Type'], 'application/json');
     assert.equal(request.headers.Authorization, undefined, 'the input request is not mutated');
+  });
+
+  test(`${c.name}: explainSignature gives every stage, and whether a received header matches`, () => {
+    const bytes = encoder.encode(c.body);
+    for (const body of [c.body, bytes]) {
+      const explained = explainSignature({ body, authorization: c.authorization, appKey: c.appKey });
+      assert.deepEqual(
+        { ...explained, bodyBytes: Array.from(explained.bodyBytes) },
+        {
+          appId: c.appId,
+          timestamp: c.timestamp,
+          nonce: c.nonce,
+          bodyDigest: c.bodyDigest,
+          stringToSign: c.stringToSign,
+          signature: c.signature,
+          authorization: c.authorization,
+          matches: true,
+          bodyBytes: Array.from(bytes),
+        },
+      );
+    }
+    // One byte changed (the last, or a byte added to an empty body): another digest, no match.
+    const changed = c.body.length > 0 ? c.body.slice(0, -1) + (c.body.endsWith('x') ? 'y' : 'x') : 'x';
+    const bad = explainSignature({ body: changed, authorization: c.authorization, appKey: c.appKey });
+    assert.equal(bad.matches, false);
+    assert.equal(bad.bodyDigest, createHash('sha256').update(changed).digest('hex'));
+    assert.notEqual(bad.signature, c.signature);
+    // A wrong key: the same stages, another signature, no match.
+    assert.equal(explainSignature({ body: c.body, authorization: c.authorization, appKey: `${c.appKey}x` }).matches, false);
+    // Without a key, from the header's parts: the public stages only.
+    const parts = explainSignature({ body: c.body, appId: c.appId, timestamp: c.timestamp, nonce: c.nonce });
+    assert.equal(parts.stringToSign, c.stringToSign);
+    assert.deepEqual(['signature', 'authorization', 'matches'].filter((k) => k in parts), []);
+    // With the key but no received header: the expected Signature, nothing to match.
+    const expected = explainSignature({ body: c.body, appId: c.appId, timestamp: c.timestamp, nonce: c.nonce, appKey: c.appKey });
+    assert.deepEqual([expected.signature, expected.authorization, 'matches' in expected], [c.signature, c.authorization, false]);
   });
 }
