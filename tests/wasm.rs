@@ -514,7 +514,7 @@ fn received_data_crosses_as_json_text_that_keeps_prototype_members_as_data() {
     assert!(Reflect::get(&object_prototype, &"polluted".into()).unwrap().is_undefined());
 }
 
-// Nesting (issue 17) ---------------------------------------------------------------------------------
+// Nesting ---------------------------------------------------------------------------------------------
 
 /// The vector's signature from a fresh signer and a one-shot sign_request: the instance is healthy.
 fn assert_healthy(after: &str) {

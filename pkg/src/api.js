@@ -5,9 +5,9 @@
 
 import * as core from '../dist/chinaums_open.js';
 import { constants, OPERATIONS } from './generated.js';
-import { alive, body, call, encode, exactBytes, fail, hashedBody, headerEntries, instant, jsonInput, notification, request, snapshot, text, typed, wellFormed } from './boundary.js';
+import { alive, body, call, encode, exactBytes, fail, hashedBody, headerEntries, instant, isSnapshot, jsonInput, notification, plain, request, snapshot, text, typed, wellFormed } from './boundary.js';
 import { generation } from './state.js';
-import { OpenBodySigner, wasmSigner } from './signer.js';
+import { isSigner, OpenBodySigner, wasmSigner } from './signer.js';
 
 export { ChinaumsError } from './errors.js';
 export { OpenBodySigner } from './signer.js';
@@ -15,8 +15,6 @@ export { constants, ERROR_CODES } from './generated.js';
 
 const encoder = new TextEncoder();
 const isBag = (o) => o !== null && typeof o === 'object';
-/** A snapshot made by boundary.js (anything else goes on for the core to refuse). */
-const isSnapshot = (o) => isBag(o) && Object.getPrototypeOf(o) === null;
 
 // OPEN-BODY-SIG --------------------------------------------------------------------------------
 
@@ -41,7 +39,7 @@ function withBody(o) {
   if (typeof o.authorization === 'string') o.authorization = body(o.authorization, 'authorization');
   const given = body(o.body, 'body', o.maxBodyBytes);
   delete o.body;
-  return [encode(o), given, hashedBody(given)];
+  return [encode(o), plain(given), hashedBody(given)];
 }
 
 export const verifyOpenBody = (options) => {
@@ -64,12 +62,15 @@ export function explainSignature(options) {
 export const openBodySig = Object.freeze({
   bodyDigest(bodyValue, options) {
     const given = body(bodyValue, 'body', snapshot(options)?.maxBodyBytes);
-    return call(() => hashedBody(given)?.finish() ?? core.body_digest(given));
+    return call(() => hashedBody(given)?.finish() ?? core.body_digest(plain(given)));
   },
-  stringToSign: (parts) => coreWith(core.string_to_sign, parts, 'stringToSign parts'),
-  computeSignature: (options) => coreWith(core.compute_signature, options, 'computeSignature options'),
-  authorizationHeader: (parts) => coreWith(core.authorization_header, parts, 'authorizationHeader parts'),
-  parseAuthorization: (header) => call(() => core.parse_authorization(body(header, 'authorization'))),
+  stringToSign: (parts) => coreWith(core.string_to_sign, parts, 'openBodySig.stringToSign parts'),
+  computeSignature: (options) => coreWith(core.compute_signature, options, 'openBodySig.computeSignature options'),
+  authorizationHeader: (parts) => coreWith(core.authorization_header, parts, 'openBodySig.authorizationHeader parts'),
+  parseAuthorization(header) {
+    const given = plain(body(header, 'authorization'));
+    return call(() => core.parse_authorization(given));
+  },
 });
 
 /** Calls `fn` of the core with the JSON of an option bag, read once. */
@@ -79,7 +80,10 @@ function coreWith(fn, options, what) {
 }
 
 export const createNonce = () => call(() => core.create_nonce());
-export const beijingTime = (epochMs) => call(() => core.beijing_time(instant(epochMs, 'epochMs')));
+export const beijingTime = (epochMs) => {
+  const given = plain(instant(epochMs, 'epochMs'));
+  return call(() => core.beijing_time(given));
+};
 /** Size of the wasm linear memory in bytes: it grows in 64 KiB pages and never shrinks, so a steady value under load means no leak. */
 export const wasmMemoryBytes = () => call(() => core.wasm_memory().buffer.byteLength);
 
@@ -136,7 +140,7 @@ function operation(table) {
         const e = encode(o);
         return request(call(() => core.sign_request(path, p.json, p.unencodable, e)));
       }
-      if (!(given instanceof OpenBodySigner)) throw fail('ERR_FIELD_TYPE', 'signer', 'signer must be an OpenBodySigner');
+      if (!isSigner(given)) throw fail('ERR_FIELD_TYPE', 'signer', 'signer must be an OpenBodySigner');
       delete o.signer;
       const [signer, e] = [wasmSigner(given), encode(o)];
       return request(call(() => signer.sign_request(path, p.json, p.unencodable, e)));
@@ -168,7 +172,8 @@ export function buildRequest(path, requestBody, options) {
 /** The gateway's clock minus the host's, in ms, from a response's `responseTimestamp`. */
 export function clockOffsetFromResponse(response, receivedAt) {
   const timestamp = isBag(response) ? snapshot(response).responseTimestamp : response;
-  return call(() => core.clock_offset(wellFormed(timestamp, 'responseTimestamp'), instant(receivedAt, 'receivedAt')));
+  const [given, at] = [plain(wellFormed(timestamp, 'responseTimestamp')), plain(instant(receivedAt, 'receivedAt'))];
+  return call(() => core.clock_offset(given, at));
 }
 
 // Token mode, OPEN-FORM-PARAM, notifications, response signatures -----------------------------
@@ -182,8 +187,8 @@ export const accessToken = Object.freeze({
     return JSON.parse(call(() => core.parse_access_token_response(given, e)));
   },
   authorization(token) {
-    const value = isBag(token) ? snapshot(token).accessToken : token;
-    return call(() => core.token_authorization(wellFormed(value, 'accessToken')));
+    const value = plain(wellFormed(isBag(token) ? snapshot(token).accessToken : token, 'accessToken'));
+    return call(() => core.token_authorization(value));
   },
 });
 
@@ -215,13 +220,13 @@ export class AccessTokenHolder {
   }
 
   needsRefresh(now) {
-    const inner = this.#live();
-    return call(() => inner.needs_refresh(instant(now, 'now')));
+    const [at, inner] = [plain(instant(now, 'now')), this.#live()];
+    return call(() => inner.needs_refresh(at));
   }
 
   authorization(now) {
-    const inner = this.#live();
-    return call(() => inner.authorization(instant(now, 'now')));
+    const [at, inner] = [plain(instant(now, 'now')), this.#live()];
+    return call(() => inner.authorization(at));
   }
 
   get expiresAt() {
@@ -250,8 +255,8 @@ export function formParamUrl(options) {
   } else {
     content = body(content, 'content');
   }
-  const e = encode(o);
-  return call(() => core.form_param_url(e, content));
+  const [e, given] = [encode(o), plain(content)];
+  return call(() => core.form_param_url(e, given));
 }
 
 /** A notification the core can read, or a typed error (the size refused before any copy). */
@@ -276,7 +281,7 @@ export const notifications = Object.freeze({
     }
     // Too large to be the platform's: false, like any notification that cannot verify, uncopied.
     if (prepared !== null && prepared !== undefined && prepared.input.length > constants.DEFAULT_MAX_BODY_BYTES) prepared = null;
-    const [key, e] = [wellFormed(communicationKey, 'communicationKey'), encode(snapshot(options))];
+    const [key, e] = [plain(wellFormed(communicationKey, 'communicationKey')), encode(snapshot(options))];
     return call(() => core.verify_notification(prepared?.input, prepared?.form ?? true, key, e));
   },
   parse(params) {
@@ -285,7 +290,7 @@ export const notifications = Object.freeze({
   },
   sign(params, communicationKey, options) {
     const { input, form } = notificationInput(params);
-    const [key, e] = [wellFormed(communicationKey, 'communicationKey'), encode(snapshot(options))];
+    const [key, e] = [plain(wellFormed(communicationKey, 'communicationKey')), encode(snapshot(options))];
     return call(() => core.sign_notification(input, form, key, e));
   },
   stringToSign(params, options) {

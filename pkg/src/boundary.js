@@ -26,6 +26,31 @@ const encoder = new TextEncoder();
 // silently dropping bytes that were signed.
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** Byte views made here (exactBytes): the only objects besides snapshots the core is handed. */
+const OWN_BYTES = new WeakSet();
+const own = (bytes) => (OWN_BYTES.add(bytes), bytes);
+/** Whether a value is a byte view made here (no user code runs to tell). */
+export const isBytes = (value) => OWN_BYTES.has(value);
+
+/** Fresh stand-ins for values the core must not inspect itself. */
+const STAND_INS = Object.freeze({ array: Object.freeze([]), object: Object.freeze({}), function: Object.freeze(() => {}) });
+
+/**
+ * What the core may look at: primitives and byte views made here as they are; any other value as
+ * a fresh stand-in of its kind (an array, an object, a function), so that no getter or Proxy
+ * trap can run, or throw, while the core is on the stack. The core then says what it expected.
+ */
+export function plain(value) {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return value;
+  if (OWN_BYTES.has(value)) return value;
+  if (typeof value === 'function') return STAND_INS.function;
+  try {
+    return Array.isArray(value) ? STAND_INS.array : STAND_INS.object;
+  } catch {
+    return STAND_INS.object; // a revoked Proxy
+  }
+}
+
 /** Runs `brand.call(value, ...args)`: the built-in's answer, or undefined when `value` is not one. */
 function branded(brand, value, ...args) {
   try {
@@ -53,15 +78,13 @@ export const isWellFormed =
     ? (s) => String.prototype.isWellFormed.call(s)
     : (s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 
-/** What only a failure inside the instance throws: a trap, or the host's stack overflowing in it. */
-const unwound = (error) => error instanceof WebAssembly.RuntimeError || error instanceof RangeError || error?.name === 'InternalError';
-
 /**
  * Calls into the core: typed errors only, whatever fails. A ChinaumsError is the core's answer.
- * A trap (or the host's stack overflowing while the core runs) unwinds nothing and leaves the
- * instance in an unknown state: the core is restarted so that the next call runs on a fresh
- * instance, and this one is reported as not completed. Anything else is a bug of the package's
- * own, reported as such; the instance never ran past it.
+ * Anything else (a trap, the host's stack overflowing while the core runs, an exception through
+ * its frames) unwinds nothing and leaves the instance in an unknown state: the core is restarted
+ * so that the next call runs on a fresh instance, and this one is reported as not completed.
+ * Arguments reach the core as strings, numbers, snapshots, byte views made here or stand-ins
+ * (`plain`), so no value of the caller's can make that happen.
  */
 export function call(fn) {
   assertInitialized();
@@ -69,16 +92,17 @@ export function call(fn) {
     return fn();
   } catch (error) {
     if (error instanceof ChinaumsError) throw error;
-    const trapped = unwound(error);
-    if (trapped) {
-      try {
-        restart();
-      } catch {
-        // The report below still stands; the next call fails as clearly if no instance can be made.
-      }
+    try {
+      restart();
+    } catch {
+      // The report below still stands; the next call fails as clearly if no instance can be made.
     }
-    const after = trapped ? 'the wasm core was restarted, so signers, token holders and clients made before must be made again' : 'the wasm core is unchanged';
-    throw fail('ERR_INTERNAL', null, `the call did not complete (${error?.name ?? 'Error'}: ${error?.message ?? error}); ${after}. Please report this with the input that caused it`);
+    throw fail(
+      'ERR_INTERNAL',
+      null,
+      `the call did not complete (${error?.name ?? 'Error'}: ${error?.message ?? error}); the wasm core was restarted, so ` +
+        'signers, token holders and clients made before must be made again. Please report this with the input that caused it',
+    );
   }
 }
 
@@ -126,7 +150,7 @@ export function instant(value, field) {
  */
 export function exactBytes(value, field) {
   if (value === null || typeof value !== 'object') return undefined;
-  if (isInstance(value, ArrayBuffer) && branded(bufferLength, value) !== undefined) return reading(field, field, () => new Uint8Array(value));
+  if (isInstance(value, ArrayBuffer) && branded(bufferLength, value) !== undefined) return reading(field, field, () => own(new Uint8Array(value)));
   if (!reading(field, field, () => ArrayBuffer.isView(value))) {
     // Something dressed as bytes (a typed array's prototype on a plain object) holds none.
     if (isInstance(value, typedArray.constructor) || isInstance(value, DataView)) throw fail('ERR_FIELD_TYPE', field, `${field} is not a real typed array or DataView`);
@@ -134,7 +158,7 @@ export function exactBytes(value, field) {
   }
   // A typed array, else a DataView; a detached buffer cannot be viewed: the error is typed.
   const [, buffer, offset, length] = branded(VIEWS[0][3], value) === undefined ? VIEWS[1] : VIEWS[0];
-  return reading(field, field, () => new Uint8Array(buffer.call(value), offset.call(value), length.call(value)));
+  return reading(field, field, () => own(new Uint8Array(buffer.call(value), offset.call(value), length.call(value))));
 }
 
 /**
@@ -150,7 +174,8 @@ export function body(value, field, maxBodyBytes) {
   // A string's UTF-8 length is at least its length in UTF-16 units: measure only when over.
   if ((typeof given === 'string' || bytes !== undefined) && given.length > cap) {
     const size = bytes === undefined ? encoder.encode(given).length : bytes.length;
-    call(() => core.check_input_size(field, size, maxBodyBytes));
+    const cap = plain(maxBodyBytes);
+    call(() => core.check_input_size(field, size, cap));
   }
   return given;
 }
@@ -174,7 +199,7 @@ const STREAM_FROM = 64 * 1024;
  * undefined. Strings are cut between UTF-16 code units that do not split a surrogate pair.
  */
 export function hashedBody(given) {
-  if ((typeof given !== 'string' && !(given instanceof Uint8Array)) || given.length <= STREAM_FROM) return undefined;
+  if ((typeof given !== 'string' && !isBytes(given)) || given.length <= STREAM_FROM) return undefined;
   const hasher = new core.BodyHasher();
   for (let at = 0; at < given.length; ) {
     let end = Math.min(at + STREAM_FROM, given.length);
@@ -193,7 +218,7 @@ export function hashedBody(given) {
 /** Text from a string or UTF-8 bytes (as for JSON inputs and responses). */
 export function text(value, field, maxBodyBytes) {
   const given = body(value, field, maxBodyBytes);
-  if (typeof given !== 'string' && !(given instanceof Uint8Array)) {
+  if (typeof given !== 'string' && !isBytes(given)) {
     throw fail(given === undefined || given === null ? 'ERR_FIELD_REQUIRED' : 'ERR_FIELD_TYPE', field, `${field} must be text (a string) or its UTF-8 bytes`);
   }
   if (typeof given === 'string') return given;
@@ -212,7 +237,10 @@ export function text(value, field, maxBodyBytes) {
 export function snapshot(value, what = 'options', field = null) {
   return reading(field, what, () => {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-    const copy = Object.create(null);
+    // Bytes are no option bag: the core says so.
+    const bytes = exactBytes(value, field ?? what);
+    if (bytes !== undefined) return bytes;
+    const copy = bag();
     for (const key of Object.keys(value)) {
       let item = reading(key, key, () => value[key]);
       if (typeof item === 'string' && !BODIES.has(key)) wellFormed(item, key);
@@ -224,6 +252,17 @@ export function snapshot(value, what = 'options', field = null) {
   });
 }
 
+/** Option bags made here (snapshots, and the package's own): null-prototype, primitives read. */
+const BAGS = new WeakSet();
+/** A snapshot made by `snapshot` or `bag` (no user code runs to tell). */
+export const isSnapshot = (value) => BAGS.has(value);
+/** An option bag of the package's own, with `fields` (trusted values) copied in. */
+export const bag = (fields = {}) => {
+  const made = Object.assign(Object.create(null), fields);
+  BAGS.add(made);
+  return made;
+};
+
 /** An option's value as JSON, or a tag saying what it is (the core's messages name it). */
 function option(value) {
   switch (typeof value) {
@@ -234,7 +273,7 @@ function option(value) {
     case 'boolean':
       return String(value);
     case 'object':
-      return value === null ? 'null' : `{"$js":"${Array.isArray(value) ? 'array' : value instanceof Uint8Array ? 'Uint8Array' : 'object'}"}`;
+      return value === null ? 'null' : `{"$js":"${isBytes(value) ? 'Uint8Array' : plain(value) === STAND_INS.array ? 'array' : 'object'}"}`;
     default:
       return `{"$js":"${typeof value}"}`;
   }
@@ -247,7 +286,7 @@ function option(value) {
  */
 export function encode(o) {
   if (o === undefined) return undefined;
-  if (o === null || typeof o !== 'object' || Object.getPrototypeOf(o) !== null) return option(o);
+  if (!BAGS.has(o)) return option(o);
   // Strings, booleans, null and finite numbers are what JSON.stringify writes exactly. Bodies
   // cross on their own (measured and capped), never inside the options.
   let exact = true;
@@ -323,37 +362,10 @@ export function jsonInput(input, maxBodyBytes, field = 'input') {
   if (typeof input === 'string' || exactBytes(input, field) !== undefined) {
     return { json: text(input, field, maxBodyBytes), unencodable: undefined };
   }
-  let json = fastJson(input, field);
   const unencodable = [];
-  if (json === undefined || LONE_SURROGATE_ESCAPE.test(json)) {
-    // Read from what JSON.stringify already read (never from the input again): lone surrogates
-    // are found field by field, and a toJSON on Object.prototype is ignored.
-    const copy = json === undefined ? input : JSON.parse(json);
-    // undefined, functions and symbols have no JSON form: the core reports "not an object".
-    json = writeJson(copy, field, unencodable) ?? 'null';
-  }
+  // undefined, functions and symbols have no JSON form: the core reports "not an object".
+  const json = writeJson(input, field, unencodable) ?? 'null';
   return { json: body(json, field, maxBodyBytes), unencodable: unencodable.length > 0 ? unencodable : undefined };
-}
-
-/** A `\udXXX` escape in JSON text: a backslash that is not itself escaped, then a surrogate. */
-const LONE_SURROGATE_ESCAPE = /(^|[^\\])(\\\\)*\\ud[89a-f]/;
-
-/**
- * The input's JSON by the host's own writer, which reads each property once; undefined when a
- * toJSON was added to a built-in prototype (the walk below then writes the input instead). Its
- * recursion is the host's: too deep a value is a RangeError, reported as ERR_TOO_DEEP, and any
- * depth it can write is checked by the core before anything recursive reads it.
- */
-function fastJson(input, field) {
-  if (Object.prototype.toJSON !== undefined || Array.prototype.toJSON !== undefined) return undefined;
-  try {
-    return JSON.stringify(input) ?? 'null';
-  } catch (error) {
-    if (error instanceof RangeError) throw tooDeep(field);
-    const cycle = /circular/i.test(error?.message ?? '');
-    const what = cycle ? 'contains itself (a cycle), which has no JSON form' : /bigint/i.test(error?.message ?? '') ? 'holds a BigInt, which has no JSON form; write it as a string of digits or a number' : `could not be read: ${error?.message ?? error}`;
-    throw fail('ERR_FIELD_TYPE', field, `${field} ${what}`);
-  }
 }
 
 /**
@@ -402,7 +414,7 @@ export function headerEntries(headers) {
   const entries = [];
   // Only a value that says it is a Headers is checked against the global, which Node loads
   // lazily, at some cost, on first use.
-  const isHeaders = Object.prototype.toString.call(headers) === '[object Headers]' && branded(globalThis.Headers?.prototype.has, headers, 'authorization') !== undefined;
+  const isHeaders = branded(Object.prototype.toString, headers) === '[object Headers]' && branded(globalThis.Headers?.prototype.has, headers, 'authorization') !== undefined;
   if (isHeaders) {
     reading('headers', 'request.headers', () => Headers.prototype.forEach.call(headers, (value, name) => entries.push([name, value])));
     return entries;

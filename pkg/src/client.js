@@ -7,7 +7,7 @@
 import * as core from '../dist/chinaums_open.js';
 import { OPERATIONS } from './generated.js';
 import { bills, explainSignature } from './api.js';
-import { call, encode, fail, jsonInput, request as fromWire, snapshot, wellFormed } from './boundary.js';
+import { bag, call, encode, fail, jsonInput, request as fromWire, snapshot, wellFormed } from './boundary.js';
 import { ChinaumsError } from './errors.js';
 import { OpenBodySigner, wasmSigner } from './signer.js';
 
@@ -152,7 +152,7 @@ export class ChinaumsClient {
   }
 
   #buildOptions(now) {
-    return encode(Object.assign(Object.create(null), this.#build, { now }));
+    return encode(bag({ ...this.#build, now }));
   }
 
   async #operation(name, input, requestOptions) {

@@ -7,7 +7,7 @@
 // lost answer (after a cancel: a query first, never a second cancel).
 
 import * as core from '../dist/chinaums_open.js';
-import { call as inCore, encode, fail, jsonInput, snapshot } from './boundary.js';
+import { call as inCore, encode, fail, jsonInput, plain, snapshot } from './boundary.js';
 
 /** Runs `fn(recovery)` and frees the wasm object whatever happens. */
 function using(recovery, fn) {
@@ -47,8 +47,8 @@ function inputJson(input) {
  * bad input and `ERR_FIELD_FORMAT` for a bad schedule (see scheduleOptions).
  */
 export function beginRecovery(input, schedule, nowMs) {
-  const [json, options] = [inputJson(input), encode(schedule)];
-  const state = inCore(() => using(core.Recovery.begin(json, options, nowMs), (r) => r.state()));
+  const [json, options, at] = [inputJson(input), encode(schedule), plain(nowMs)];
+  const state = inCore(() => using(core.Recovery.begin(json, options, at), (r) => r.state()));
   // Both texts are the core's own, checked: the input's merOrderId is a string.
   return { merOrderId: JSON.parse(JSON.parse(state).input).merOrderId, state };
 }
@@ -78,14 +78,17 @@ export async function runDueSteps({ stateJson, client, now, random, persist, max
     if (typeof value !== 'number') throw fail('ERR_FIELD_TYPE', 'random', 'random must return a number from 0 to 1');
     return value;
   };
-  const recovery = inCore(() => core.Recovery.resume(stateJson, now(), jitter()));
+  if (typeof stateJson !== 'string') throw fail('ERR_INVALID_STATE', 'state', 'a stored recovery state is JSON text; this one is not text at all');
+  const [at, first] = [plain(now()), jitter()];
+  const recovery = inCore(() => core.Recovery.resume(stateJson, at, first));
   try {
     let next = JSON.parse(recovery.next());
     let bill = null;
     let error = null;
     let sent = 0;
     while (next.action === 'send' && next.at <= now() && sent < maxSteps && error === null) {
-      const inFlight = inCore(() => recovery.send(now()));
+      const sentAt = plain(now());
+      const inFlight = inCore(() => recovery.send(sentAt));
       if (!(await persist({ state: inFlight, inFlight: true, next, bill: null, error: null }))) {
         return { state: null, next, bill, sent, error, refused: true };
       }
@@ -98,7 +101,8 @@ export async function runDueSteps({ stateJson, client, now, random, persist, max
         // input for this client, a freed client); either way the step counts as lost.
         if (failure?.code !== 'ERR_NETWORK') error = failure;
       }
-      const recorded = JSON.parse(inCore(() => recovery.record(answer?.status ?? undefined, answer?.text ?? undefined, jitter(), now())));
+      const [status, text, spread, answeredAt] = [answer?.status ?? undefined, answer?.text ?? undefined, jitter(), plain(now())];
+      const recorded = JSON.parse(inCore(() => recovery.record(Number.isInteger(status) && status >= 100 && status <= 599 ? status : undefined, typeof text === 'string' ? text : undefined, spread, answeredAt)));
       next = recorded.next;
       bill = recorded.bill ?? bill;
     }

@@ -3,16 +3,17 @@
 // request in one call with it), never from outside.
 
 import * as core from '../dist/chinaums_open.js';
-import { alive, body, call, encode, fail, hashedBody, headerEntries, snapshot } from './boundary.js';
+import { alive, body, call, encode, fail, hashedBody, headerEntries, isBytes, isSnapshot, plain, snapshot } from './boundary.js';
 import { generation } from './state.js';
 
 const encoder = new TextEncoder();
 /** Strings shorter than this cross as `&str`; longer ones are encoded natively first, cheaper. */
 const TEXT_CROSSING_MAX = 1024;
-const isSnapshot = (o) => o !== null && typeof o === 'object' && Object.getPrototypeOf(o) === null;
 
 /** The live wasm signer of an OpenBodySigner, for the package's own one-crossing calls. */
 export let wasmSigner;
+/** Whether a value is a real OpenBodySigner (a brand check: no user code runs). */
+export let isSigner;
 
 /** Signs many bodies for one appId; the key is processed once, in the constructor. */
 export class OpenBodySigner {
@@ -23,6 +24,7 @@ export class OpenBodySigner {
 
   static {
     wasmSigner = (signer) => signer.#live();
+    isSigner = (value) => value !== null && typeof value === 'object' && #inner in value;
   }
 
   constructor(credentials) {
@@ -54,7 +56,7 @@ export class OpenBodySigner {
       const hashed = hashedBody(given);
       if (hashed !== undefined) return inner.sign_hashed(hashed, text);
       if (typeof given === 'string') return given.length < TEXT_CROSSING_MAX ? inner.sign_text(given, text) : inner.sign_bytes(encoder.encode(given), text);
-      return given instanceof Uint8Array ? inner.sign_bytes(given, text) : core.body_digest(given); // the core says why it is no body
+      return isBytes(given) ? inner.sign_bytes(given, text) : core.body_digest(plain(given)); // the core says why it is no body
     });
     // The core leaves out the timestamp and nonce it was given and checked: they are these.
     if (isSnapshot(o)) {

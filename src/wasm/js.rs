@@ -186,7 +186,8 @@ impl Options {
             text.zeroize();
         }
         match parsed.map_err(|e| e.into_error(what))? {
-            Json::Object(members) => Ok(Options(members)),
+            // A tag stands for a value JSON cannot hold (an array, a function, bytes): no bag.
+            Json::Object(members) if !matches!(members.as_slice(), [(tag, _)] if tag == "$js") => Ok(Options(members)),
             Json::Null if !required => Ok(Options(Vec::new())),
             other => Err(Error::whole(ErrorCode::FieldType, format!("{what} must be an object, not {}", kind(&other)))),
         }

@@ -195,7 +195,7 @@ fn header_params(o: &Options) -> Result<[String; 3]> {
 #[wasm_bindgen]
 pub fn string_to_sign(parts: Option<String>) -> JsResult<String> {
     run(|| {
-        let o = Options::new(parts, "stringToSign parts", true)?;
+        let o = Options::new(parts, "openBodySig.stringToSign parts", true)?;
         let [app_id, timestamp, nonce] = header_params(&o)?;
         let digest = o.required_text("bodyDigest")?;
         sig::check_body_digest(&digest)?;
@@ -206,7 +206,7 @@ pub fn string_to_sign(parts: Option<String>) -> JsResult<String> {
 #[wasm_bindgen]
 pub fn compute_signature(options: Option<String>) -> JsResult<String> {
     run(|| {
-        let o = Options::new(options, "computeSignature options", true)?;
+        let o = Options::new(options, "openBodySig.computeSignature options", true)?;
         let key = app_key(&o)?;
         Ok(sig::signature(&key, &o.required_text("stringToSign")?))
     })
@@ -215,7 +215,7 @@ pub fn compute_signature(options: Option<String>) -> JsResult<String> {
 #[wasm_bindgen]
 pub fn authorization_header(parts: Option<String>) -> JsResult<String> {
     run(|| {
-        let o = Options::new(parts, "authorizationHeader parts", true)?;
+        let o = Options::new(parts, "openBodySig.authorizationHeader parts", true)?;
         let [app_id, timestamp, nonce] = header_params(&o)?;
         let signature = o.required_text("signature")?;
         sig::check_signature(&signature)?;

@@ -16,7 +16,7 @@ use crate::open_body_sig as sig;
 #[wasm_bindgen]
 pub fn access_token_request(options: Option<String>) -> JsResult<String> {
     super::wire(|| {
-        let o = Options::new(options, "accessTokenRequest options", true)?;
+        let o = Options::new(options, "accessToken.request options", true)?;
         let (app_id, key, base_url) = (o.required_text("appId")?, app_key(&o)?, o.base_url()?);
         let (timestamp, nonce) = header_inputs(&o)?;
         let request = crate::token::access_token_request(&app_id, &key, &timestamp, &nonce, &base_url)?;

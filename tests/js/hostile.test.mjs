@@ -1,4 +1,4 @@
-// Red-team tests for issue 11, item 6: "a boundary that hostile values cannot bend".
+// Red-team tests: a boundary that hostile values cannot bend.
 //
 // Each test() below is one finding of the red team on the package's public API. Many of them
 // fail on the package as it was when they were written: they describe what the rebuilt wasm

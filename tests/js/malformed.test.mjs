@@ -116,7 +116,7 @@ const BAD_INPUTS = [
   ['{"mid":"1",}', 'ERR_INVALID_JSON', null],
   ['\uFEFF{}', 'ERR_INVALID_JSON', null],
   ['[]', 'ERR_FIELD_TYPE', null],
-  // Deeper than the core's limit (128 levels): refused before any recursion (issue 17).
+  // Deeper than the core's limit (128 levels): refused before any recursion.
   ['['.repeat(100_000), 'ERR_TOO_DEEP', null],
   [`{"x":${'['.repeat(129)}${']'.repeat(129)}}`, 'ERR_TOO_DEEP', 'x'],
   [{ ...V1_INPUT, mid: undefined }, 'ERR_FIELD_REQUIRED', 'mid'],
@@ -502,7 +502,7 @@ Object.assign(MALFORMED, {
     ['accessToken.parseResponse()', () => api.accessToken.parseResponse(), 'ERR_FIELD_REQUIRED', 'text'],
     ['accessToken.parseResponse(42)', () => api.accessToken.parseResponse(42), 'ERR_FIELD_TYPE', 'text'],
     ['accessToken.parseResponse: not JSON', () => api.accessToken.parseResponse('<html>'), 'ERR_INVALID_JSON', null],
-    ['accessToken.parseResponse: refused', () => api.accessToken.parseResponse('{"errCode":"1000","errInfo":"认证失败"}'), 'ERR_PLATFORM', 'errCode'],
+    ['accessToken.parseResponse: refused', () => api.accessToken.parseResponse('{"errCode":"1000","errInfo":"认证失败"}'), 'ERR_PLATFORM', null],
     ['accessToken.parseResponse: no token', () => api.accessToken.parseResponse('{"errCode":"0000"}'), 'ERR_INVALID_RESPONSE', 'accessToken'],
     ['accessToken.parseResponse: lone surrogate', () => api.accessToken.parseResponse(LONE_HIGH), 'ERR_BODY_ENCODING', 'text'],
     ['accessToken.parseResponse: bytes not UTF-8', () => api.accessToken.parseResponse(new Uint8Array([0xff])), 'ERR_BODY_ENCODING', 'text'],

@@ -72,8 +72,9 @@ test('token request timestamps come from now plus clockOffsetMs, nonces from the
 test('token responses: success, platform refusal with platformCode, malformed', () => {
   const token = accessToken.parseResponse('{"errCode":"0000","errInfo":"正常","accessToken":"tok-1","expiresIn":3600}', { now: V1_MS });
   assert.deepEqual(token, { accessToken: 'tok-1', expiresIn: 3600, expiresAt: V1_MS + 3_600_000 });
-  const refused = throwsCode(() => accessToken.parseResponse('{"errCode":"1000","errInfo":"认证失败"}'), 'ERR_PLATFORM', 'errCode');
+  const refused = throwsCode(() => accessToken.parseResponse('{"errCode":"1000","errInfo":"认证失败"}'), 'ERR_PLATFORM', null);
   assert.equal(refused.platformCode, '1000');
+  assert.equal(refused.platformMessage, '认证失败', 'the platform says why, whole');
   assert.match(refused.message, /认证失败/);
   throwsCode(() => accessToken.parseResponse('{"errCode":"0000","accessToken":"t"}'), 'ERR_INVALID_RESPONSE', 'expiresIn');
   throwsCode(() => accessToken.parseResponse('<html>502</html>'), 'ERR_INVALID_JSON');

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 // its float formatting, serde-wasm-bindgen, the whole protocol with the durable recovery, the
 // crate compiled for speed), so that growth is a decision rather than an accident. The glue grew
 // with wasm-bindgen's reset-state function (a fresh instance after a trap).
-const WASM_GZIP_BUDGET = 166 * 1024;
+const WASM_GZIP_BUDGET = 168 * 1024;
 const GLUE_GZIP_BUDGET = 9 * 1024;
 
 const pkgDir = new URL('../../pkg/', import.meta.url);
