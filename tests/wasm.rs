@@ -934,9 +934,9 @@ fn a_durable_recovery_crosses_as_json_text_and_resumes_a_cancel_in_flight_with_a
     let corrupted = binding::Recovery::resume(&stored.replace(r#""cancels":1"#, r#""cancels":2"#), JsValue::UNDEFINED, JsValue::UNDEFINED).err().unwrap();
     assert_eq!(code_and_field(corrupted), err("ERR_INVALID_STATE", "state.sum"));
     // The two modes do not mix.
-    let mut in_call = binding::Recovery::new(JsValue::UNDEFINED).unwrap();
+    let mut in_call = binding::Recovery::new(None).unwrap();
     assert_eq!(code_and_field(in_call.state().unwrap_err()), err("ERR_INVALID_STATE", "recovery"));
-    let mut durable = binding::Recovery::begin(input, JsValue::UNDEFINED, V1_MS.into()).unwrap();
+    let mut durable = binding::Recovery::begin(input, None, V1_MS.into()).unwrap();
     assert_eq!(code_and_field(durable.start().unwrap_err()), err("ERR_INVALID_STATE", "recovery"));
     assert!(in_call.start().is_ok());
     assert_eq!(code_and_field(binding::Recovery::begin(input, opts(json!({ "deadlineMs": -1 })), JsValue::UNDEFINED).err().unwrap()), err("ERR_FIELD_FORMAT", "schedule.deadlineMs"));
