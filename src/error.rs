@@ -178,21 +178,29 @@ pub struct Error {
     field: Option<String>,
     message: String,
     issues: Vec<Issue>,
-    /// The platform's own error code, for [`ErrorCode::Platform`] errors.
-    platform_code: Option<String>,
-    /// The platform's own message, whole, for [`ErrorCode::Platform`] errors.
-    platform_message: Option<String>,
+    /// What the platform said, for [`ErrorCode::Platform`] errors (boxed: rare, and it keeps
+    /// every `Result<_, Error>` small).
+    platform: Option<Box<PlatformRefusal>>,
+}
+
+/// The platform's own words when it refuses a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PlatformRefusal {
+    /// Its error code (`errCode`).
+    code: String,
+    /// Its message (`errMsg` or `errInfo`), whole, when it gave one.
+    message: Option<String>,
 }
 
 impl Error {
     /// An error about one field or argument.
     pub fn new(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { code, field: Some(field.into()), message: message.into(), issues: Vec::new(), platform_code: None, platform_message: None }
+        Error { code, field: Some(field.into()), message: message.into(), issues: Vec::new(), platform: None }
     }
 
     /// An error about the input as a whole.
     pub fn whole(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, field: None, message: message.into(), issues: Vec::new(), platform_code: None, platform_message: None }
+        Error { code, field: None, message: message.into(), issues: Vec::new(), platform: None }
     }
 
     /// The platform refused a call with its own error code (`errCode`) and, when it gave one, its
@@ -203,8 +211,7 @@ impl Error {
             field: None,
             message: message.into(),
             issues: Vec::new(),
-            platform_code: Some(platform_code.into()),
-            platform_message,
+            platform: Some(Box::new(PlatformRefusal { code: platform_code.into(), message: platform_message })),
         }
     }
 
@@ -216,7 +223,7 @@ impl Error {
             None => (ErrorCode::InvalidJson, None),
         };
         let message = summarize(&issues);
-        Error { code, field, message, issues, platform_code: None, platform_message: None }
+        Error { code, field, message, issues, platform: None }
     }
 
     /// The same error with `hint` added to its message (what to do about it).
@@ -247,12 +254,12 @@ impl Error {
 
     /// The platform's own error code (`errCode`), for [`ErrorCode::Platform`] errors.
     pub fn platform_code(&self) -> Option<&str> {
-        self.platform_code.as_deref()
+        self.platform.as_ref().map(|refusal| refusal.code.as_str())
     }
 
     /// The platform's own message (`errMsg` or `errInfo`), whole, for [`ErrorCode::Platform`] errors.
     pub fn platform_message(&self) -> Option<&str> {
-        self.platform_message.as_deref()
+        self.platform.as_ref().and_then(|refusal| refusal.message.as_deref())
     }
 
     /// Consumes the error, returning its issues (a single-element list for non-validation
@@ -273,8 +280,7 @@ impl From<Issue> for Error {
             field: issue.field,
             message: issue.message,
             issues: Vec::new(),
-            platform_code: None,
-            platform_message: None,
+            platform: None,
         }
     }
 }
