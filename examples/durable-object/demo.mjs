@@ -101,7 +101,13 @@ try {
   console.log(`   → delivered to the merchant (PREAUTH_OUTCOME, Idempotency-Key ${delivery.idempotencyKey}):`);
   console.log(`     outcome ${message.outcome}, ${message.attempts} requests, billStatus ${message.bill?.billStatus}`);
 
-  const status = await (await fetch(`${worker.url}/status?merOrderId=${input.merOrderId}`)).json();
+  // The receiver has the outcome; the object records the acknowledgement once the receiver's
+  // answer reaches it, a moment later.
+  let status;
+  await until(async () => {
+    status = await (await fetch(`${worker.url}/status?merOrderId=${input.merOrderId}`)).json();
+    return status.delivered === true;
+  }, 'the delivery acknowledged', 10_000).catch(() => {});
   const confirmed = await client.request(lib.bills.query.path, bill);
   const cancels = gateway.state.requests().filter((r) => r.path === lib.bills.preauthCancel.path);
   console.log(`\n5. GET /status → state ${status.state}, outcome ${status.outcome}, delivered ${status.delivered}; bills/query → billStatus ${confirmed.response?.billStatus}.`);
