@@ -126,21 +126,56 @@ fn operation_js(operation: &Operation) -> Value {
     })
 }
 
+/// Marks, in an operation's JSON, a field written once in `FIELDS` (replaced by a reference).
+const SHARED_MARK: &str = "@shared-field:";
+
+/// A field that several operations describe identically (the bill's key, mid, tid, …) is
+/// written once, in `FIELDS` under its name, and the operations refer to it. When operations
+/// describe a name differently, the most common description is the shared one.
+fn share_fields(operations: &mut [Value]) -> serde_json::Map<String, Value> {
+    let all: Vec<Value> = operations.iter().flat_map(|o| o["fields"].as_array().cloned().unwrap_or_default()).collect();
+    let uses = |field: &Value| all.iter().filter(|other| *other == field).count();
+    let mut shared = serde_json::Map::new();
+    for field in &all {
+        let name = field["name"].as_str().unwrap_or_default();
+        let best = shared.get(name).map_or(1, uses);
+        if uses(field) > best {
+            shared.insert(name.to_owned(), field.clone());
+        }
+    }
+    for operation in operations.iter_mut() {
+        for field in operation["fields"].as_array_mut().into_iter().flatten() {
+            if let Some(name) = field["name"].as_str().filter(|name| shared.get(*name) == Some(&*field)) {
+                *field = json!(format!("{SHARED_MARK}{name}"));
+            }
+        }
+    }
+    shared
+}
+
 fn javascript() -> String {
-    let operations: Vec<Value> = OPERATIONS.iter().map(|o| operation_js(o)).collect();
+    let mut operations: Vec<Value> = OPERATIONS.iter().map(|o| operation_js(o)).collect();
+    let shared = share_fields(&mut operations);
     let codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
     let constants = js_constants();
     let pretty = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_default();
+    let mut operations = pretty(&json!(operations));
+    for name in shared.keys() {
+        operations = operations.replace(&text(&format!("{SHARED_MARK}{name}")), &format!("FIELDS.{name}"));
+    }
     format!(
         "{HEADER}\n\n\
          const frozen = (value) => {{\n  if (value !== null && typeof value === 'object') Object.values(Object.freeze(value)).forEach(frozen);\n  return value;\n}};\n\n\
+         /** The fields several operations share, described once. */\n\
+         const FIELDS = frozen({});\n\n\
          /** Every bills operation: its path and its fields (labels, formats, limits, examples, sources). */\n\
          export const OPERATIONS = frozen({});\n\n\
          /** The gateways, paths, limits and defaults the library uses. */\n\
          export const constants = frozen({});\n\n\
          /** Every `ChinaumsError.code`. */\n\
          export const ERROR_CODES = frozen({});\n",
-        pretty(&json!(operations)),
+        pretty(&Value::Object(shared)),
+        operations,
         pretty(&constants),
         pretty(&json!(codes)),
     )

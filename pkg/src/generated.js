@@ -5,89 +5,138 @@ const frozen = (value) => {
   return value;
 };
 
+/** The fields several operations share, described once. */
+const FIELDS = frozen({
+  "authIdRespCd": {
+    "example": "000665",
+    "format": "text",
+    "label": {
+      "en": "Auth code",
+      "zh": "授权标识应答码"
+    },
+    "maxLength": 64,
+    "name": "authIdRespCd",
+    "note": "The preauthorization's authorization code (from the notification or bills/query)",
+    "required": true,
+    "source": "the platform's API page"
+  },
+  "billDate": {
+    "example": "2025-01-02",
+    "format": "date",
+    "label": {
+      "en": "Bill date",
+      "zh": "账单日期"
+    },
+    "maxLength": null,
+    "name": "billDate",
+    "note": "The day the bill was created",
+    "required": true,
+    "source": "the platform's API page"
+  },
+  "billNo": {
+    "example": "3194202501020304050001",
+    "format": "text",
+    "label": {
+      "en": "Bill number",
+      "zh": "账单号"
+    },
+    "maxLength": 31,
+    "msgSrcIdPrefix": true,
+    "name": "billNo",
+    "required": true,
+    "source": "the platform's API page"
+  },
+  "instMid": {
+    "default": "QRPAYDEFAULT",
+    "example": "QRPAYDEFAULT",
+    "format": "text",
+    "label": {
+      "en": "Business type",
+      "zh": "业务类型"
+    },
+    "maxLength": null,
+    "name": "instMid",
+    "note": "QRPAYDEFAULT when absent",
+    "required": true,
+    "source": "the platform's API page"
+  },
+  "mid": {
+    "example": "898201612345678",
+    "format": "text",
+    "label": {
+      "en": "Merchant number",
+      "zh": "商户号"
+    },
+    "maxLength": 32,
+    "name": "mid",
+    "required": true,
+    "source": "the platform's API page"
+  },
+  "msgId": {
+    "example": "m-0001",
+    "format": "text",
+    "label": {
+      "en": "Message id",
+      "zh": "消息ID"
+    },
+    "maxLength": 64,
+    "name": "msgId",
+    "note": "Echoed back",
+    "required": false,
+    "source": "the platform's API page"
+  },
+  "requestTimestamp": {
+    "default": "the request time",
+    "example": "2025-01-02 03:04:05",
+    "format": "date-time",
+    "label": {
+      "en": "Request time",
+      "zh": "报文请求时间"
+    },
+    "maxLength": null,
+    "name": "requestTimestamp",
+    "note": "Beijing time; filled from the clock when absent",
+    "required": true,
+    "source": "the platform's API page"
+  },
+  "srcReserve": {
+    "example": "",
+    "format": "text",
+    "label": {
+      "en": "Reserved",
+      "zh": "请求系统预留字段"
+    },
+    "maxLength": 255,
+    "name": "srcReserve",
+    "note": "For the caller, echoed back",
+    "required": false,
+    "source": "the platform's API page"
+  },
+  "tid": {
+    "example": "88880001",
+    "format": "text",
+    "label": {
+      "en": "Terminal number",
+      "zh": "终端号"
+    },
+    "maxLength": 32,
+    "name": "tid",
+    "required": true,
+    "source": "the platform's API page"
+  }
+});
+
 /** Every bills operation: its path and its fields (labels, formats, limits, examples, sources). */
 export const OPERATIONS = frozen([
   {
     "endpoint": "preauth-cancel",
     "fields": [
-      {
-        "default": "the request time",
-        "example": "2025-01-02 03:04:05",
-        "format": "date-time",
-        "label": {
-          "en": "Request time",
-          "zh": "报文请求时间"
-        },
-        "maxLength": null,
-        "name": "requestTimestamp",
-        "note": "Beijing time; filled from the clock when absent",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "898201612345678",
-        "format": "text",
-        "label": {
-          "en": "Merchant number",
-          "zh": "商户号"
-        },
-        "maxLength": 32,
-        "name": "mid",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "88880001",
-        "format": "text",
-        "label": {
-          "en": "Terminal number",
-          "zh": "终端号"
-        },
-        "maxLength": 32,
-        "name": "tid",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "default": "QRPAYDEFAULT",
-        "example": "QRPAYDEFAULT",
-        "format": "text",
-        "label": {
-          "en": "Business type",
-          "zh": "业务类型"
-        },
-        "maxLength": null,
-        "name": "instMid",
-        "note": "QRPAYDEFAULT when absent",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "3194202501020304050001",
-        "format": "text",
-        "label": {
-          "en": "Bill number",
-          "zh": "账单号"
-        },
-        "maxLength": 31,
-        "msgSrcIdPrefix": true,
-        "name": "billNo",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "2025-01-02",
-        "format": "date",
-        "label": {
-          "en": "Bill date",
-          "zh": "账单日期"
-        },
-        "maxLength": null,
-        "name": "billDate",
-        "note": "The day the bill was created",
-        "required": true,
-        "source": "the platform's API page"
-      },
+      FIELDS.requestTimestamp,
+      FIELDS.mid,
+      FIELDS.tid,
+      FIELDS.instMid,
+      FIELDS.billNo,
+      FIELDS.billDate,
       {
         "example": "31942025010203040500010",
         "format": "text",
@@ -102,45 +151,9 @@ export const OPERATIONS = frozen([
         "required": true,
         "source": "the platform's API page"
       },
-      {
-        "example": "000665",
-        "format": "text",
-        "label": {
-          "en": "Auth code",
-          "zh": "授权标识应答码"
-        },
-        "maxLength": 64,
-        "name": "authIdRespCd",
-        "note": "The preauthorization's authorization code (from the notification or bills/query)",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "m-0001",
-        "format": "text",
-        "label": {
-          "en": "Message id",
-          "zh": "消息ID"
-        },
-        "maxLength": 64,
-        "name": "msgId",
-        "note": "Echoed back",
-        "required": false,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "",
-        "format": "text",
-        "label": {
-          "en": "Reserved",
-          "zh": "请求系统预留字段"
-        },
-        "maxLength": 255,
-        "name": "srcReserve",
-        "note": "For the caller, echoed back",
-        "required": false,
-        "source": "the platform's API page"
-      }
+      FIELDS.authIdRespCd,
+      FIELDS.msgId,
+      FIELDS.srcReserve
     ],
     "name": "preauthCancel",
     "oneOf": [],
@@ -153,84 +166,12 @@ export const OPERATIONS = frozen([
   {
     "endpoint": "preauthed",
     "fields": [
-      {
-        "default": "the request time",
-        "example": "2025-01-02 03:04:05",
-        "format": "date-time",
-        "label": {
-          "en": "Request time",
-          "zh": "报文请求时间"
-        },
-        "maxLength": null,
-        "name": "requestTimestamp",
-        "note": "Beijing time; filled from the clock when absent",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "898201612345678",
-        "format": "text",
-        "label": {
-          "en": "Merchant number",
-          "zh": "商户号"
-        },
-        "maxLength": 32,
-        "name": "mid",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "88880001",
-        "format": "text",
-        "label": {
-          "en": "Terminal number",
-          "zh": "终端号"
-        },
-        "maxLength": 32,
-        "name": "tid",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "default": "QRPAYDEFAULT",
-        "example": "QRPAYDEFAULT",
-        "format": "text",
-        "label": {
-          "en": "Business type",
-          "zh": "业务类型"
-        },
-        "maxLength": null,
-        "name": "instMid",
-        "note": "QRPAYDEFAULT when absent",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "3194202501020304050001",
-        "format": "text",
-        "label": {
-          "en": "Bill number",
-          "zh": "账单号"
-        },
-        "maxLength": 31,
-        "msgSrcIdPrefix": true,
-        "name": "billNo",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "2025-01-02",
-        "format": "date",
-        "label": {
-          "en": "Bill date",
-          "zh": "账单日期"
-        },
-        "maxLength": null,
-        "name": "billDate",
-        "note": "The day the bill was created",
-        "required": true,
-        "source": "the platform's API page"
-      },
+      FIELDS.requestTimestamp,
+      FIELDS.mid,
+      FIELDS.tid,
+      FIELDS.instMid,
+      FIELDS.billNo,
+      FIELDS.billDate,
       {
         "example": "31942025010203040500011",
         "format": "text",
@@ -245,19 +186,7 @@ export const OPERATIONS = frozen([
         "required": true,
         "source": "the platform's sample request"
       },
-      {
-        "example": "000665",
-        "format": "text",
-        "label": {
-          "en": "Auth code",
-          "zh": "授权标识应答码"
-        },
-        "maxLength": 64,
-        "name": "authIdRespCd",
-        "note": "The preauthorization's authorization code (from the notification or bills/query)",
-        "required": true,
-        "source": "the platform's API page"
-      },
+      FIELDS.authIdRespCd,
       {
         "example": "2100",
         "format": "amount",
@@ -283,32 +212,8 @@ export const OPERATIONS = frozen([
         "required": false,
         "source": "the platform's sample request"
       },
-      {
-        "example": "m-0001",
-        "format": "text",
-        "label": {
-          "en": "Message id",
-          "zh": "消息ID"
-        },
-        "maxLength": 64,
-        "name": "msgId",
-        "note": "Echoed back",
-        "required": false,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "",
-        "format": "text",
-        "label": {
-          "en": "Reserved",
-          "zh": "请求系统预留字段"
-        },
-        "maxLength": 255,
-        "name": "srcReserve",
-        "note": "For the caller, echoed back",
-        "required": false,
-        "source": "the platform's API page"
-      }
+      FIELDS.msgId,
+      FIELDS.srcReserve
     ],
     "name": "preauthed",
     "oneOf": [],
@@ -321,58 +226,10 @@ export const OPERATIONS = frozen([
   {
     "endpoint": "preauthed-cancel",
     "fields": [
-      {
-        "default": "the request time",
-        "example": "2025-01-02 03:04:05",
-        "format": "date-time",
-        "label": {
-          "en": "Request time",
-          "zh": "报文请求时间"
-        },
-        "maxLength": null,
-        "name": "requestTimestamp",
-        "note": "Beijing time; filled from the clock when absent",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "898201612345678",
-        "format": "text",
-        "label": {
-          "en": "Merchant number",
-          "zh": "商户号"
-        },
-        "maxLength": 32,
-        "name": "mid",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "88880001",
-        "format": "text",
-        "label": {
-          "en": "Terminal number",
-          "zh": "终端号"
-        },
-        "maxLength": 32,
-        "name": "tid",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "default": "QRPAYDEFAULT",
-        "example": "QRPAYDEFAULT",
-        "format": "text",
-        "label": {
-          "en": "Business type",
-          "zh": "业务类型"
-        },
-        "maxLength": null,
-        "name": "instMid",
-        "note": "QRPAYDEFAULT when absent",
-        "required": true,
-        "source": "the platform's API page"
-      },
+      FIELDS.requestTimestamp,
+      FIELDS.mid,
+      FIELDS.tid,
+      FIELDS.instMid,
       {
         "example": "3194202501020304050001",
         "format": "text",
@@ -426,32 +283,8 @@ export const OPERATIONS = frozen([
         "required": false,
         "source": "the platform's sample request"
       },
-      {
-        "example": "m-0001",
-        "format": "text",
-        "label": {
-          "en": "Message id",
-          "zh": "消息ID"
-        },
-        "maxLength": 64,
-        "name": "msgId",
-        "note": "Echoed back",
-        "required": false,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "",
-        "format": "text",
-        "label": {
-          "en": "Reserved",
-          "zh": "请求系统预留字段"
-        },
-        "maxLength": 255,
-        "name": "srcReserve",
-        "note": "For the caller, echoed back",
-        "required": false,
-        "source": "the platform's API page"
-      }
+      FIELDS.msgId,
+      FIELDS.srcReserve
     ],
     "name": "preauthedCancel",
     "oneOf": [],
@@ -464,84 +297,12 @@ export const OPERATIONS = frozen([
   {
     "endpoint": "query",
     "fields": [
-      {
-        "default": "the request time",
-        "example": "2025-01-02 03:04:05",
-        "format": "date-time",
-        "label": {
-          "en": "Request time",
-          "zh": "报文请求时间"
-        },
-        "maxLength": null,
-        "name": "requestTimestamp",
-        "note": "Beijing time; filled from the clock when absent",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "898201612345678",
-        "format": "text",
-        "label": {
-          "en": "Merchant number",
-          "zh": "商户号"
-        },
-        "maxLength": 32,
-        "name": "mid",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "88880001",
-        "format": "text",
-        "label": {
-          "en": "Terminal number",
-          "zh": "终端号"
-        },
-        "maxLength": 32,
-        "name": "tid",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "default": "QRPAYDEFAULT",
-        "example": "QRPAYDEFAULT",
-        "format": "text",
-        "label": {
-          "en": "Business type",
-          "zh": "业务类型"
-        },
-        "maxLength": null,
-        "name": "instMid",
-        "note": "QRPAYDEFAULT when absent",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "3194202501020304050001",
-        "format": "text",
-        "label": {
-          "en": "Bill number",
-          "zh": "账单号"
-        },
-        "maxLength": 31,
-        "msgSrcIdPrefix": true,
-        "name": "billNo",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "2025-01-02",
-        "format": "date",
-        "label": {
-          "en": "Bill date",
-          "zh": "账单日期"
-        },
-        "maxLength": null,
-        "name": "billDate",
-        "note": "The day the bill was created",
-        "required": true,
-        "source": "the platform's API page"
-      },
+      FIELDS.requestTimestamp,
+      FIELDS.mid,
+      FIELDS.tid,
+      FIELDS.instMid,
+      FIELDS.billNo,
+      FIELDS.billDate,
       {
         "example": "3194R00001",
         "format": "text",
@@ -570,32 +331,8 @@ export const OPERATIONS = frozen([
         "required": false,
         "source": "public clients"
       },
-      {
-        "example": "m-0001",
-        "format": "text",
-        "label": {
-          "en": "Message id",
-          "zh": "消息ID"
-        },
-        "maxLength": 64,
-        "name": "msgId",
-        "note": "Echoed back",
-        "required": false,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "",
-        "format": "text",
-        "label": {
-          "en": "Reserved",
-          "zh": "请求系统预留字段"
-        },
-        "maxLength": 255,
-        "name": "srcReserve",
-        "note": "For the caller, echoed back",
-        "required": false,
-        "source": "the platform's API page"
-      }
+      FIELDS.msgId,
+      FIELDS.srcReserve
     ],
     "name": "query",
     "oneOf": [],
@@ -620,110 +357,14 @@ export const OPERATIONS = frozen([
         "required": false,
         "source": "the platform's sample request"
       },
-      {
-        "default": "the request time",
-        "example": "2025-01-02 03:04:05",
-        "format": "date-time",
-        "label": {
-          "en": "Request time",
-          "zh": "报文请求时间"
-        },
-        "maxLength": null,
-        "name": "requestTimestamp",
-        "note": "Beijing time; filled from the clock when absent",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "898201612345678",
-        "format": "text",
-        "label": {
-          "en": "Merchant number",
-          "zh": "商户号"
-        },
-        "maxLength": 32,
-        "name": "mid",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "88880001",
-        "format": "text",
-        "label": {
-          "en": "Terminal number",
-          "zh": "终端号"
-        },
-        "maxLength": 32,
-        "name": "tid",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "default": "QRPAYDEFAULT",
-        "example": "QRPAYDEFAULT",
-        "format": "text",
-        "label": {
-          "en": "Business type",
-          "zh": "业务类型"
-        },
-        "maxLength": null,
-        "name": "instMid",
-        "note": "QRPAYDEFAULT when absent",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "m-0001",
-        "format": "text",
-        "label": {
-          "en": "Message id",
-          "zh": "消息ID"
-        },
-        "maxLength": 64,
-        "name": "msgId",
-        "note": "Echoed back",
-        "required": false,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "",
-        "format": "text",
-        "label": {
-          "en": "Reserved",
-          "zh": "请求系统预留字段"
-        },
-        "maxLength": 255,
-        "name": "srcReserve",
-        "note": "For the caller, echoed back",
-        "required": false,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "3194202501020304050001",
-        "format": "text",
-        "label": {
-          "en": "Bill number",
-          "zh": "账单号"
-        },
-        "maxLength": 31,
-        "msgSrcIdPrefix": true,
-        "name": "billNo",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "2025-01-02",
-        "format": "date",
-        "label": {
-          "en": "Bill date",
-          "zh": "账单日期"
-        },
-        "maxLength": null,
-        "name": "billDate",
-        "note": "The day the bill was created",
-        "required": true,
-        "source": "the platform's API page"
-      },
+      FIELDS.requestTimestamp,
+      FIELDS.mid,
+      FIELDS.tid,
+      FIELDS.instMid,
+      FIELDS.msgId,
+      FIELDS.srcReserve,
+      FIELDS.billNo,
+      FIELDS.billDate,
       {
         "example": "Room 1203, deposit",
         "format": "text",
@@ -1119,58 +760,10 @@ export const OPERATIONS = frozen([
   {
     "endpoint": "close-qrcode",
     "fields": [
-      {
-        "default": "the request time",
-        "example": "2025-01-02 03:04:05",
-        "format": "date-time",
-        "label": {
-          "en": "Request time",
-          "zh": "报文请求时间"
-        },
-        "maxLength": null,
-        "name": "requestTimestamp",
-        "note": "Beijing time; filled from the clock when absent",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "898201612345678",
-        "format": "text",
-        "label": {
-          "en": "Merchant number",
-          "zh": "商户号"
-        },
-        "maxLength": 32,
-        "name": "mid",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "88880001",
-        "format": "text",
-        "label": {
-          "en": "Terminal number",
-          "zh": "终端号"
-        },
-        "maxLength": 32,
-        "name": "tid",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "default": "QRPAYDEFAULT",
-        "example": "QRPAYDEFAULT",
-        "format": "text",
-        "label": {
-          "en": "Business type",
-          "zh": "业务类型"
-        },
-        "maxLength": null,
-        "name": "instMid",
-        "note": "QRPAYDEFAULT when absent",
-        "required": true,
-        "source": "the platform's API page"
-      },
+      FIELDS.requestTimestamp,
+      FIELDS.mid,
+      FIELDS.tid,
+      FIELDS.instMid,
       {
         "example": "3194QR000001",
         "format": "text",
@@ -1211,32 +804,8 @@ export const OPERATIONS = frozen([
         "required": false,
         "source": "a public TypeScript integration"
       },
-      {
-        "example": "m-0001",
-        "format": "text",
-        "label": {
-          "en": "Message id",
-          "zh": "消息ID"
-        },
-        "maxLength": 64,
-        "name": "msgId",
-        "note": "Echoed back",
-        "required": false,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "",
-        "format": "text",
-        "label": {
-          "en": "Reserved",
-          "zh": "请求系统预留字段"
-        },
-        "maxLength": 255,
-        "name": "srcReserve",
-        "note": "For the caller, echoed back",
-        "required": false,
-        "source": "the platform's API page"
-      },
+      FIELDS.msgId,
+      FIELDS.srcReserve,
       {
         "example": "false",
         "format": "flag",
@@ -1265,84 +834,12 @@ export const OPERATIONS = frozen([
   {
     "endpoint": "refund",
     "fields": [
-      {
-        "default": "the request time",
-        "example": "2025-01-02 03:04:05",
-        "format": "date-time",
-        "label": {
-          "en": "Request time",
-          "zh": "报文请求时间"
-        },
-        "maxLength": null,
-        "name": "requestTimestamp",
-        "note": "Beijing time; filled from the clock when absent",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "898201612345678",
-        "format": "text",
-        "label": {
-          "en": "Merchant number",
-          "zh": "商户号"
-        },
-        "maxLength": 32,
-        "name": "mid",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "88880001",
-        "format": "text",
-        "label": {
-          "en": "Terminal number",
-          "zh": "终端号"
-        },
-        "maxLength": 32,
-        "name": "tid",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "default": "QRPAYDEFAULT",
-        "example": "QRPAYDEFAULT",
-        "format": "text",
-        "label": {
-          "en": "Business type",
-          "zh": "业务类型"
-        },
-        "maxLength": null,
-        "name": "instMid",
-        "note": "QRPAYDEFAULT when absent",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "3194202501020304050001",
-        "format": "text",
-        "label": {
-          "en": "Bill number",
-          "zh": "账单号"
-        },
-        "maxLength": 31,
-        "msgSrcIdPrefix": true,
-        "name": "billNo",
-        "required": true,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "2025-01-02",
-        "format": "date",
-        "label": {
-          "en": "Bill date",
-          "zh": "账单日期"
-        },
-        "maxLength": null,
-        "name": "billDate",
-        "note": "The day the bill was created",
-        "required": true,
-        "source": "the platform's API page"
-      },
+      FIELDS.requestTimestamp,
+      FIELDS.mid,
+      FIELDS.tid,
+      FIELDS.instMid,
+      FIELDS.billNo,
+      FIELDS.billDate,
       {
         "example": "500",
         "format": "amount",
@@ -1356,32 +853,8 @@ export const OPERATIONS = frozen([
         "required": true,
         "source": "the platform's sample request"
       },
-      {
-        "example": "m-0001",
-        "format": "text",
-        "label": {
-          "en": "Message id",
-          "zh": "消息ID"
-        },
-        "maxLength": 64,
-        "name": "msgId",
-        "note": "Echoed back",
-        "required": false,
-        "source": "the platform's API page"
-      },
-      {
-        "example": "",
-        "format": "text",
-        "label": {
-          "en": "Reserved",
-          "zh": "请求系统预留字段"
-        },
-        "maxLength": 255,
-        "name": "srcReserve",
-        "note": "For the caller, echoed back",
-        "required": false,
-        "source": "the platform's API page"
-      },
+      FIELDS.msgId,
+      FIELDS.srcReserve,
       {
         "example": "3194R00001",
         "format": "text",

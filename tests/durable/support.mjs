@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { bills } from 'chinaums-open';
+export { seeded } from '../seeded.mjs';
 
 export const APP = Object.freeze({ appId: 'a1b2c3d4e5f60718293a4b5c6d7e8f90', appKey: 'fictional0app0key0for0tests00001' });
 export const MSG_SRC_ID = '3194';
@@ -64,18 +65,6 @@ export function spawnSweeper(config) {
     });
   });
   return { child, done };
-}
-
-/** A seeded pseudo-random generator (mulberry32): the same faults in the same order each run. */
-export function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Polls `check()` every `everyMs` until it is truthy; rejects with `what` after `withinMs`. */

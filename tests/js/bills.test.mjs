@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ChinaumsError, OpenBodySigner, beijingTime, bills, constants, openBodySig, verifyOpenBody } from 'chinaums-open';
+import { OpenBodySigner, beijingTime, bills, constants, openBodySig, verifyOpenBody } from 'chinaums-open';
+import { thrown } from './fixtures.mjs';
 
 const { cases } = JSON.parse(readFileSync(new URL('../vectors/open-body-sig.json', import.meta.url), 'utf8'));
 const V1 = cases.find((c) => c.name.startsWith('V1-'));
@@ -33,16 +34,6 @@ function oracle(body, timestamp, nonce, { appId, appKey } = CREDENTIALS) {
   const digest = createHash('sha256').update(body, 'utf8').digest('hex');
   const signature = createHmac('sha256', Buffer.from(appKey, 'utf8')).update(`${appId}${timestamp}${nonce}${digest}`).digest('base64');
   return `OPEN-BODY-SIG AppId="${appId}", Timestamp="${timestamp}", Nonce="${nonce}", Signature="${signature}"`;
-}
-
-function thrown(fn) {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ChinaumsError, `expected a ChinaumsError, got ${error}`);
-    return error;
-  }
-  assert.fail('expected a ChinaumsError');
 }
 
 test('bills has exactly the seven operations, each with its path, table and five methods', () => {

@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import * as api from 'chinaums-open';
+import { NOTIFY_KEY } from './fixtures.mjs';
 
 const { ChinaumsError, bills, constants, notifications } = api;
 const { cases } = JSON.parse(readFileSync(new URL('../vectors/open-body-sig.json', import.meta.url), 'utf8'));
@@ -23,7 +24,6 @@ const SHAPES = ['arrays', 'objects'];
 const CREDENTIALS = { appId: V1.appId, appKey: V1.appKey };
 const UNTABLED = '/v1/netpay/refund-query';
 const FORM_URL = 'https://127.0.0.1/v1/netpay/trade/h5-pay';
-const NOTIFY_KEY = 'fictional0communication0key00001';
 const encoder = new TextEncoder();
 
 /** A valid input of each operation, from its table's examples. */

@@ -6,22 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { ChinaumsError, OpenBodySigner, bills, openBodySig, signOpenBody, signRequest, verifyOpenBody } from 'chinaums-open';
-
-const KEY = 'fictional0app0key0for0tests00001';
-const APP_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
-const TS = '20250102030405';
-const TS_MS = Date.UTC(2025, 0, 1, 19, 4, 5);
-const NONCE = '0123456789abcdef0123456789abcdef';
-const V1_INPUT = {
-  requestTimestamp: '2025-01-02 03:04:05',
-  mid: '898201612345678',
-  tid: '88880001',
-  instMid: 'QRPAYDEFAULT',
-  billNo: '3194202501020304050001',
-  billDate: '2025-01-02',
-  merOrderId: '31942025010203040500010',
-  authIdRespCd: '000665',
-};
+import { KEY, APP_ID, TS, NONCE, TS_MS, V1_INPUT } from './fixtures.mjs';
 
 /** Strings that are not well-formed UTF-16, where they sit in otherwise valid text. */
 const LONE_SURROGATES = {

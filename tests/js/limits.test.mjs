@@ -5,23 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OpenBodySigner, bills, buildRequest, constants, notifications, openBodySig, signOpenBody, signRequest, verifyOpenBody, verifyResponseSignature, wasmMemoryBytes } from 'chinaums-open';
+import { KEY, APP_ID, TS, NONCE, TS_MS, V1_INPUT } from './fixtures.mjs';
 
-const KEY = 'fictional0app0key0for0tests00001';
-const APP_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
-const TS = '20250102030405';
-const TS_MS = Date.UTC(2025, 0, 1, 19, 4, 5);
-const NONCE = '0123456789abcdef0123456789abcdef';
 const MIB = 1 << 20;
-const V1_INPUT = {
-  requestTimestamp: '2025-01-02 03:04:05',
-  mid: '898201612345678',
-  tid: '88880001',
-  instMid: 'QRPAYDEFAULT',
-  billNo: '3194202501020304050001',
-  billDate: '2025-01-02',
-  merOrderId: '31942025010203040500010',
-  authIdRespCd: '000665',
-};
 
 const sign = (body, extra) => signOpenBody({ appId: APP_ID, appKey: KEY, body, timestamp: TS, nonce: NONCE, ...extra });
 

@@ -10,26 +10,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import * as api from 'chinaums-open';
+import { KEY, APP_ID, TS, NONCE, NOTIFY_KEY, TS_MS, V1_INPUT } from './fixtures.mjs';
 
 const { AccessTokenHolder, ChinaumsError, OpenBodySigner } = api;
 
-const KEY = 'fictional0app0key0for0tests00001';
-const APP_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
-const TS = '20250102030405';
-const TS_MS = Date.UTC(2025, 0, 1, 19, 4, 5); // 2025-01-02 03:04:05 Beijing
-const NONCE = '0123456789abcdef0123456789abcdef';
 const BODY = '{"a":1}';
 const GOOD = api.signOpenBody({ appId: APP_ID, appKey: KEY, body: BODY, timestamp: TS, nonce: NONCE });
-const V1_INPUT = {
-  requestTimestamp: '2025-01-02 03:04:05',
-  mid: '898201612345678',
-  tid: '88880001',
-  instMid: 'QRPAYDEFAULT',
-  billNo: '3194202501020304050001',
-  billDate: '2025-01-02',
-  merOrderId: '31942025010203040500010',
-  authIdRespCd: '000665',
-};
 
 /** The documented codes: the ChinaumsErrorCode union of pkg/generated.d.ts (generated from the core's list). */
 const DOCUMENTED_CODES = (() => {
@@ -340,7 +326,6 @@ const tokenRequest = (over) => api.accessToken.request({ appId: APP_ID, appKey: 
 const formUrl = (over) =>
   api.formParamUrl({ appId: APP_ID, appKey: KEY, url: 'https://test-api-open.chinaums.com/v1/netpay/trade/h5-pay', content: '{}', ...over });
 const verifyResponse = (over) => api.verifyResponseSignature({ authorization: GOOD.authorization, body: BODY, appKey: KEY, now: TS_MS, ...over });
-const NOTIFY_KEY = 'fictional0communication0key00001';
 const client = (over) => new api.ChinaumsClient({ appId: APP_ID, appKey: KEY, env: 'test', fetch: async () => { throw new Error('not sent'); }, ...over });
 
 /** Malformed notifications, with what every reader of one must report (`false` for verify). */

@@ -8,17 +8,13 @@ import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ChinaumsError, OpenBodySigner, bills, signOpenBody, verifyOpenBody, wasmMemoryBytes } from 'chinaums-open';
+import { KEY, APP_ID, TS, NONCE, TS_MS } from './fixtures.mjs';
 
 // A full, synchronous garbage collection on demand, without a command-line flag.
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc');
 
 const PAGE = 65536;
-const KEY = 'fictional0app0key0for0tests00001';
-const APP_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
-const TS = '20250102030405';
-const TS_MS = Date.UTC(2025, 0, 1, 19, 4, 5);
-const NONCE = '0123456789abcdef0123456789abcdef';
 const V1_BODY =
   '{"requestTimestamp":"2025-01-02 03:04:05","mid":"898201612345678","tid":"88880001","instMid":"QRPAYDEFAULT","billNo":"3194202501020304050001","billDate":"2025-01-02","merOrderId":"31942025010203040500010","authIdRespCd":"000665"}';
 

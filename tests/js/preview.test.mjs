@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ChinaumsError, beijingTime, bills, constants, signRequest } from 'chinaums-open';
+import { beijingTime, bills, constants, signRequest } from 'chinaums-open';
+import { thrown } from './fixtures.mjs';
 
 const { cases } = JSON.parse(readFileSync(new URL('../vectors/open-body-sig.json', import.meta.url), 'utf8'));
 const V1 = cases.find((c) => c.name.startsWith('V1-'));
@@ -30,16 +31,6 @@ function shellWords(command) {
   const { status, stdout, stderr } = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
   assert.equal(status, 0, stderr);
   return stdout.split('\0').slice(0, -1);
-}
-
-function thrown(fn) {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ChinaumsError, `expected a ChinaumsError, got ${error}`);
-    return error;
-  }
-  assert.fail('expected a ChinaumsError');
 }
 
 test('the previewed body is the builder\'s, byte for byte, for the same input and instant', () => {

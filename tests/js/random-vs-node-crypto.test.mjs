@@ -4,23 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { OpenBodySigner, beijingTime, signOpenBody, verifyOpenBody } from 'chinaums-open';
+import { seeded } from '../seeded.mjs';
 
 const CASES = 10_000;
 const SEED = 0x5eed_2026;
 
-/** mulberry32: small, seedable, good enough to pick test inputs reproducibly. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = prng(SEED);
+const random = seeded(SEED);
 const int = (lo, hi) => lo + Math.floor(random() * (hi - lo + 1));
 const pick = (items) => items[int(0, items.length - 1)];
 
