@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The admin panel's backend (the demo's second part): serves the preview page (www/) and the
-// browser entry of the package, and voids preauthorizations for it. The page validates and
+// browser entry of the package, and sends the bills requests it previews. The page validates and
 // previews with the library's wasm but holds no key; this server validates again with the same
 // rules, builds the same bytes, signs them with the key only it holds, sends them to the gateway
 // and returns the parsed answer. Nothing it returns contains the key or the signature.
@@ -176,7 +176,7 @@ function publicConfig(context) {
     baseUrl: context.gatewayUrl,
     msgSrcId: context.msgSrcId,
     gateway: context.gatewayKind,
-    // The demo's frozen preauthorization, with one deliberate mistake for the operator to fix.
+    // A starting input for each operation's form (see samples()).
     samples: context.samples,
   };
 }

@@ -19,6 +19,7 @@ use chinaums_open::http::{PRODUCTION_BASE_URL, TEST_BASE_URL};
 use chinaums_open::json::MAX_DEPTH;
 use chinaums_open::limits::DEFAULT_MAX_BODY_BYTES;
 use chinaums_open::open_body_sig::{DEFAULT_TOLERANCE_SECONDS, MAX_HEADER_LEN};
+use chinaums_open::recovery::Outcome;
 use chinaums_open::token::{DEFAULT_REFRESH_MARGIN_SECONDS, TOKEN_PATH};
 use serde_json::{json, Value};
 
@@ -153,6 +154,11 @@ fn share_fields(operations: &mut [Value]) -> serde_json::Map<String, Value> {
     shared
 }
 
+/// The names of the recovery's outcomes.
+fn outcomes() -> Vec<&'static str> {
+    Outcome::ALL.iter().map(|o| o.as_str()).collect()
+}
+
 fn javascript() -> String {
     let mut operations: Vec<Value> = OPERATIONS.iter().map(|o| operation_js(o)).collect();
     let shared = share_fields(&mut operations);
@@ -173,11 +179,14 @@ fn javascript() -> String {
          /** The gateways, paths, limits and defaults the library uses. */\n\
          export const constants = frozen({});\n\n\
          /** Every `ChinaumsError.code`. */\n\
-         export const ERROR_CODES = frozen({});\n",
+         export const ERROR_CODES = frozen({});\n\n\
+         /** How a preauth recovery can end (the package's own list; not exported by the entries). */\n\
+         export const RECOVERY_OUTCOMES = frozen({});\n",
         pretty(&Value::Object(shared)),
         operations,
         pretty(&constants),
         pretty(&json!(codes)),
+        pretty(&json!(outcomes())),
     )
 }
 
@@ -251,6 +260,7 @@ fn typescript() -> String {
     let _ = writeln!(out, "/** Stable codes of {{@link ChinaumsError.code}}. */\nexport type ChinaumsErrorCode = {};\n", union(&codes));
     let platform: Vec<&str> = ERR_CODES.iter().map(|(code, _)| *code).collect();
     let _ = writeln!(out, "/** The platform's `errCode`: these are known (`SUCCESS` is success); others may appear. */\nexport type ErrCode = {} | (string & {{}});\n", union(&platform));
+    let _ = writeln!(out, "/** How a preauth recovery ended (`cancelPreauth`, the journal, the Durable Object). */\nexport type RecoveryOutcome = {};\n", union(&outcomes()));
     let _ = writeln!(out, "/** `billStatus`: anything else means in progress. */\nexport type BillStatus = {} | (string & {{}});\n", union(BILL_STATUSES));
     let _ = writeln!(out, "/** A payment's `status`. */\nexport type PaymentStatus = {} | (string & {{}});\n", union(PAYMENT_STATUSES));
     out.push_str("/** A payment (`billPayment`, `refundBillPayment`), amounts in fen. */\nexport interface BillPayment {\n");

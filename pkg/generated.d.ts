@@ -15,6 +15,9 @@ export type ChinaumsErrorCode = "ERR_FIELD_REQUIRED" | "ERR_FIELD_LENGTH" | "ERR
 /** The platform's `errCode`: these are known (`SUCCESS` is success); others may appear. */
 export type ErrCode = "SUCCESS" | "BAD_REQUEST" | "INTERNAL_ERROR" | "NO_SERVICE" | "TIMEOUT" | "NO_ORDER" | "NO_BILL" | "OPERATION_NOT_ALLOWED" | "TARGET_FAIL" | "DUP_ORDER" | "NET_ERROR" | "NO_MERCHANT" | "ORDER_PROCESSING" | "INACTIVE_MERCHANT" | "ABNORMAL_REQUEST_TIME" | "TXN_DISCARDED" | "BAD_SIGN" | "INVALID_MSGSRC" | "INVALID_ORDER" | "NO_CROSS_DAY_TRADING" | "DENIED_IP" | "INVLID_MERCHANT_CONFIG" | "INVALID_RESPONSE" | "SYSTEM_BUSY" | (string & {});
 
+/** How a preauth recovery ended (`cancelPreauth`, the journal, the Durable Object). */
+export type RecoveryOutcome = "cancelled" | "already-cancelled" | "captured" | "not-frozen" | "unknown";
+
 /** `billStatus`: anything else means in progress. */
 export type BillStatus = "PAID" | "UNPAID" | "REFUND" | "CLOSED" | "UNKNOWN" | (string & {});
 

@@ -3,7 +3,7 @@
 // namespace are generated from the library's tables into generated.d.ts; this file declares the
 // functions and classes around them.
 
-import type { Bills, BillsResponse, ChinaumsErrorCode, ClientBills, JsonValue, OperationName, PreauthCancelInput } from './generated.js';
+import type { Bills, BillsResponse, ChinaumsErrorCode, ClientBills, JsonValue, OperationName, PreauthCancelInput, RecoveryOutcome } from './generated.js';
 
 export * from './generated.js';
 
@@ -503,8 +503,6 @@ export interface ClientResponse {
   readonly request: PreparedRequest;
   readonly durationMs: number;
 }
-
-export type RecoveryOutcome = 'cancelled' | 'already-cancelled' | 'captured' | 'not-frozen' | 'unknown';
 
 export interface RecoveryAttempt {
   readonly endpoint: string;

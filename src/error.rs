@@ -8,131 +8,91 @@ use core::fmt;
 
 use serde::{Serialize, Serializer};
 
-/// Stable error codes. Their string forms (`ERR_…`) are part of the public contract in every
-/// language binding; new codes may be added, existing ones never change meaning.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
+/// Declares [`ErrorCode`], its `ERR_…` strings and [`ErrorCode::ALL`] from one list, so that a
+/// code cannot be added to one and forgotten in another.
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $variant:ident => $name:literal,)+) => {
+        /// Stable error codes. Their string forms (`ERR_…`) are part of the public contract in
+        /// every language binding; new codes may be added, existing ones never change meaning.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $($(#[$doc])* $variant,)+
+        }
+
+        impl ErrorCode {
+            /// The stable `ERR_…` string used in every binding.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $name,)+
+                }
+            }
+
+            /// Every code, in declaration order (the package's `ChinaumsErrorCode` union is
+            /// generated from this list).
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)+];
+        }
+    };
+}
+
+error_codes! {
     /// A required field or argument is absent or empty.
-    FieldRequired,
+    FieldRequired => "ERR_FIELD_REQUIRED",
     /// A field is longer than the platform allows.
-    FieldLength,
+    FieldLength => "ERR_FIELD_LENGTH",
     /// A field has the right type but the wrong shape (date, timestamp, URL, …).
-    FieldFormat,
+    FieldFormat => "ERR_FIELD_FORMAT",
     /// A field has the wrong JSON/JS type.
-    FieldType,
+    FieldType => "ERR_FIELD_TYPE",
     /// `billNo` or `merOrderId` does not start with the configured `msgSrcId`.
-    FieldPrefix,
+    FieldPrefix => "ERR_FIELD_PREFIX",
     /// A field the endpoint does not define (usually a typo such as `billno`).
-    UnknownField,
+    UnknownField => "ERR_UNKNOWN_FIELD",
     /// The same field appears twice in one JSON object.
-    DuplicateField,
+    DuplicateField => "ERR_DUPLICATE_FIELD",
     /// The text is not valid JSON.
-    InvalidJson,
+    InvalidJson => "ERR_INVALID_JSON",
     /// JSON text or a JavaScript value nested deeper than
     /// [`MAX_DEPTH`](crate::json::MAX_DEPTH) levels of arrays and objects.
-    TooDeep,
+    TooDeep => "ERR_TOO_DEEP",
     /// Text that is not valid UTF-8/UTF-16 (for example a lone surrogate).
-    BodyEncoding,
+    BodyEncoding => "ERR_BODY_ENCODING",
     /// The body is larger than the configured cap.
-    BodyTooLarge,
+    BodyTooLarge => "ERR_BODY_TOO_LARGE",
     /// The Authorization header is malformed.
-    AuthHeader,
+    AuthHeader => "ERR_AUTH_HEADER",
     /// The Authorization header is longer than the configured cap.
-    HeaderTooLarge,
+    HeaderTooLarge => "ERR_HEADER_TOO_LARGE",
     /// The signature does not match the body and key.
-    SignatureMismatch,
+    SignatureMismatch => "ERR_SIGNATURE_MISMATCH",
     /// The signed timestamp is outside the allowed clock skew.
-    TimestampSkew,
+    TimestampSkew => "ERR_TIMESTAMP_SKEW",
     /// A platform response (or notification) does not have the expected shape.
-    InvalidResponse,
+    InvalidResponse => "ERR_INVALID_RESPONSE",
     /// The platform CSPRNG could not produce a nonce.
-    RandomUnavailable,
+    RandomUnavailable => "ERR_RANDOM_UNAVAILABLE",
     /// A bug in this library (an invariant did not hold); never caused by input.
-    Internal,
+    Internal => "ERR_INTERNAL",
     /// The platform answered with an error code (for example a refused access-token request);
     /// [`Error::platform_code`] carries the platform's own code.
-    Platform,
+    Platform => "ERR_PLATFORM",
     /// There is no access token that is still valid: fetch a new one.
-    TokenExpired,
+    TokenExpired => "ERR_TOKEN_EXPIRED",
     /// The host's fetch failed or timed out: no answer arrived, so the request may or may not
     /// have been applied.
-    Network,
+    Network => "ERR_NETWORK",
     /// A stored recovery state cannot be used: not one this library wrote (foreign), changed
     /// since (corrupted), written by a newer version, or a step asked of it that its stage does
     /// not allow. Nothing is decided from it.
-    InvalidState,
+    InvalidState => "ERR_INVALID_STATE",
     /// (JavaScript) The wasm module is not loaded yet: `await init()` first, or use the entry
     /// for the host (Node and workerd load it at import).
-    NotInitialized,
+    NotInitialized => "ERR_NOT_INITIALIZED",
     /// (JavaScript) The signer was freed with `free()`: create a new one.
-    SignerFreed,
+    SignerFreed => "ERR_SIGNER_FREED",
     /// (JavaScript) A call into the wasm core failed abnormally and the core was restarted;
     /// this object belonged to the old one: create it again.
-    CoreRestarted,
-}
-
-impl ErrorCode {
-    /// The stable `ERR_…` string used in every binding.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::FieldRequired => "ERR_FIELD_REQUIRED",
-            ErrorCode::FieldLength => "ERR_FIELD_LENGTH",
-            ErrorCode::FieldFormat => "ERR_FIELD_FORMAT",
-            ErrorCode::FieldType => "ERR_FIELD_TYPE",
-            ErrorCode::FieldPrefix => "ERR_FIELD_PREFIX",
-            ErrorCode::UnknownField => "ERR_UNKNOWN_FIELD",
-            ErrorCode::DuplicateField => "ERR_DUPLICATE_FIELD",
-            ErrorCode::InvalidJson => "ERR_INVALID_JSON",
-            ErrorCode::TooDeep => "ERR_TOO_DEEP",
-            ErrorCode::BodyEncoding => "ERR_BODY_ENCODING",
-            ErrorCode::BodyTooLarge => "ERR_BODY_TOO_LARGE",
-            ErrorCode::AuthHeader => "ERR_AUTH_HEADER",
-            ErrorCode::HeaderTooLarge => "ERR_HEADER_TOO_LARGE",
-            ErrorCode::SignatureMismatch => "ERR_SIGNATURE_MISMATCH",
-            ErrorCode::TimestampSkew => "ERR_TIMESTAMP_SKEW",
-            ErrorCode::InvalidResponse => "ERR_INVALID_RESPONSE",
-            ErrorCode::RandomUnavailable => "ERR_RANDOM_UNAVAILABLE",
-            ErrorCode::Internal => "ERR_INTERNAL",
-            ErrorCode::Platform => "ERR_PLATFORM",
-            ErrorCode::TokenExpired => "ERR_TOKEN_EXPIRED",
-            ErrorCode::Network => "ERR_NETWORK",
-            ErrorCode::InvalidState => "ERR_INVALID_STATE",
-            ErrorCode::NotInitialized => "ERR_NOT_INITIALIZED",
-            ErrorCode::SignerFreed => "ERR_SIGNER_FREED",
-            ErrorCode::CoreRestarted => "ERR_CORE_RESTARTED",
-        }
-    }
-
-    /// Every code, in declaration order (the package's `ChinaumsErrorCode` union is generated
-    /// from this list).
-    pub const ALL: [ErrorCode; 25] = [
-        ErrorCode::FieldRequired,
-        ErrorCode::FieldLength,
-        ErrorCode::FieldFormat,
-        ErrorCode::FieldType,
-        ErrorCode::FieldPrefix,
-        ErrorCode::UnknownField,
-        ErrorCode::DuplicateField,
-        ErrorCode::InvalidJson,
-        ErrorCode::TooDeep,
-        ErrorCode::BodyEncoding,
-        ErrorCode::BodyTooLarge,
-        ErrorCode::AuthHeader,
-        ErrorCode::HeaderTooLarge,
-        ErrorCode::SignatureMismatch,
-        ErrorCode::TimestampSkew,
-        ErrorCode::InvalidResponse,
-        ErrorCode::RandomUnavailable,
-        ErrorCode::Internal,
-        ErrorCode::Platform,
-        ErrorCode::TokenExpired,
-        ErrorCode::Network,
-        ErrorCode::InvalidState,
-        ErrorCode::NotInitialized,
-        ErrorCode::SignerFreed,
-        ErrorCode::CoreRestarted,
-    ];
+    CoreRestarted => "ERR_CORE_RESTARTED",
 }
 
 impl Serialize for ErrorCode {
@@ -321,6 +281,18 @@ pub(crate) fn quoted(value: &str) -> String {
 /// [`quoted`], never cut.
 pub(crate) fn quoted_whole(value: &str) -> String {
     serde_json::to_string(value).unwrap_or_default()
+}
+
+/// What the platform said when it refused a call, for a message: its code (as it is when it is
+/// a plain word such as `INVALID_ORDER` or `HTTP 404`, JSON-quoted and cut otherwise) and, when
+/// it gave one, its message whole: `INVALID_ORDER ("…")`.
+pub(crate) fn platform_said(code: &str, said: Option<&str>) -> String {
+    let plain = code.len() <= 64 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ' ');
+    let code = if plain { code.to_owned() } else { quoted(code) };
+    match said {
+        Some(message) => format!("{code} ({})", quoted_whole(message)),
+        None => code,
+    }
 }
 
 /// Result alias used throughout the crate.

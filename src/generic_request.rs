@@ -71,9 +71,9 @@ fn bills_service_path(service: &str) -> Result<String> {
 /// Builds a request for `service` from a JSON object: checks the service name, refuses
 /// duplicate members and a malformed `requestTimestamp`, fills `requestTimestamp` (first
 /// member when absent, in place when empty) from `options.now_ms`, and writes the body.
-pub fn build_request(service: &str, input: &str, options: &BuildOptions) -> Result<HttpRequest> {
+pub fn build_any_request(service: &str, input: &str, options: &BuildOptions) -> Result<HttpRequest> {
     let path = bills_path(service)?;
-    let max_body_bytes = options.check.max_body_bytes.unwrap_or(crate::limits::DEFAULT_MAX_BODY_BYTES);
+    let max_body_bytes = options.check.body_cap()?;
     crate::limits::check_body_size("input", input.len(), max_body_bytes)?;
     let now_ms = options.now_ms;
     let mut reader = json::reader(input).map_err(|e| e.into_error("the request"))?;
@@ -127,7 +127,7 @@ mod tests {
     const TS_MS: i64 = 1_735_758_245_000;
 
     fn build(service: &str, input: &str) -> Result<HttpRequest> {
-        build_request(service, input, &BuildOptions::new("http://127.0.0.1:1", TS_MS))
+        build_any_request(service, input, &BuildOptions::new("http://127.0.0.1:1", TS_MS))
     }
 
     #[test]

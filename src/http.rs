@@ -85,12 +85,17 @@ pub fn resolve_base_url(env: Option<&str>, base_url: Option<&str>) -> Result<Str
     }
 }
 
-/// The `Content-Type` of a JSON request: `application/json` (the platform's samples) unless
-/// the caller asks for `application/json; charset=utf-8`, which some clients send.
+/// The `Content-Type` of a JSON request, as the platform's samples send it.
+pub const JSON_CONTENT_TYPE: &str = "application/json";
+/// The other spelling some clients send.
+const JSON_UTF8_CONTENT_TYPE: &str = "application/json; charset=utf-8";
+
+/// The `Content-Type` of a JSON request: [`JSON_CONTENT_TYPE`] unless the caller asks for
+/// `application/json; charset=utf-8`.
 pub fn content_type(requested: Option<&str>) -> Result<&'static str> {
     match requested {
-        None | Some("application/json") => Ok("application/json"),
-        Some("application/json; charset=utf-8") => Ok("application/json; charset=utf-8"),
+        None | Some(JSON_CONTENT_TYPE) => Ok(JSON_CONTENT_TYPE),
+        Some(JSON_UTF8_CONTENT_TYPE) => Ok(JSON_UTF8_CONTENT_TYPE),
         Some(other) => Err(Error::new(
             ErrorCode::FieldFormat,
             "contentType",

@@ -214,7 +214,8 @@ impl NameSet {
 }
 
 /// Most levels of arrays and objects inside each other in any JSON text or JavaScript value the
-/// library reads (serde_json's default depth). Real documents of the platform have three.
+/// library reads (the depth serde_json allows by default, give or take the level it counts
+/// first). Real documents of the platform have three.
 pub const MAX_DEPTH: usize = 128;
 
 /// Refuses text nested deeper than [`MAX_DEPTH`] before anything recursive reads it. One pass
@@ -256,7 +257,7 @@ fn scan_depth(text: &str, first: bool) -> Deep {
         return Deep::None;
     }
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    // The last string that ended at depth 1 and, once a `:` follows it, the member it names.
+    // The last string read and, once a `:` at depth 1 follows it, the member it names.
     let (mut string_start, mut last_string, mut member) = (0, (0, 0), None);
     let mut deep: Vec<String> = Vec::new();
     for (at, &byte) in text.as_bytes().iter().enumerate() {

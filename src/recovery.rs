@@ -26,9 +26,9 @@
 pub mod durable;
 #[cfg(test)]
 mod durable_tests;
-mod wire;
+mod stored;
 
-pub use wire::{KIND as STATE_KIND, VERSION as STATE_VERSION};
+pub use stored::{KIND as STATE_KIND, VERSION as STATE_VERSION};
 
 use serde::Serialize;
 
@@ -80,8 +80,7 @@ impl RetryPolicy {
 }
 
 /// What to send next.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
     /// `bills/query`
     Query,
@@ -90,8 +89,7 @@ pub enum Step {
 }
 
 /// How a recovery ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Our cancel was answered SUCCESS: the hold is released.
     Cancelled,
@@ -104,6 +102,38 @@ pub enum Outcome {
     /// The retries were spent without a clear answer: funds may still be held; try again later.
     Unknown,
 }
+
+/// The names steps and outcomes have in answers, stored states and the package's types (one
+/// owner: serialization, parsing and the generated `RecoveryOutcome` type use these).
+macro_rules! named {
+    ($kind:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $kind {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$kind] = &[$($kind::$variant),+];
+
+            /// Its name.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($kind::$variant => $name),+
+                }
+            }
+
+            /// The value of that name.
+            pub fn named(name: &str) -> Option<$kind> {
+                Self::ALL.iter().copied().find(|value| value.as_str() == name)
+            }
+        }
+
+        impl Serialize for $kind {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+named!(Step { Query => "query", Cancel => "cancel" });
+named!(Outcome { Cancelled => "cancelled", AlreadyCancelled => "already-cancelled", Captured => "captured", NotFrozen => "not-frozen", Unknown => "unknown" });
 
 /// An answer to a step: the HTTP status and the body read as a bills response (`None` when it
 /// is not one), or no answer at all (a network error, a dropped connection, a timeout).
@@ -305,11 +335,11 @@ fn refused(step: Step, status: Option<u16>, response: Option<&BillsResponse>) ->
     };
     let code = response.map_or_else(|| format!("HTTP {}", status.unwrap_or(0)), |r| r.err_code.clone());
     let said = response.and_then(|r| r.err_msg.clone()).filter(|m| !m.is_empty());
-    let reason = said.as_deref().map(|m| format!(" ({})", crate::error::quoted_whole(m))).unwrap_or_default();
+    let what = crate::error::platform_said(&code, said.as_deref());
     Error::platform(
-        code.clone(),
+        code,
         said,
-        format!("{endpoint} was refused with {code}{reason}: the request itself is wrong (credentials, signature, msgSrcId or a field), so it is not retried; the hold's state is unchanged by it"),
+        format!("{endpoint} was refused with {what}: the request itself is wrong (credentials, signature, msgSrcId or a field), so it is not retried; the hold's state is unchanged by it"),
     )
 }
 

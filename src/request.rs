@@ -22,11 +22,7 @@ pub struct BuildOptions {
 impl BuildOptions {
     /// Options for `base_url` at `now_ms`, with the default checks and content type.
     pub fn new(base_url: impl Into<String>, now_ms: i64) -> Self {
-        BuildOptions { base_url: base_url.into(), now_ms, check: CheckOptions::default(), content_type: "application/json" }
-    }
-
-    fn max_body_bytes(&self) -> usize {
-        self.check.max_body_bytes.unwrap_or(crate::limits::DEFAULT_MAX_BODY_BYTES)
+        BuildOptions { base_url: base_url.into(), now_ms, check: CheckOptions::default(), content_type: crate::http::JSON_CONTENT_TYPE }
     }
 }
 
@@ -36,7 +32,7 @@ pub fn build_request(endpoint: &'static Endpoint, input: &str, options: &BuildOp
     let body = read_body_at(endpoint, input, &options.check, Some(options.now_ms))?.into_json()?;
     // Defaults make the body a little longer than the input; what is built must also be
     // signable under the same cap.
-    crate::limits::check_body_size("body", body.len(), options.max_body_bytes())?;
+    crate::limits::check_body_size("body", body.len(), options.check.body_cap()?)?;
     Ok(HttpRequest::post([options.base_url.as_str(), endpoint.path].concat(), options.content_type, body))
 }
 
@@ -46,7 +42,7 @@ pub fn build_request(endpoint: &'static Endpoint, input: &str, options: &BuildOp
 pub fn build_at(path: &str, input: &str, options: &BuildOptions) -> Result<HttpRequest> {
     match crate::bills::endpoint_at(&crate::generic_request::bills_path(path)?) {
         Some(endpoint) => build_request(endpoint, input, options),
-        None => crate::generic_request::build_request(path, input, options),
+        None => crate::generic_request::build_any_request(path, input, options),
     }
 }
 

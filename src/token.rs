@@ -57,7 +57,7 @@ pub struct TokenRequest {
 }
 
 /// Builds the token request. `timestamp` is `yyyyMMddHHmmss` Beijing time; `base_url` is an
-/// already checked base URL (see [`crate::request::resolve_base_url`]).
+/// already checked base URL (see [`crate::http::resolve_base_url`]).
 pub fn access_token_request(
     app_id: &str,
     app_key: &AppKey,
@@ -136,10 +136,6 @@ fn member<'a>(members: &'a [(String, Json)], name: &str) -> Option<&'a Json> {
     members.iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
-fn shown(text: &str) -> String {
-    text.chars().take(200).collect()
-}
-
 /// When a token that expires at `expires_at_ms` after a lifetime of `expires_in` seconds is due
 /// for refresh: `margin_ms` before expiry, but never earlier than halfway through the lifetime.
 pub fn refresh_at_ms(expires_at_ms: i64, expires_in: u64, margin_ms: u64) -> i64 {
@@ -170,15 +166,14 @@ pub fn parse_access_token_response(text: &str, now_ms: i64) -> Result<AccessToke
             Some(Json::String(info)) if !info.is_empty() => Some(info.clone()),
             _ => None,
         };
-        let info = said.as_deref().map(|info| format!(" ({})", crate::error::quoted_whole(info))).unwrap_or_default();
+        let what = crate::error::platform_said(&err_code, said.as_deref());
         return Err(Error::platform(
             err_code.clone(),
             said,
             format!(
-                "the platform refused the access-token request: errCode {}{info}; check that the \
+                "the platform refused the access-token request: errCode {what}; check that the \
                  appKey is the one issued for this appId and that the host clock is right \
-                 (the timestamp is Beijing time)",
-                shown(&err_code)
+                 (the timestamp is Beijing time)"
             ),
         ));
     }

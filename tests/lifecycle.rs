@@ -204,7 +204,7 @@ fn bodies_set_field_by_field_are_written_in_table_order() {
 
 #[test]
 fn the_generic_builder_signs_what_it_is_given() {
-    let request = generic_request::build_request(
+    let request = generic_request::build_any_request(
         "refund",
         r#"{"mid":"898201612345678","billNo":"3194A1","billDate":"2025-01-02","refundAmount":"50","platformAmount":0}"#,
         &options(),
@@ -215,5 +215,5 @@ fn the_generic_builder_signs_what_it_is_given() {
         request.body,
         r#"{"requestTimestamp":"2025-01-02 03:04:05","mid":"898201612345678","billNo":"3194A1","billDate":"2025-01-02","refundAmount":"50","platformAmount":0}"#
     );
-    assert_eq!(generic_request::build_request("../token", "{}", &options()).unwrap_err().field(), Some("path"));
+    assert_eq!(generic_request::build_any_request("../token", "{}", &options()).unwrap_err().field(), Some("path"));
 }

@@ -4,7 +4,7 @@
 //! Option bags cross as the JSON text the package's `encode(snapshot)` writes, bodies separately,
 //! requests as the wire string `url⏎content type⏎authorization⏎body`, received data as JSON text.
 //!
-//! Issue 17: this is where a deep document would really overflow the stack (wasm's stack is
+//! This is where a deep document would really overflow the stack (wasm's stack is
 //! small), so every export that reads JSON text is fed depths around and far beyond the limit
 //! (128), each followed by a healthy signature of the V1 vector, and a property test feeds random
 //! nested documents to all of them.
@@ -482,9 +482,15 @@ fn recovery_decides_and_the_host_only_runs_the_loop() {
     let voided = r#"{"errCode":"SUCCESS","billStatus":"CLOSED","billPayment":{"status":"TRADE_CLOSED"}}"#;
     let done = text_value(recovery.answer(Some(200), Some(voided.into()), 0.5).unwrap());
     assert_eq!((done["action"].as_str(), done["outcome"].as_str(), done["bill"]["billStatus"].as_str()), (Some("done"), Some("already-cancelled"), Some("CLOSED")));
-    assert_eq!(code_and_field(recovery.answer(Some(200), Some(voided.into()), 0.5).unwrap_err()).0, "ERR_INTERNAL");
+    assert_eq!(code_and_field(recovery.answer(Some(200), Some(voided.into()), 0.5).unwrap_err()), err("ERR_INVALID_STATE", "recovery"));
     let bad = binding::Recovery::new(opts(json!({ "attempts": 1 }))).err().unwrap();
     assert_eq!(code_and_field(bad), err("ERR_FIELD_FORMAT", "retry.attempts"));
+    // Each number is told its own limit.
+    for (options, field, limit) in [(json!({ "attempts": 700_000 }), "retry.attempts", "100"), (json!({ "maxDelayMs": 700_000 }), "retry.maxDelayMs", "600000")] {
+        let (code, named, message) = thrown(binding::Recovery::new(opts(options)).err().unwrap());
+        assert_eq!((code.as_str(), named.as_deref()), ("ERR_FIELD_FORMAT", Some(field)));
+        assert!(message.contains(&format!("to {limit}")), "{message}");
+    }
     let query = binding::recovery_query_input(r#"{"mid":"m","billNo":"3194A","merOrderId":"3194M"}"#).unwrap();
     assert_eq!(query, r#"{"mid":"m","billNo":"3194A"}"#);
     assert_eq!(binding::check_client_options(opts(json!({ "env": "test" }))).unwrap(), 10_000.0);
@@ -940,4 +946,8 @@ fn a_durable_recovery_crosses_as_json_text_and_resumes_a_cancel_in_flight_with_a
     assert_eq!(code_and_field(durable.start().unwrap_err()), err("ERR_INVALID_STATE", "recovery"));
     assert!(in_call.start().is_ok());
     assert_eq!(code_and_field(binding::Recovery::begin(input, opts(json!({ "deadlineMs": -1 })), JsValue::UNDEFINED).err().unwrap()), err("ERR_FIELD_FORMAT", "schedule.deadlineMs"));
+    // A delay above a day is refused as such, not against the deadline's 90 days.
+    let (code, field, message) = thrown(binding::Recovery::begin(input, opts(json!({ "maxDelayMs": 100_000_000 })), JsValue::UNDEFINED).err().unwrap());
+    assert_eq!((code.as_str(), field.as_deref()), ("ERR_FIELD_FORMAT", Some("schedule.maxDelayMs")));
+    assert!(message.contains("86400000") && !message.contains("7776000000"), "{message}");
 }

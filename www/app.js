@@ -465,8 +465,8 @@ async function start() {
   picker.value = state.operation;
   buildForm();
 
-  $('cancel-form').addEventListener('input', edited);
-  $('cancel-form').addEventListener('submit', send);
+  $('request-form').addEventListener('input', edited);
+  $('request-form').addEventListener('submit', send);
   $('tab-exact').addEventListener('click', () => selectTab(true));
   $('tab-pretty').addEventListener('click', () => selectTab(false));
   $('copy-curl').addEventListener('click', copyCurl);

@@ -8,7 +8,7 @@
 // it across a process boundary. Signatures are redacted in it; the appKey is never in it.
 
 /** The Authorization header with its Signature hidden (the rest is public by design). */
-export function redactAuthorization(value) {
+function redactAuthorization(value) {
   return value.replace(/Signature="[^"]*"/i, 'Signature="<redacted>"');
 }
 

@@ -83,7 +83,7 @@ export async function runPreauthStory({ lib, client, merchant, billNo, billDate,
 
 const stepName = (lib, attempt) => (attempt.endpoint === lib.bills.preauthCancel.path ? 'cancel' : 'query');
 
-/** What the merchant should do with each outcome (README, "Recovering a lost answer"). */
+/** What the merchant should do with each outcome (README, "Recovering a cancel whose answer was lost"). */
 export const NEXT_STEP = Object.freeze({
   cancelled: 'the hold is released; mark the order voided',
   'already-cancelled': 'the hold was already released (here by our own cancel whose answer was lost); mark the order voided',

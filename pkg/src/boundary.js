@@ -62,6 +62,20 @@ function branded(brand, value, ...args) {
 
 export const fail = (code, field, message) => new ChinaumsError(code, message, { field });
 
+/** A function the host supplies (fetch, sleep, random, now, hooks), or `fallback` when absent. */
+export function hostFunction(value, field, fallback) {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'function') throw fail('ERR_FIELD_TYPE', field, `${field} must be a function`);
+  return value;
+}
+
+/** One draw of the host's `random`, checked: the core spreads its waits with it. */
+export function draw(random) {
+  const value = random();
+  if (typeof value !== 'number') throw fail('ERR_FIELD_TYPE', 'random', 'random must return a number from 0 to 1');
+  return value;
+}
+
 const encodingError = (field) =>
   fail(
     'ERR_BODY_ENCODING',

@@ -7,7 +7,7 @@
 import * as core from '../dist/chinaums_open.js';
 import { OPERATIONS } from './generated.js';
 import { bills, explainSignature } from './api.js';
-import { bag, call, encode, fail, jsonInput, request as fromWire, snapshot, wellFormed } from './boundary.js';
+import { bag, call, draw, encode, fail, hostFunction, jsonInput, request as fromWire, snapshot, wellFormed } from './boundary.js';
 import { ChinaumsError } from './errors.js';
 import { OpenBodySigner, wasmSigner } from './signer.js';
 
@@ -17,14 +17,6 @@ const OPERATION_AT = Object.fromEntries(OPERATIONS.map((table) => [table.path, t
 const parse = bills.query.parseResponse;
 /** What the recovery's steps send. */
 const STEPS = { query: 'query', cancel: 'preauthCancel' };
-
-/** What the options of a client may hold besides the core's: the host's functions. */
-function hostFunction(o, name, fallback) {
-  const given = o[name];
-  if (given === undefined || given === null) return fallback;
-  if (typeof given !== 'function') throw fail('ERR_FIELD_TYPE', name, `${name} must be a function`);
-  return given;
-}
 
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A monotonic clock for durations, which an injected `now` must not fix. */
@@ -64,13 +56,13 @@ export class ChinaumsClient {
     this.#retry = encode(snapshot(o.retry ?? undefined, 'retry', 'retry'));
     call(() => new core.Recovery(this.#retry).free());
     // A detached global fetch throws "Illegal invocation" in workerd and browsers.
-    this.#fetch = hostFunction(o, 'fetch', typeof fetch === 'function' ? (...args) => fetch(...args) : undefined);
+    this.#fetch = hostFunction(o.fetch, 'fetch', typeof fetch === 'function' ? (...args) => fetch(...args) : undefined);
     if (this.#fetch === undefined) throw fail('ERR_FIELD_REQUIRED', 'fetch', 'this runtime has no global fetch: pass options.fetch');
     const now = o.now;
     this.#now = typeof now === 'function' ? now : now === undefined ? Date.now : () => now;
-    this.#sleep = hostFunction(o, 'sleep', wait);
-    this.#random = hostFunction(o, 'random', Math.random);
-    this.#hooks = { onRequest: hostFunction(o, 'onRequest', undefined), onResponse: hostFunction(o, 'onResponse', undefined), includeBodies: o.includeBodies === true };
+    this.#sleep = hostFunction(o.sleep, 'sleep', wait);
+    this.#random = hostFunction(o.random, 'random', Math.random);
+    this.#hooks = { onRequest: hostFunction(o.onRequest, 'onRequest', undefined), onResponse: hostFunction(o.onResponse, 'onResponse', undefined), includeBodies: o.includeBodies === true };
     const { env, baseUrl, msgSrcId, contentType, clockOffsetMs, allowUnknownFields } = o;
     this.#build = { env, baseUrl, msgSrcId, contentType, clockOffsetMs, allowUnknownFields };
     this.#signer = new OpenBodySigner({ appId: o.appId, appKey: o.appKey });
@@ -118,8 +110,7 @@ export class ChinaumsClient {
           answer = { status: null, text: undefined, error };
         }
         attempts.push({ endpoint: PATHS[operation], status: answer.status, error: answer.error?.message ?? null, errCode: answer.response?.errCode ?? null, durationMs: elapsedSince(started) });
-        const jitter = this.#random();
-        if (typeof jitter !== 'number') throw fail('ERR_FIELD_TYPE', 'random', 'options.random must return a number from 0 to 1');
+        const jitter = draw(this.#random);
         decision = JSON.parse(call(() => recovery.answer(answer.status ?? undefined, answer.text, jitter)));
       }
       return { outcome: decision.outcome, bill: decision.bill, attempts };
@@ -219,10 +210,13 @@ export class ChinaumsClient {
   #tell(hook, event) {
     const fn = this.#hooks[hook];
     if (fn === undefined) return;
+    // A hook that fails, at once or later (an async hook that rejects), must not change what
+    // happens to a payment, nor end the process with an unhandled rejection.
     try {
-      fn(event());
+      const result = fn(event());
+      if (typeof result?.then === 'function') result.then(undefined, () => {});
     } catch {
-      // A hook that fails must not change what happens to a payment.
+      // Ignored, as above.
     }
   }
 }

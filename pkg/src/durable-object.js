@@ -16,12 +16,9 @@
 // (`CHINAUMS_APP_ID`, the secret `CHINAUMS_APP_KEY`); they are never stored or logged.
 
 import { ChinaumsClient, ChinaumsError } from 'chinaums-open';
-import { beginRecovery, errorData, runDueSteps, scheduleOptions, stateSummary } from './recovery-steps.js';
+import { CANCEL_PATH, beginRecovery, errorData, runDueSteps, scheduleOptions, stateStatus } from './recovery-steps.js';
 import { checkInput } from './client.js';
-import { OPERATIONS } from './generated.js';
 
-/** The path every recovery's input is checked for: preauth-cancel's, from its table. */
-const CANCEL_PATH = OPERATIONS.find((table) => table.name === 'preauthCancel').path;
 
 /** The object's one row: the order, the core's state, the last bill, and the delivery. */
 const SCHEMA = `CREATE TABLE IF NOT EXISTS preauth_recovery (
@@ -216,17 +213,12 @@ export class PreauthRecovery {
   #status() {
     const row = this.#row();
     if (row === null) return null;
-    let summary = null;
-    try {
-      summary = stateSummary(row.state);
-    } catch {
-      // Unreadable: reported as invalid.
-    }
+    const { state, summary } = stateStatus(row.state);
     const error = row.error === null ? null : JSON.parse(row.error);
-    const invalid = summary === null || error?.code === 'ERR_INVALID_STATE';
+    const invalid = state === 'invalid' || error?.code === 'ERR_INVALID_STATE';
     return {
       merOrderId: row.mer_order_id,
-      state: invalid ? 'invalid' : summary.stage === 'due' ? 'pending' : summary.stage,
+      state: invalid ? 'invalid' : state,
       outcome: summary?.outcome ?? null,
       attempts: summary?.requests ?? 0,
       nextAttemptAt: summary?.stage === 'due' ? summary.at : null,
@@ -273,8 +265,6 @@ export class PreauthRecovery {
       baseUrl: env.CHINAUMS_BASE_URL,
       ...optional('msgSrcId', env.CHINAUMS_MSG_SRC_ID),
       timeoutMs,
-      // A detached global fetch throws "Illegal invocation" in workerd.
-      fetch: (url, init) => fetch(url, init),
     });
   }
 }

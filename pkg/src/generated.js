@@ -969,3 +969,12 @@ export const ERROR_CODES = frozen([
   "ERR_SIGNER_FREED",
   "ERR_CORE_RESTARTED"
 ]);
+
+/** How a preauth recovery can end (the package's own list; not exported by the entries). */
+export const RECOVERY_OUTCOMES = frozen([
+  "cancelled",
+  "already-cancelled",
+  "captured",
+  "not-frozen",
+  "unknown"
+]);

@@ -7,7 +7,11 @@
 // lost answer (after a cancel: a query first, never a second cancel).
 
 import * as core from '../dist/chinaums_open.js';
-import { call as inCore, encode, fail, jsonInput, plain, snapshot } from './boundary.js';
+import { call as inCore, draw, encode, fail, jsonInput, plain, snapshot } from './boundary.js';
+import { OPERATIONS } from './generated.js';
+
+/** The path every recovery's input is checked for: preauth-cancel's, from its table. */
+export const CANCEL_PATH = OPERATIONS.find((table) => table.name === 'preauthCancel').path;
 
 /** Runs `fn(recovery)` and frees the wasm object whatever happens. */
 function using(recovery, fn) {
@@ -60,6 +64,20 @@ export function stateSummary(stateJson) {
 }
 
 /**
+ * A stored state as a status reports it: `{ state, summary }`, `state` being `pending` (due),
+ * `in-flight` or `done`, or `invalid` (summary null) for text that is not JSON.
+ */
+export function stateStatus(stateJson) {
+  let summary;
+  try {
+    summary = stateSummary(stateJson);
+  } catch {
+    return { state: 'invalid', summary: null };
+  }
+  return { state: summary.stage === 'due' ? 'pending' : summary.stage, summary };
+}
+
+/**
  * Runs the steps of a stored recovery that are due at the host's `now()`, one request at a
  * time, and stops at a wait, at the end, after `maxSteps`, or when `persist` refuses.
  *
@@ -73,11 +91,7 @@ export function stateSummary(stateJson) {
  * stored state that is not one the core wrote (nothing is decided from it).
  */
 export async function runDueSteps({ stateJson, client, now, random, persist, maxSteps = 4 }) {
-  const jitter = () => {
-    const value = random();
-    if (typeof value !== 'number') throw fail('ERR_FIELD_TYPE', 'random', 'random must return a number from 0 to 1');
-    return value;
-  };
+  const jitter = () => draw(random);
   if (typeof stateJson !== 'string') throw fail('ERR_INVALID_STATE', 'state', 'a stored recovery state is JSON text; this one is not text at all');
   const [at, first] = [plain(now()), jitter()];
   const recovery = inCore(() => core.Recovery.resume(stateJson, at, first));

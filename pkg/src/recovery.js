@@ -6,21 +6,19 @@
 // owner and a token the claim increments), runs their due steps through the client, and writes
 // back. Every write is fenced by the lease: before a request leaves, the state saying it is in
 // flight is stored only if this sweeper still holds an unexpired lease with time left for the
-// request (its timeout and a second, or half the lease if that is shorter); afterwards, the result is stored only if no one has claimed the row since (the token
-// is unchanged). A sweeper that dies or stalls loses nothing: once its lease expires another
-// one claims the row, and the core reads a request left in flight as a lost answer (after a
-// cancel: a query first). The package never imports `pg`: it uses the pool it is given.
+// request (its timeout and a second, or half the lease if that is shorter); afterwards, the
+// result is stored only if no one has claimed the row since (the token is unchanged). A
+// sweeper that dies or stalls loses nothing: once its lease expires another one claims the row,
+// and the core reads a request left in flight as a lost answer (after a cancel: a query first). The package never imports `pg`: it uses the pool it is given.
 
-import { OPERATIONS } from './generated.js';
+// The host's entry loads the core (Node: at import), whatever client the journal is given.
+import 'chinaums-open';
+import { RECOVERY_OUTCOMES } from './generated.js';
 import { checkInput } from './client.js';
-import { ChinaumsError } from './errors.js';
-import { beginRecovery, errorData, runDueSteps, scheduleOptions, stateSummary } from './recovery-steps.js';
+import { fail, hostFunction } from './boundary.js';
+import { CANCEL_PATH, beginRecovery, errorData, runDueSteps, scheduleOptions, stateStatus, stateSummary } from './recovery-steps.js';
 
-/** The path every recovery's input is checked for: preauth-cancel's, from its table. */
-const CANCEL_PATH = OPERATIONS.find((table) => table.name === 'preauthCancel').path;
 
-/** Outcomes the core ends with (src/recovery.rs). */
-const OUTCOMES = ['cancelled', 'already-cancelled', 'captured', 'not-frozen', 'unknown'];
 const DEFAULT_TABLE = 'chinaums_preauth_recovery';
 /** A lower-case SQL identifier, optionally schema-qualified, short enough for `<table>_due`. */
 const TABLE_NAME = /^[a-z_][a-z0-9_]{0,58}(?:\.[a-z_][a-z0-9_]{0,58})?$/;
@@ -31,17 +29,10 @@ const DEFAULT_STEP_MS = 10_000;
 /** Time a lease must have left when a request leaves, beyond the request's own timeout. */
 const LEASE_SLACK_MS = 1_000;
 
-const fail = (code, field, message) => new ChinaumsError(code, message, { field });
 
 function wholeOption(value, field, min, max, fallback) {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < min || value > max) throw fail('ERR_FIELD_FORMAT', field, `${field} must be a whole number from ${min} to ${max}`);
-  return value;
-}
-
-function hostFunction(value, field, fallback) {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'function') throw fail('ERR_FIELD_TYPE', field, `${field} must be a function`);
   return value;
 }
 
@@ -139,7 +130,7 @@ export class RecoveryJournal {
     const margin = Math.min(this.#stepMs + LEASE_SLACK_MS, Math.floor(leaseMs / 2));
     const now = this.#now();
     const claimed = (await this.#pool.query(this.#sql.claim, [this.#owner, now + leaseMs, now, limit])).rows;
-    const counts = { claimed: claimed.length, ...Object.fromEntries(OUTCOMES.map((o) => [o, 0])), pending: 0, leaseLost: 0, invalid: 0, errors: 0 };
+    const counts = { claimed: claimed.length, ...Object.fromEntries(RECOVERY_OUTCOMES.map((o) => [o, 0])), pending: 0, leaseLost: 0, invalid: 0, errors: 0 };
     const queue = [...claimed];
     const worker = async () => {
       for (let row = queue.shift(); row !== undefined; row = queue.shift()) {
@@ -161,16 +152,12 @@ export class RecoveryJournal {
     if (typeof merOrderId !== 'string') throw fail('ERR_FIELD_TYPE', 'merOrderId', 'merOrderId must be a string');
     const [row] = (await this.#pool.query(this.#sql.select, [merOrderId])).rows;
     if (row === undefined) return null;
-    let summary = null;
-    try {
-      summary = stateSummary(row.state);
-    } catch {
-      // Unreadable text: reported as invalid below.
-    }
-    const invalid = summary === null || (row.outcome === null && row.next_attempt_at === null);
+    const { state, summary } = stateStatus(row.state);
+    // A row that is neither finished nor due again was set aside as invalid by a sweep.
+    const invalid = state === 'invalid' || (row.outcome === null && row.next_attempt_at === null);
     return {
       merOrderId: row.mer_order_id,
-      state: invalid ? 'invalid' : summary.stage === 'due' ? 'pending' : summary.stage,
+      state: invalid ? 'invalid' : state,
       outcome: row.outcome,
       attempts: row.attempts,
       nextAttemptAt: number(row.next_attempt_at),

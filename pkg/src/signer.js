@@ -76,8 +76,9 @@ export class OpenBodySigner {
       const lower = name.toLowerCase();
       if (seen.has(lower)) throw fail('ERR_FIELD_FORMAT', 'headers', `request.headers has ${JSON.stringify(name)} twice (names differ only in case); keep one`);
       seen.add(lower);
-      // A stale Authorization in any case would be sent beside the new one, joined.
-      if (lower !== 'authorization') headers[name] = value;
+      // A stale Authorization in any case would be sent beside the new one, joined. Defined,
+      // not assigned: a header named `__proto__` stays a header.
+      if (lower !== 'authorization') Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
     }
     headers.Authorization = this.sign(copy.body, options).authorization;
     return { ...copy, headers };

@@ -32,6 +32,13 @@ pub struct CheckOptions {
     pub max_body_bytes: Option<usize>,
 }
 
+impl CheckOptions {
+    /// The body cap in force: `max_body_bytes`, checked, or the default.
+    pub fn body_cap(&self) -> Result<usize> {
+        crate::limits::check_max_body_bytes(self.max_body_bytes.unwrap_or(crate::limits::DEFAULT_MAX_BODY_BYTES))
+    }
+}
+
 /// One field's value, written back in the spelling it was given: a JSON string, or (amount
 /// fields only) a JSON number, which are different signed bytes.
 #[derive(Clone, Debug, PartialEq)]
@@ -141,7 +148,8 @@ impl BillsBody {
     /// Sets a field from JSON text (`"2100"`, `2100`, `true`, `[{…}]`), read as a request's
     /// member is; returns `false` (and changes nothing) for a name the endpoint does not define
     /// or a value of a type the field does not take.
-    pub fn set_json(&mut self, name: &str, value: &str) -> bool {
+    #[cfg(test)]
+    pub(crate) fn set_json(&mut self, name: &str, value: &str) -> bool {
         let (Some(at), Ok(key)) = (self.endpoint.position(name), serde_json::to_string(name)) else { return false };
         match BillsBody::from_json(self.endpoint, &format!("{{{key}:{value}}}"), false) {
             Ok((mut read, issues)) if issues.is_empty() => match (read.values.get_mut(at).and_then(Option::take), self.values.get_mut(at)) {
@@ -352,7 +360,7 @@ impl BodyReader<'_> {
         }
         if self.deep.iter().any(|deep| deep == name) {
             // serde_json skips a value without recursing.
-            issues.push(json::too_deep(Some(name), "the request").into_issues().swap_remove(0));
+            issues.extend(json::too_deep(Some(name), "the request").into_issues());
             map.next_value::<IgnoredAny>()?;
             return Ok(());
         }

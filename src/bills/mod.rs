@@ -14,7 +14,7 @@ pub mod response;
 
 pub use body::{BillsBody, CheckOptions, Extra, FieldValue};
 #[cfg(target_arch = "wasm32")]
-pub(crate) use formats::article as article_of;
+pub(crate) use formats::article;
 pub use preauth_cancel::{PREAUTH_CANCEL, PREAUTH_CANCEL_DOC};
 pub use preauthed::{PREAUTHED, PREAUTHED_DOC};
 pub use preauthed_cancel::{PREAUTHED_CANCEL, PREAUTHED_CANCEL_DOC};
@@ -86,8 +86,7 @@ pub(crate) fn read_body_at(
     options: &CheckOptions,
     now_ms: Option<i64>,
 ) -> Result<BillsBody> {
-    let max_body_bytes = crate::limits::check_max_body_bytes(options.max_body_bytes.unwrap_or(MAX_INPUT_BYTES))?;
-    crate::limits::check_body_size("input", input.len(), max_body_bytes)?;
+    crate::limits::check_body_size("input", input.len(), options.body_cap()?)?;
     let (mut body, mut issues) = BillsBody::from_json(endpoint, input, options.allow_unknown_fields)?;
     if let Some(now_ms) = now_ms {
         body.fill_defaults(now_ms)?;

@@ -240,7 +240,7 @@ pub struct Operation {
     pub summary: (&'static str, &'static str),
     /// One entry per field of `endpoint`, same order.
     pub fields: &'static [FieldDoc],
-    /// Members of the response beyond the envelope ([`super::response::ENVELOPE`]).
+    /// Members of the response beyond the envelope ([`super::response::answers::ENVELOPE`]).
     pub response: &'static [ResponseField],
 }
 

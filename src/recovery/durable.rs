@@ -1,7 +1,7 @@
 //! A recovery that can stop after any step and go on elsewhere, minutes or days later: in
 //! another process, on another instance, after a crash. The host keeps the state (a database
 //! row, a Durable Object's storage) and hands it back; the decisions are still those of
-//! [`super::rule`], as a pure function of the state, the answer, and the time and jitter the
+//! `super::rule`, as a pure function of the state, the answer, and the time and jitter the
 //! host injects.
 //!
 //! What differs from the in-call loop ([`super::decide`]):
@@ -19,6 +19,7 @@
 
 use serde::Serialize;
 
+use super::stored::{MAX_KEPT_INPUT_BYTES, MAX_TEXT};
 use super::{backoff, query_input, rule, Answer, Outcome, RecoveryState, Step, Verdict};
 use crate::bills::{read_body, BillsResponse, CheckOptions, BILLS_QUERY, PREAUTH_CANCEL};
 use crate::error::{Error, ErrorCode, Result};
@@ -84,9 +85,21 @@ pub struct Refusal {
 }
 
 impl Refusal {
+    /// The refusal as stored: its texts cut to [`MAX_TEXT`] bytes, so that a state keeps only
+    /// what it can read back (the platform chooses their length).
     fn of(error: &Error) -> Refusal {
-        Refusal { code: error.code().as_str().to_owned(), platform_code: error.platform_code().map(str::to_owned), message: error.message().to_owned() }
+        Refusal { code: error.code().as_str().to_owned(), platform_code: error.platform_code().map(kept_text), message: kept_text(error.message()) }
     }
+}
+
+/// `text`, or its first [`MAX_TEXT`] bytes (whole characters) ending with "…".
+fn kept_text(text: &str) -> String {
+    if text.len() <= MAX_TEXT {
+        return text.to_owned();
+    }
+    let room = MAX_TEXT - '…'.len_utf8();
+    let end = (0..=room).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+    format!("{}…", text.get(..end).unwrap_or_default())
 }
 
 /// Where a durable recovery stands.
@@ -165,8 +178,6 @@ pub struct DurableRecovery {
     pub(super) requests: u32,
     /// Cancels among them.
     pub(super) cancels: u32,
-    /// Consecutive unclear answers.
-    pub(super) failures: u32,
     /// Waits scheduled after failures: the backoff's exponent, never reset.
     pub(super) waits: u32,
     pub(super) cancel_refused: bool,
@@ -195,6 +206,14 @@ pub(super) fn cancel_input(input_json: &str) -> Result<(String, String)> {
     };
     let kept = Json::Object(members.into_iter().filter(|(name, _)| name != "requestTimestamp").collect());
     let text = serde_json::to_string(&kept).map_err(|e| Error::whole(ErrorCode::Internal, format!("the input could not be written: {e}")))?;
+    // Refused here rather than stored: a state keeps only what it can read back.
+    if text.len() > MAX_KEPT_INPUT_BYTES {
+        return Err(Error::new(
+            ErrorCode::BodyTooLarge,
+            "input",
+            format!("the preauth-cancel input is {} bytes (compact JSON), more than the {MAX_KEPT_INPUT_BYTES} a durable recovery keeps; a real one is a few hundred bytes, so check what is being sent", text.len()),
+        ));
+    }
     read_body(&PREAUTH_CANCEL, &text, &CheckOptions { apply_defaults: true, ..CheckOptions::default() })?;
     let mer_order_id = kept.get("merOrderId").and_then(Json::as_str).unwrap_or_default().to_owned();
     Ok((text, mer_order_id))
@@ -216,7 +235,6 @@ impl DurableRecovery {
             started_at_ms: now,
             requests: 0,
             cancels: 0,
-            failures: 0,
             waits: 0,
             cancel_refused: false,
             stage: Stage::Due { step: Step::Query, at_ms: now },
@@ -285,11 +303,11 @@ impl DurableRecovery {
         let step = match &self.stage {
             Stage::Due { step, .. } => *step,
             Stage::InFlight { step, .. } => {
-                let step = step_name(*step);
+                let step = step.as_str();
                 return Err(invalid_state("state", format!("a {step} is already in flight: record its answer (or resume the stored state, which counts it as lost) before sending again")));
             }
             Stage::Done { outcome, .. } => {
-                return Err(invalid_state("state", format!("the recovery is over (outcome {}): nothing is left to send", outcome_name(*outcome))));
+                return Err(invalid_state("state", format!("the recovery is over (outcome {}): nothing is left to send", outcome.as_str())));
             }
         };
         self.requests = self.requests.saturating_add(1);
@@ -307,7 +325,9 @@ impl DurableRecovery {
         let Stage::InFlight { step, .. } = self.stage else {
             return Err(invalid_state("state", "no request is in flight: call send() before recording an answer"));
         };
-        let rules = RecoveryState { sent: 0, failures: self.failures, cancel_refused: self.cancel_refused };
+        // The rules' own failure count is the in-call backoff's; the durable one backs off by
+        // `waits`, which never resets, so it is not kept.
+        let rules = RecoveryState { sent: 0, failures: 0, cancel_refused: self.cancel_refused };
         let (rules, verdict, bill) = match rule(rules, step, answer) {
             Ok(ruled) => ruled,
             Err(refusal) if refusal.code() == ErrorCode::Platform => {
@@ -316,7 +336,7 @@ impl DurableRecovery {
             }
             Err(other) => return Err(other),
         };
-        (self.failures, self.cancel_refused) = (rules.failures, rules.cancel_refused);
+        self.cancel_refused = rules.cancel_refused;
         self.stage = self.after(verdict, jitter, now);
         Ok(bill)
     }
@@ -345,20 +365,3 @@ impl DurableRecovery {
     }
 }
 
-/// The wire names of steps and outcomes (their serde names).
-pub(super) fn step_name(step: Step) -> &'static str {
-    match step {
-        Step::Query => "query",
-        Step::Cancel => "cancel",
-    }
-}
-
-pub(super) fn outcome_name(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Cancelled => "cancelled",
-        Outcome::AlreadyCancelled => "already-cancelled",
-        Outcome::Captured => "captured",
-        Outcome::NotFrozen => "not-frozen",
-        Outcome::Unknown => "unknown",
-    }
-}

@@ -104,6 +104,48 @@ fn a_refused_request_ends_the_recovery_with_the_refusal_recorded() {
 }
 
 #[test]
+fn whatever_the_platform_says_the_state_written_reads_back() {
+    // Its message and code are as long as it likes, and multibyte: the refusal is kept cut.
+    let long = "认证失败".repeat(2_000);
+    for body in [format!(r#"{{"errCode":"INVALID_ORDER","errMsg":"{long}"}}"#), format!(r#"{{"errCode":"{long}","errMsg":"x"}}"#)] {
+        let mut r = begin();
+        exchange(&mut r, ok(FROZEN), T0);
+        exchange(&mut r, ok(&body), T0 + 1);
+        let Next::Done { outcome: Outcome::Unknown, error: Some(refusal), .. } = r.next() else { panic!("{:?}", r.next()) };
+        assert!(refusal.message.len() <= 2_000 && refusal.platform_code.as_ref().map_or(0, String::len) <= 2_000);
+        assert!(refusal.message.ends_with('…') || refusal.platform_code.as_deref().is_some_and(|c| c.ends_with('…')));
+        round_trip(&r);
+    }
+}
+
+#[test]
+fn an_input_too_large_to_keep_is_refused_before_anything_is_stored() {
+    let padded = INPUT.replacen("{", &format!(r#"{{"srcReserve":"{}","#, "x".repeat(200)), 1);
+    round_trip(&DurableRecovery::begin(&padded, SCHEDULE, T0).unwrap());
+    // instMid has no length limit of its own; a recovery keeps 16 KiB at most.
+    let huge = INPUT.replacen("{", &format!(r#"{{"instMid":"{}","#, "Q".repeat(20_000)), 1);
+    let err = DurableRecovery::begin(&huge, SCHEDULE, T0).unwrap_err();
+    assert_eq!((err.code(), err.field()), (ErrorCode::BodyTooLarge, Some("input")), "{err}");
+    // Just under the limit, it is kept, and reads back.
+    let fits = INPUT.replacen("{", &format!(r#"{{"instMid":"{}","#, "Q".repeat(15_000)), 1);
+    round_trip(&DurableRecovery::begin(&fits, SCHEDULE, T0).unwrap());
+}
+
+#[test]
+fn the_fuzzing_seeds_are_states_this_release_reads() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/recovery_state");
+    let mut read = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let state = DurableRecovery::from_json(text.trim_end()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(state.to_json().unwrap(), text.trim_end(), "{} is written as this release writes it", path.display());
+        read += 1;
+    }
+    assert!(read >= 5, "{read} seeds");
+}
+
+#[test]
 fn steps_out_of_order_are_typed_errors() {
     let mut r = begin();
     assert_eq!(r.answer(ok(FROZEN), 0.0, T0).unwrap_err().code(), ErrorCode::InvalidState);

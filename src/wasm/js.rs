@@ -157,7 +157,7 @@ fn kind(value: &Json) -> String {
         Some("NaN" | "Infinity" | "-Infinity") => "a number that is not finite".into(),
         Some(tag @ ("array" | "object")) => format!("an {tag}"),
         Some(tag) => format!("a {tag}"),
-        None => crate::bills::article_of(value.type_name()).into(),
+        None => crate::bills::article(value.type_name()).into(),
     }
 }
 
@@ -182,7 +182,7 @@ impl Options {
             return Ok(Options(Vec::new()));
         };
         let parsed = crate::json::parse(&text);
-        if text.contains(SECRETS[0]) {
+        if SECRETS.iter().any(|secret| text.contains(secret)) {
             text.zeroize();
         }
         match parsed.map_err(|e| e.into_error(what))? {

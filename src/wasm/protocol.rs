@@ -20,7 +20,7 @@ pub fn access_token_request(options: Option<String>) -> JsResult<String> {
         let (app_id, key, base_url) = (o.required_text("appId")?, app_key(&o)?, o.base_url()?);
         let (timestamp, nonce) = header_inputs(&o)?;
         let request = crate::token::access_token_request(&app_id, &key, &timestamp, &nonce, &base_url)?;
-        Ok(HttpRequest::post(request.url, "application/json", request.body))
+        Ok(HttpRequest::post(request.url, crate::http::JSON_CONTENT_TYPE, request.body))
     })
 }
 

@@ -18,8 +18,8 @@ use super::numbers::whole;
 use super::{data, run, JsResult};
 use crate::bills::BillsResponse;
 use crate::error::{Error, ErrorCode, Result};
-use crate::recovery::durable::{DurableRecovery, Next, Schedule, MAX_DEADLINE_MS};
-use crate::recovery::{decide, start, Answer, Decision, RecoveryState, RetryPolicy, Step, MAX_DELAY_MS};
+use crate::recovery::durable::{DurableRecovery, Next, Schedule, MAX_DEADLINE_MS, MAX_SCHEDULE_DELAY_MS};
+use crate::recovery::{decide, start, Answer, Decision, RecoveryState, RetryPolicy, Step, MAX_ATTEMPTS, MAX_DELAY_MS};
 
 enum Mode {
     InCall { policy: RetryPolicy, state: RecoveryState, step: Option<Step> },
@@ -49,16 +49,26 @@ fn now_ms(now: &JsValue) -> Result<i64> {
 /// `retry`: `{ attempts?, baseDelayMs?, maxDelayMs? }`, whole numbers, absent ones the defaults.
 fn retry_policy(o: &Options) -> Result<RetryPolicy> {
     let defaults = RetryPolicy::default();
-    let ms = |name, default| whole(o.number(name)?, default, MAX_DELAY_MS, &format!("retry.{name}"));
-    let attempts = ms("attempts", u64::from(defaults.attempts))?;
-    RetryPolicy { attempts: u32::try_from(attempts).unwrap_or(u32::MAX), base_delay_ms: ms("baseDelayMs", defaults.base_delay_ms)?, max_delay_ms: ms("maxDelayMs", defaults.max_delay_ms)? }.checked()
+    let number = |name, default, max| whole(o.number(name)?, default, max, &format!("retry.{name}"));
+    let attempts = number("attempts", u64::from(defaults.attempts), u64::from(MAX_ATTEMPTS))?;
+    RetryPolicy {
+        attempts: u32::try_from(attempts).unwrap_or(MAX_ATTEMPTS),
+        base_delay_ms: number("baseDelayMs", defaults.base_delay_ms, MAX_DELAY_MS)?,
+        max_delay_ms: number("maxDelayMs", defaults.max_delay_ms, MAX_DELAY_MS)?,
+    }
+    .checked()
 }
 
 /// `schedule`: `{ baseDelayMs?, maxDelayMs?, deadlineMs? }`, whole numbers, absent ones the defaults.
 fn schedule(o: &Options) -> Result<Schedule> {
     let defaults = Schedule::default();
-    let ms = |name, default| whole(o.number(name)?, default, MAX_DEADLINE_MS, &format!("schedule.{name}"));
-    Schedule { base_delay_ms: ms("baseDelayMs", defaults.base_delay_ms)?, max_delay_ms: ms("maxDelayMs", defaults.max_delay_ms)?, deadline_ms: ms("deadlineMs", defaults.deadline_ms)? }.checked()
+    let ms = |name, default, max| whole(o.number(name)?, default, max, &format!("schedule.{name}"));
+    Schedule {
+        base_delay_ms: ms("baseDelayMs", defaults.base_delay_ms, MAX_SCHEDULE_DELAY_MS)?,
+        max_delay_ms: ms("maxDelayMs", defaults.max_delay_ms, MAX_SCHEDULE_DELAY_MS)?,
+        deadline_ms: ms("deadlineMs", defaults.deadline_ms, MAX_DEADLINE_MS)?,
+    }
+    .checked()
 }
 
 /// The host's jitter: a number, else Math.random() (the durable steps' only randomness).
@@ -104,7 +114,7 @@ impl Recovery {
     pub fn answer(&mut self, status: Option<u16>, body: Option<String>, jitter: f64) -> JsResult<String> {
         run(|| {
             let Mode::InCall { policy, state, step } = &mut self.mode else { return Err(wrong_mode(true)) };
-            let asked = step.take().ok_or_else(|| Error::whole(ErrorCode::Internal, "the recovery has no step waiting for an answer: call start(), and stop once it is done"))?;
+            let asked = step.take().ok_or_else(|| Error::new(ErrorCode::InvalidState, "recovery", "the recovery has no step waiting for an answer: call start(), and stop once it is done"))?;
             let (next_state, decision) = decide(*state, policy, asked, answer_of(status, body), jitter)?;
             *state = next_state;
             if let Decision::Send { step: next, .. } = &decision {

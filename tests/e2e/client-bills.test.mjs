@@ -344,6 +344,38 @@ describe('onRequest and onResponse', () => {
     );
   });
 
+  test('an async hook that rejects changes nothing and leaves no unhandled rejection', async () => {
+    const unhandled = [];
+    const onUnhandled = (reason) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let told = 0;
+      await withClient(
+        async ({ client }) => {
+          assert.equal((await client.bills.query(QUERY_1)).billStatus, 'PAID');
+          assert.equal(told, 2, 'both hooks ran');
+        },
+        {
+          client: {
+            onRequest: async () => {
+              told += 1;
+              throw new Error('a broken async onRequest hook');
+            },
+            onResponse: () => {
+              told += 1;
+              return Promise.reject(new Error('a broken onResponse hook'));
+            },
+          },
+        },
+      );
+      // Unhandled rejections are reported after the microtask queue drains.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   test('cancelPreauth tells each step with its attempt number', () =>
     withClient(
       async ({ gateway, client, wire, events }) => {

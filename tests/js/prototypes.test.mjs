@@ -233,6 +233,19 @@ test('validate, preview and errors: issues about members with those names are pl
   assertUntouched('issues');
 });
 
+test('signRequest keeps a header named __proto__ as a header', () => {
+  const signer = new api.OpenBodySigner({ appId: 'a1b2c3d4e5f60718293a4b5c6d7e8f90', appKey: 'fictional0app0key0for0tests00001' });
+  try {
+    const headers = JSON.parse('{"__proto__":"kept","X-Trace":"t-1"}');
+    const signed = signer.signRequest({ body: '{}', headers }, { timestamp: '20250102030405', nonce: '0123456789abcdef0123456789abcdef' });
+    assert.deepEqual(Object.keys(signed.headers), ['__proto__', 'X-Trace', 'Authorization']);
+    assert.equal(Object.getOwnPropertyDescriptor(signed.headers, '__proto__').value, 'kept');
+    assert.equal(Object.getPrototypeOf(signed.headers), Object.prototype);
+  } finally {
+    signer.free();
+  }
+});
+
 test('after everything: Object.prototype is untouched and no object inherits polluted', () => {
   assertUntouched('the end');
   assert.equal(Object.prototype.polluted, undefined);

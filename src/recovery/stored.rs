@@ -3,7 +3,7 @@
 //! ```json
 //! {"v":1,"kind":"chinaums-open/preauth-recovery","input":"{…}","schedule":{"baseDelayMs":5000,
 //!  "maxDelayMs":600000,"deadlineMs":259200000},"startedAt":1735758245000,"requests":2,
-//!  "cancels":1,"failures":0,"waits":0,"cancelRefused":false,"stage":"in-flight","step":"cancel",
+//!  "cancels":1,"waits":0,"cancelRefused":false,"stage":"in-flight","step":"cancel",
 //!  "at":1735758245120,"outcome":null,"error":null,"sum":"5f1c0e2a9b7d3c44"}
 //! ```
 //!
@@ -17,7 +17,7 @@
 
 use serde::Serialize;
 
-use super::durable::{cancel_input, instant, invalid_state, outcome_name, step_name, DurableRecovery, Refusal, Schedule, Stage, MAX_REQUESTS};
+use super::durable::{cancel_input, instant, invalid_state, DurableRecovery, Refusal, Schedule, Stage, MAX_REQUESTS};
 use super::{query_input, Outcome, Step};
 use crate::error::{Error, Result};
 use crate::json::Json;
@@ -26,14 +26,17 @@ use crate::json::Json;
 pub const VERSION: u64 = 1;
 /// What the document is, so that another JSON value stored in the same place is told apart.
 pub const KIND: &str = "chinaums-open/preauth-recovery";
-/// Largest state read: far above any real one (the input is at most a few hundred bytes).
+/// Largest input a recovery keeps (compact JSON); a real one is a few hundred bytes.
+pub(super) const MAX_KEPT_INPUT_BYTES: usize = 16 * 1024;
+/// Longest refusal text kept (longer ones are cut when the refusal is recorded).
+pub(super) const MAX_TEXT: usize = 2_000;
+/// Largest state read: above any this library writes (an input and a refusal at their limits,
+/// escaped, and the rest).
 const MAX_STATE_BYTES: usize = 64 * 1024;
-/// Longest refusal text kept.
-const MAX_TEXT: usize = 2_000;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct WireSchedule {
+struct StoredSchedule {
     base_delay_ms: u64,
     max_delay_ms: u64,
     deadline_ms: u64,
@@ -42,15 +45,14 @@ struct WireSchedule {
 /// The members in the order written; `sum` follows them.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Wire<'a> {
+struct Stored<'a> {
     v: u64,
     kind: &'static str,
     input: &'a str,
-    schedule: WireSchedule,
+    schedule: StoredSchedule,
     started_at: i64,
     requests: u32,
     cancels: u32,
-    failures: u32,
     waits: u32,
     cancel_refused: bool,
     stage: &'static str,
@@ -60,24 +62,23 @@ struct Wire<'a> {
     error: Option<&'a Refusal>,
 }
 
-const MEMBERS: [&str; 16] = ["v", "kind", "input", "schedule", "startedAt", "requests", "cancels", "failures", "waits", "cancelRefused", "stage", "step", "at", "outcome", "error", "sum"];
+const MEMBERS: [&str; 15] = ["v", "kind", "input", "schedule", "startedAt", "requests", "cancels", "waits", "cancelRefused", "stage", "step", "at", "outcome", "error", "sum"];
 
-fn wire(r: &DurableRecovery) -> Wire<'_> {
+fn stored(r: &DurableRecovery) -> Stored<'_> {
     let (stage, step, at, outcome, error) = match &r.stage {
         Stage::Due { step, at_ms } => ("due", Some(*step), *at_ms, None, None),
         Stage::InFlight { step, since_ms } => ("in-flight", Some(*step), *since_ms, None, None),
         Stage::Done { outcome, at_ms, refusal } => ("done", None, *at_ms, Some(*outcome), refusal.as_ref()),
     };
     let s = r.schedule;
-    Wire {
+    Stored {
         v: VERSION,
         kind: KIND,
         input: &r.input,
-        schedule: WireSchedule { base_delay_ms: s.base_delay_ms, max_delay_ms: s.max_delay_ms, deadline_ms: s.deadline_ms },
+        schedule: StoredSchedule { base_delay_ms: s.base_delay_ms, max_delay_ms: s.max_delay_ms, deadline_ms: s.deadline_ms },
         started_at: r.started_at_ms,
         requests: r.requests,
         cancels: r.cancels,
-        failures: r.failures,
         waits: r.waits,
         cancel_refused: r.cancel_refused,
         stage,
@@ -90,7 +91,7 @@ fn wire(r: &DurableRecovery) -> Wire<'_> {
 
 /// The members' text and its checksum.
 fn written(r: &DurableRecovery) -> Result<(String, String)> {
-    let text = serde_json::to_string(&wire(r)).map_err(|e| Error::whole(crate::ErrorCode::Internal, format!("the recovery state could not be written: {e}")))?;
+    let text = serde_json::to_string(&stored(r)).map_err(|e| Error::whole(crate::ErrorCode::Internal, format!("the recovery state could not be written: {e}")))?;
     let digest = crate::open_body_sig::body_digest(text.as_bytes());
     Ok((text, digest.get(..16).unwrap_or(&digest).to_owned()))
 }
@@ -163,7 +164,11 @@ impl Members {
     }
 
     fn text(&self, name: &str) -> Result<&str> {
-        self.member(name)?.as_str().filter(|s| s.len() <= MAX_TEXT).ok_or_else(|| Self::wrong(name, "a string of at most 2000 bytes"))
+        self.text_within(name, MAX_TEXT)
+    }
+
+    fn text_within(&self, name: &str, max: usize) -> Result<&str> {
+        self.member(name)?.as_str().filter(|s| s.len() <= max).ok_or_else(|| Self::wrong(name, &format!("a string of at most {max} bytes")))
     }
 
     fn count(&self, name: &str) -> Result<u32> {
@@ -217,10 +222,10 @@ impl Members {
     }
 
     fn read(&self) -> Result<DurableRecovery> {
-        let (input, mer_order_id) = cancel_input(self.text("input")?).map_err(|e| invalid_state("state.input", format!("the recovery state's input is not a preauth-cancel input the builder accepts ({}){UNUSABLE}", e.message())))?;
+        let (input, mer_order_id) = cancel_input(self.text_within("input", MAX_KEPT_INPUT_BYTES)?).map_err(|e| invalid_state("state.input", format!("the recovery state's input is not a preauth-cancel input the builder accepts ({}){UNUSABLE}", e.message())))?;
         let query = query_input(&input)?;
-        let step = self.optional("step", |v| step_named(v.as_str()?), "query, cancel or null")?;
-        let outcome = self.optional("outcome", |v| outcome_named(v.as_str()?), "an outcome or null")?;
+        let step = self.optional("step", |v| Step::named(v.as_str()?), "query, cancel or null")?;
+        let outcome = self.optional("outcome", |v| Outcome::named(v.as_str()?), "an outcome or null")?;
         let refusal = self.optional("error", Self::refusal, "{ code, platformCode, message } or null")?;
         let at = self.instant("at")?;
         let stage = match (self.text("stage")?, step, outcome, refusal) {
@@ -237,24 +242,15 @@ impl Members {
             started_at_ms: self.instant("startedAt")?,
             requests: self.count("requests")?,
             cancels: self.count("cancels")?,
-            failures: self.count("failures")?,
             waits: self.count("waits")?,
             cancel_refused: self.flag("cancelRefused")?,
             stage,
         };
         // Counts that no sequence of steps produces.
         let in_flight_cancel = matches!(recovery.stage, Stage::InFlight { step: Step::Cancel, .. });
-        if recovery.cancels > recovery.requests || recovery.failures > recovery.requests || recovery.waits > recovery.requests || (in_flight_cancel && recovery.cancels == 0) || (matches!(recovery.stage, Stage::InFlight { .. }) && recovery.requests == 0) {
-            return Err(invalid_state("state.requests", format!("the recovery state's counts of requests, cancels, failures and waits do not go together{UNUSABLE}")));
+        if recovery.cancels > recovery.requests || recovery.waits > recovery.requests || (in_flight_cancel && recovery.cancels == 0) || (matches!(recovery.stage, Stage::InFlight { .. }) && recovery.requests == 0) {
+            return Err(invalid_state("state.requests", format!("the recovery state's counts of requests, cancels and waits do not go together{UNUSABLE}")));
         }
         Ok(recovery)
     }
-}
-
-fn step_named(name: &str) -> Option<Step> {
-    [Step::Query, Step::Cancel].into_iter().find(|s| step_name(*s) == name)
-}
-
-fn outcome_named(name: &str) -> Option<Outcome> {
-    [Outcome::Cancelled, Outcome::AlreadyCancelled, Outcome::Captured, Outcome::NotFrozen, Outcome::Unknown].into_iter().find(|o| outcome_name(*o) == name)
 }
