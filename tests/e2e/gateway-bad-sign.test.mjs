@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { startGateway } from 'chinaums-open-gateway';
+import { V1_INPUT } from '../js/fixtures.mjs';
 
 const APP = Object.freeze({ appId: 'badsign0app0000000000000000000001', appKey: 'badsign0fictional0key00000000001' });
 const OTHER_KEY = 'not0the0key0of0this0app000000002';
@@ -15,17 +16,7 @@ const NOW = Date.UTC(2025, 0, 1, 19, 4, 5);
 const TIMESTAMP = '20250102030405';
 const CANCEL_PATH = '/v1/netpay/bills/preauth-cancel';
 const H5_PATH = '/v1/netpay/trade/h5-pay';
-const BODY = JSON.stringify({
-  requestTimestamp: '2025-01-02 03:04:05',
-  mid: '898201612345678',
-  tid: '88880001',
-  instMid: 'QRPAYDEFAULT',
-  billNo: '3194202501020304050001',
-  billDate: '2025-01-02',
-  merOrderId: '31942025010203040500010',
-  authIdRespCd: '000665',
-  srcReserve: '预授权撤销',
-});
+const BODY = JSON.stringify({ ...V1_INPUT, srcReserve: '预授权撤销' });
 
 const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
 const stringToSign = (nonce, body, timestamp = TIMESTAMP) => `${APP.appId}${timestamp}${nonce}${sha256(body)}`;
