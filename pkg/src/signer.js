@@ -3,12 +3,25 @@
 // request in one call with it), never from outside.
 
 import * as core from '../dist/chinaums_open.js';
-import { alive, body, call, encode, fail, hashedBody, headerEntries, isBytes, isSnapshot, plain, snapshot } from './boundary.js';
+import { alive, body, call, encode, fail, hashedBody, headerEntries, isBytes, isSnapshot, isWellFormed, plain, snapshot } from './boundary.js';
 import { generation } from './state.js';
 
 const encoder = new TextEncoder();
 /** Strings shorter than this cross as `&str`; longer ones are encoded natively first, cheaper. */
 const TEXT_CROSSING_MAX = 1024;
+
+/**
+ * Options that are exactly a timestamp and a nonce, both short well-formed strings: the signer's
+ * hot path (anything else goes through the option bag, which reports it precisely).
+ */
+function fixedHeaderInputs(o) {
+  if (!isSnapshot(o) || !shortText(o.timestamp) || !shortText(o.nonce)) return false;
+  let count = 0;
+  for (const key in o) if (++count > 2 || (key !== 'timestamp' && key !== 'nonce')) return false;
+  return true;
+}
+
+const shortText = (value) => typeof value === 'string' && value.length <= 64 && isWellFormed(value);
 
 /** The live wasm signer of an OpenBodySigner, for the package's own one-crossing calls. */
 export let wasmSigner;
@@ -51,14 +64,20 @@ export class OpenBodySigner {
     const o = snapshot(options, 'sign options');
     const given = body(bodyValue, 'body', this.#maxBodyBytes);
     const inner = this.#live(); // after every user value above: a getter may have freed it
+    const short = typeof given === 'string' && given.length < TEXT_CROSSING_MAX;
+    if (short && fixedHeaderInputs(o)) return this.#signed(call(() => inner.sign_text_at(given, o.timestamp, o.nonce)), o);
     const text = encode(o);
     const signed = call(() => {
       const hashed = hashedBody(given);
       if (hashed !== undefined) return inner.sign_hashed(hashed, text);
-      if (typeof given === 'string') return given.length < TEXT_CROSSING_MAX ? inner.sign_text(given, text) : inner.sign_bytes(encoder.encode(given), text);
+      if (typeof given === 'string') return short ? inner.sign_text(given, text) : inner.sign_bytes(encoder.encode(given), text);
       return isBytes(given) ? inner.sign_bytes(given, text) : core.body_digest(plain(given)); // the core says why it is no body
     });
-    // The core leaves out the timestamp and nonce it was given and checked: they are these.
+    return this.#signed(signed, o);
+  }
+
+  /** The core leaves out the timestamp and nonce it was given and checked: they are these. */
+  #signed(signed, o) {
     if (isSnapshot(o)) {
       signed.timestamp ??= o.timestamp;
       signed.nonce ??= o.nonce;

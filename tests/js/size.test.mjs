@@ -8,9 +8,10 @@ import { gzipSync } from 'node:zlib';
 // The budgets sit just above today's sizes (docs/benchmarks.md says what costs what: serde and
 // its float formatting, serde-wasm-bindgen, the whole protocol with the durable recovery, the
 // crate compiled for speed), so that growth is a decision rather than an accident. The glue grew
-// with wasm-bindgen's reset-state function (a fresh instance after a trap).
+// with wasm-bindgen's reset-state function (a fresh instance after a trap), and with the
+// signer's hot path (a short body with its timestamp and nonce as strings: 40 % faster).
 const WASM_GZIP_BUDGET = 168 * 1024;
-const GLUE_GZIP_BUDGET = 9 * 1024;
+const GLUE_GZIP_BUDGET = 9.5 * 1024;
 
 const pkgDir = new URL('../../pkg/', import.meta.url);
 const gzipped = (file) => gzipSync(readFileSync(new URL(file, pkgDir)), { level: 9 }).length;
