@@ -23,6 +23,12 @@ export const V1_INPUT = Object.freeze({
   authIdRespCd: '000665',
 });
 
+/** A fresh copy of the sample's required fields only (the builder fills requestTimestamp and instMid). */
+export function requiredInput() {
+  const { requestTimestamp: _filled, instMid: _defaulted, ...required } = V1_INPUT;
+  return required;
+}
+
 /** Runs `fn`, which must throw a ChinaumsError, and returns that error. */
 export function thrown(fn) {
   try {

@@ -3,20 +3,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ChinaumsError, bills, constants, signRequest, verifyOpenBody } from 'chinaums-open';
+import { requiredInput } from './fixtures.mjs';
 
 const { cases } = JSON.parse(readFileSync(new URL('../vectors/open-body-sig.json', import.meta.url), 'utf8'));
 const V1 = cases.find((c) => c.name.startsWith('V1-'));
 const V2 = cases.find((c) => c.name.startsWith('V2-'));
 const V1_MS = Date.UTC(2025, 0, 1, 19, 4, 5); // 2025-01-02 03:04:05 in Beijing
 
-const input = () => ({
-  mid: '898201612345678',
-  tid: '88880001',
-  billNo: '3194202501020304050001',
-  billDate: '2025-01-02',
-  merOrderId: '31942025010203040500010',
-  authIdRespCd: '000665',
-});
+const input = requiredInput;
 
 function thrown(fn) {
   try {

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beijingTime, bills, constants, signRequest } from 'chinaums-open';
-import { thrown } from './fixtures.mjs';
+import { requiredInput, thrown } from './fixtures.mjs';
 
 const { cases } = JSON.parse(readFileSync(new URL('../vectors/open-body-sig.json', import.meta.url), 'utf8'));
 const V1 = cases.find((c) => c.name.startsWith('V1-'));
@@ -14,14 +14,7 @@ const V2 = cases.find((c) => c.name.startsWith('V2-'));
 const V1_MS = Date.UTC(2025, 0, 1, 19, 4, 5); // 2025-01-02 03:04:05 in Beijing
 const PLACEHOLDER = 'Signature="<computed by the server>"';
 
-const input = () => ({
-  mid: '898201612345678',
-  tid: '88880001',
-  billNo: '3194202501020304050001',
-  billDate: '2025-01-02',
-  merOrderId: '31942025010203040500010',
-  authIdRespCd: '000665',
-});
+const input = requiredInput;
 
 const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
 
